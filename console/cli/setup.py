@@ -1,0 +1,132 @@
+"""`packdesk init`, `db upgrade`, `config show`, `purge-personal-data`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import tomli_w
+
+from console.cli.output import print_json
+from console.runtime import open_runtime, settings_from
+from core.config import config_path
+from core.persistence.database import upgrade
+from core.security import KEY_FILE
+from core.services.purge import purge_personal_data
+from core.services.setup import ensure_basics
+
+STARTER_CONFIG = """\
+# Packdesk configuration. Every key can be overridden by PACKDESK_<SECTION>_<KEY>.
+station = "desk-1"
+language = "en"
+
+[database]
+# url = "postgres://packdesk@127.0.0.1:5432/packdesk"   # default: SQLite in the data dir
+
+[company]
+name = ""
+street = ""
+postcode = ""
+city = ""
+country = "DE"
+vat_id = ""
+
+[printers.paper]
+kind = "folder"
+path = "{printouts}"
+
+[stations.desk-1.routes]
+invoice = "paper"
+delivery_note = "paper"
+label = "paper"
+pick_slip = "paper"
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="create config, data dir, database and the basics (idempotent)")
+    p.set_defaults(handler=run_init)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    up = db_sub.add_parser("upgrade", help="apply pending migrations")
+    up.set_defaults(handler=run_upgrade)
+
+    cfg = sub.add_parser("config", help="show the effective configuration")
+    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION")
+    show = cfg_sub.add_parser("show", help="print the settings in effect (secrets masked)")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_config_show)
+
+    purge = sub.add_parser("purge-personal-data",
+                           help="remove buyer data kept longer than the policy allows")
+    purge.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    purge.add_argument("--days", type=int, default=None, help="days after delivery (default: config)")
+    purge.add_argument("--json", action="store_true")
+    purge.set_defaults(handler=run_purge)
+
+
+async def run_init(args: argparse.Namespace) -> int:
+    path = config_path(args.config)
+    if not path.exists():
+        settings = settings_from(argparse.Namespace(config=None)) if not args.config else None
+        data_dir = settings.resolved_data_dir if settings else path.parent
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(STARTER_CONFIG.format(printouts=data_dir / "printouts"), encoding="utf-8")
+        print(f"Wrote {path}")
+    os.environ.setdefault("PACKDESK_CONFIG", str(path))
+    async with open_runtime(args) as rt:
+        result = await ensure_basics(rt.settings.station)
+        data_dir = rt.settings.resolved_data_dir
+        print(f"Data dir:  {data_dir}")
+        print(f"Database:  {_mask_url(rt.settings.database_url)}")
+        if not os.environ.get("PACKDESK_SECRET_KEY"):
+            print(f"Key file:  {data_dir / KEY_FILE} (back it up: sealed buyer data needs it)")
+        for item in result.created:
+            print(f"Created:   {item}")
+        if not result.created:
+            print("Everything was already set up.")
+    return 0
+
+
+async def run_upgrade(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    await upgrade(settings.database_url, settings.database.busy_timeout_ms)
+    print(f"Database is up to date: {_mask_url(settings.database_url)}")
+    return 0
+
+
+def _mask_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    return url
+
+
+def run_config_show(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    data = settings.model_dump(mode="json", exclude_none=True)
+    data["database"]["url"] = _mask_url(settings.database_url)
+    data["data_dir"] = str(settings.resolved_data_dir)
+    if args.json:
+        print_json({"source": str(settings.source) if settings.source else None, "settings": data})
+    else:
+        print(f"# source: {settings.source or 'defaults and environment'}")
+        print(tomli_w.dumps(data))
+    return 0
+
+
+async def run_purge(args: argparse.Namespace) -> int:
+    async with open_runtime(args) as rt:
+        days = args.days if args.days is not None else rt.settings.purge_days_after_delivery
+        result = await purge_personal_data(days, dry_run=args.dry_run)
+    if args.json:
+        print_json({"dry_run": args.dry_run, "days": days, "orders": result.orders,
+                    "order_ids": result.order_ids})
+    else:
+        verb = "would be purged" if args.dry_run else "purged"
+        print(f"{result.orders} order(s) {verb} (personal data older than {days} days after delivery).")
+    return 0
+

@@ -1,0 +1,247 @@
+"""Settings: one TOML file, ``PACKDESK_*`` environment overrides, validated with messages that name the key.
+
+Search order for the file: ``--config``, ``PACKDESK_CONFIG``, then ``config.toml`` in the platform's
+config directory. A missing file is fine (defaults); a broken one is an error naming file and key.
+Environment overrides take the form ``PACKDESK_<SECTION>_<KEY>`` (``PACKDESK_DATABASE_URL``) or
+``PACKDESK_<KEY>`` for top-level keys (``PACKDESK_DATA_DIR``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import UserInputError
+
+APP_NAME = "packdesk"
+
+
+class ConfigError(UserInputError):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(_Section):
+    url: str | None = None  # None: SQLite file in the data dir
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+
+
+class CompanySettings(_Section):
+    """The seller as it appears on invoices (§14 UStG needs name, address and a tax id)."""
+
+    name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "DE"
+    vat_id: str = ""
+    tax_number: str = ""
+    email: str = ""
+    phone: str = ""
+    bank_name: str = ""
+    iban: str = ""
+    bic: str = ""
+    logo: Path | None = None
+    managing_director: str = ""
+    commercial_register: str = ""
+
+
+class MailSettings(_Section):
+    """SMTP for mailing invoices. The password is never stored here in clear text."""
+
+    host: str = ""
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str = ""
+    password_env: str = "PACKDESK_SMTP_PASSWORD"  # name of the variable that holds the password
+    sender: str = ""
+    timeout_s: float = Field(default=30, gt=0)
+    templates_dir: Path | None = None
+
+
+class EscposPrinter(_Section):
+    kind: Literal["escpos"]
+    connection: Literal["network", "usb", "serial", "file"] = "network"
+    host: str = ""
+    port: int = 9100
+    usb_vendor: int | None = None
+    usb_product: int | None = None
+    serial_device: str = ""
+    baudrate: int = 9600
+    path: Path | None = None
+    width_mm: Literal[58, 80] = 80
+    codepage: str = "CP858"
+    timeout_s: float = Field(default=5, gt=0)
+
+
+class ZplPrinter(_Section):
+    kind: Literal["zpl"]
+    connection: Literal["network", "cups"] = "network"
+    host: str = ""
+    port: int = 9100
+    queue: str = ""
+    dpi: Literal[203, 300] = 203
+    timeout_s: float = Field(default=5, gt=0)
+
+
+class CupsPrinter(_Section):
+    kind: Literal["cups"]
+    queue: str
+    server: str = "http://127.0.0.1:631"
+    timeout_s: float = Field(default=10, gt=0)
+
+
+class FolderPrinter(_Section):
+    kind: Literal["folder"]
+    path: Path
+
+
+PrinterSettings = Annotated[
+    EscposPrinter | ZplPrinter | CupsPrinter | FolderPrinter, Field(discriminator="kind")
+]
+
+DocumentKind = Literal["invoice", "delivery_note", "credit_note", "label", "pick_slip", "receipt"]
+
+
+class StationSettings(_Section):
+    """A packing desk: which printer takes which kind of paper."""
+
+    routes: dict[DocumentKind, str] = Field(default_factory=dict)
+
+
+class SyncSettings(_Section):
+    in_console: bool = True
+    poll_interval_s: float = Field(default=120, gt=0)
+    overlap_s: float = Field(default=300, ge=0)
+    listings_pull_interval_s: float = Field(default=3600, gt=0)
+
+
+class OutboxSettings(_Section):
+    max_attempts: int = Field(default=8, ge=1)
+    base_delay_s: float = Field(default=2.0, gt=0)
+    max_delay_s: float = Field(default=3600.0, gt=0)
+
+
+class Settings(_Section):
+    """Everything Packdesk reads from the config file and the environment."""
+
+    data_dir: Path | None = None
+    language: str = "en"
+    station: str = "desk-1"
+    claim_timeout_minutes: int = Field(default=30, ge=1)
+    purge_days_after_delivery: int = Field(default=30, ge=0)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    company: CompanySettings = Field(default_factory=CompanySettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    printers: dict[str, PrinterSettings] = Field(default_factory=dict)
+    stations: dict[str, StationSettings] = Field(default_factory=dict)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+
+    # Not part of the file: where these settings came from.
+    source: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME))
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite://{self.resolved_data_dir / 'packdesk.sqlite3'}"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get("PACKDESK_CONFIG"):
+        return Path(env)
+    return default_config_path()
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    """Map ``PACKDESK_SECTION_KEY`` variables onto the settings tree."""
+    sections = {
+        name
+        for name, field in Settings.model_fields.items()
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+    }
+    top_level = set(Settings.model_fields) - sections - {"source", "printers", "stations"}
+    out: dict[str, Any] = {}
+    for var, value in environ.items():
+        if not var.startswith("PACKDESK_") or var in {"PACKDESK_CONFIG", "PACKDESK_SECRET_KEY"}:
+            continue
+        rest = var.removeprefix("PACKDESK_").lower()
+        if rest in top_level:
+            out[rest] = value
+            continue
+        for section in sections:
+            prefix = section + "_"
+            if rest.startswith(prefix):
+                key = rest.removeprefix(prefix)
+                if key in Settings.model_fields[section].annotation.model_fields:  # type: ignore[union-attr]
+                    out.setdefault(section, {})[key] = value
+                break
+    return out
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def describe_validation_error(error: ValidationError, where: str) -> str:
+    problems = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"] if not str(part).startswith("function-"))
+        problems.append(f"{key}: {item['msg']}")
+    return f"{where}: " + "; ".join(problems)
+
+
+def load_settings(
+    explicit: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Read the config file (if any) and the environment into validated settings."""
+    environ = dict(os.environ if environ is None else environ)
+    path = config_path(explicit)
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    elif explicit or environ.get("PACKDESK_CONFIG"):
+        raise ConfigError(f"{path}: config file not found")
+    raw = _merge(raw, _env_overrides(environ))
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        where = str(path) if path.exists() else "environment"
+        raise ConfigError(describe_validation_error(exc, where)) from None
+    settings.source = path if path.exists() else None
+    for station, cfg in settings.stations.items():
+        for kind, printer in cfg.routes.items():
+            if printer not in settings.printers:
+                raise ConfigError(
+                    f"{path}: stations.{station}.routes.{kind}: no printer named {printer!r} "
+                    f"(known: {', '.join(sorted(settings.printers)) or 'none'})"
+                )
+    return settings

@@ -1,0 +1,34 @@
+"""Who works at the desk, and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PACKER = "packer"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass
+class Packer:
+    name: str
+    badge: str  # the code on the packer's badge, scanned at sign-in
+    role: Role = Role.PACKER
+    language: str = ""
+    active: bool = True
+    id: int | None = None
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role is Role.SUPERVISOR
+
+
+@dataclass
+class Station:
+    """A packing desk; its printer routes live in the config under `stations.<name>`."""
+
+    name: str
+    warehouse_id: int | None = None
+    id: int | None = None

@@ -1,0 +1,374 @@
+"""Tortoise models: the tables. Repositories convert them to domain objects; nothing else sees them.
+
+Personal data (buyer, addresses) and credentials are stored only as ciphertext (`*_sealed` columns,
+see core/security.py); everything else stays readable for queries and reports.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class Timestamped(Model):
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AccountRow(Timestamped):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharField(max_length=32, default="amazon")
+    seller_id = fields.CharField(max_length=64, default="")
+    region = fields.CharField(max_length=16, default="eu")
+    endpoint = fields.CharField(max_length=255, default="")
+    lwa_url = fields.CharField(max_length=255, default="")
+    marketplace_ids = fields.JSONField(default=list)
+    company = fields.CharField(max_length=64, default="default")
+    credentials_sealed = fields.TextField(default="")
+    health = fields.CharField(max_length=16, default="unknown")
+    health_reason = fields.CharField(max_length=500, default="")
+    health_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "account"
+
+
+class SyncCheckpointRow(Model):
+    # A high-water mark per account and stream (orders, listings …).
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("core.AccountRow", related_name="checkpoints")
+    stream = fields.CharField(max_length=64)
+    value = fields.CharField(max_length=255, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "sync_checkpoint"
+        unique_together = (("account", "stream"),)
+
+
+class FulfilmentProfileRow(Timestamped):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)
+    process = fields.CharField(max_length=16)
+    account = fields.ForeignKeyField("core.AccountRow", null=True, related_name="profiles")
+    marketplace_id = fields.CharField(max_length=32, null=True)
+    channel = fields.CharField(max_length=3, null=True)
+    email_invoice = fields.BooleanField(default=False)
+    upload_invoice = fields.BooleanField(default=False)
+    carrier = fields.CharField(max_length=64, default="manual")
+    invoice_range = fields.CharField(max_length=64, default="invoice")
+    delivery_note_range = fields.CharField(max_length=64, default="delivery_note")
+    credit_note_range = fields.CharField(max_length=64, default="credit_note")
+    options = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "fulfilment_profile"
+
+
+class ArticleRow(Timestamped):
+    id = fields.IntField(primary_key=True)
+    sku = fields.CharField(max_length=128, unique=True)
+    title = fields.CharField(max_length=500)
+    weight_g = fields.IntField(default=0)
+    tax_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=19)
+
+    class Meta:
+        table = "article"
+
+
+class BarcodeRow(Model):
+    id = fields.IntField(primary_key=True)
+    article = fields.ForeignKeyField("core.ArticleRow", related_name="barcodes")
+    code = fields.CharField(max_length=64, unique=True)  # normalized (core.domain.catalog)
+    kind = fields.CharField(max_length=8)
+
+    class Meta:
+        table = "barcode"
+
+
+class ListingRow(Timestamped):
+    id = fields.IntField(primary_key=True)
+    article = fields.ForeignKeyField("core.ArticleRow", related_name="listings")
+    account = fields.ForeignKeyField("core.AccountRow", related_name="listings")
+    marketplace_id = fields.CharField(max_length=32)
+    seller_sku = fields.CharField(max_length=128)
+    asin = fields.CharField(max_length=16, default="")
+    channel = fields.CharField(max_length=3, default="MFN")
+    quantity_pushed = fields.IntField(null=True)
+    stock_dirty = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "listing"
+        unique_together = (("account", "marketplace_id", "seller_sku"),)
+
+
+class WarehouseRow(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)
+
+    class Meta:
+        table = "warehouse"
+
+
+class BinRow(Model):
+    id = fields.IntField(primary_key=True)
+    warehouse = fields.ForeignKeyField("core.WarehouseRow", related_name="bins")
+    code = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "bin"
+        unique_together = (("warehouse", "code"),)
+
+
+class StockLevelRow(Model):
+    id = fields.IntField(primary_key=True)
+    article = fields.ForeignKeyField("core.ArticleRow", related_name="stock_levels")
+    bin = fields.ForeignKeyField("core.BinRow", related_name="stock_levels")
+    on_hand = fields.IntField(default=0)
+
+    class Meta:
+        table = "stock_level"
+        unique_together = (("article", "bin"),)
+
+
+class StockMovementRow(Model):
+    id = fields.BigIntField(primary_key=True)
+    article = fields.ForeignKeyField("core.ArticleRow", related_name="movements")
+    bin = fields.ForeignKeyField("core.BinRow", related_name="movements")
+    quantity = fields.IntField()
+    reason = fields.CharField(max_length=32)
+    reference = fields.CharField(max_length=128, default="")
+    actor = fields.CharField(max_length=64, default="system")
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "stock_movement"
+
+
+class OrderRow(Timestamped):
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("core.AccountRow", related_name="orders")
+    external_id = fields.CharField(max_length=64)
+    marketplace_id = fields.CharField(max_length=32)
+    channel = fields.CharField(max_length=3)
+    process = fields.CharField(max_length=16)
+    status = fields.CharField(max_length=20)
+    channel_status = fields.CharField(max_length=32, default="")
+    profile = fields.ForeignKeyField("core.FulfilmentProfileRow", null=True, related_name="orders")
+    purchased_at = fields.DatetimeField()
+    latest_ship_at = fields.DatetimeField(null=True)
+    shipped_at = fields.DatetimeField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+    is_prime = fields.BooleanField(default=False)
+    is_business = fields.BooleanField(default=False)
+    currency = fields.CharField(max_length=3)
+    total = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    item_count = fields.IntField(default=0)
+    hold_reason = fields.CharField(max_length=500, default="")
+    claimed_by = fields.CharField(max_length=64, default="")
+    claimed_at = fields.DatetimeField(null=True)
+    personal_sealed = fields.TextField(default="")
+    ship_country = fields.CharField(max_length=2, default="")  # not personal on its own; VAT needs it
+    personal_data_purged = fields.BooleanField(default=False)
+    fingerprint = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "order"
+        unique_together = (("account", "external_id"),)
+        indexes = (
+            Index(fields=("status", "latest_ship_at", "is_prime", "purchased_at")),
+            Index(fields=("external_id",)),
+        )
+
+
+class OrderLineRow(Model):
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("core.OrderRow", related_name="lines")
+    external_id = fields.CharField(max_length=64)
+    sku = fields.CharField(max_length=128, db_index=True)
+    asin = fields.CharField(max_length=16, default="")
+    title = fields.CharField(max_length=500)
+    quantity = fields.IntField()
+    quantity_shipped = fields.IntField(default=0)
+    unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
+    tax_rate = fields.DecimalField(max_digits=5, decimal_places=2)
+    shipping_price = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    gift_wrap_price = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    promotion_discount = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        table = "order_line"
+        unique_together = (("order", "external_id"),)
+
+
+class StockReservationRow(Model):
+    # Stock held for an open MFN order line; removed when it ships or is cancelled.
+
+    id = fields.IntField(primary_key=True)
+    order_line = fields.OneToOneField("core.OrderLineRow", related_name="reservation")
+    article = fields.ForeignKeyField("core.ArticleRow", related_name="reservations")
+    quantity = fields.IntField()
+
+    class Meta:
+        table = "stock_reservation"
+
+
+class ShipmentRow(Model):
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("core.OrderRow", related_name="shipments")
+    station = fields.CharField(max_length=64)
+    packer = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "shipment"
+
+
+class PackageRow(Model):
+    id = fields.IntField(primary_key=True)
+    shipment = fields.ForeignKeyField("core.ShipmentRow", related_name="packages")
+    reference = fields.CharField(max_length=64)
+    weight_g = fields.IntField(default=0)
+    carrier_code = fields.CharField(max_length=64, default="")
+    carrier_name = fields.CharField(max_length=64, default="")
+    shipping_method = fields.CharField(max_length=64, default="")
+    tracking_number = fields.CharField(max_length=64, default="")
+    label_format = fields.CharField(max_length=8, default="")
+    label = fields.BinaryField(null=True)
+    label_ref = fields.CharField(max_length=128, default="")  # carrier's id, to cancel the label
+
+    class Meta:
+        table = "package"
+
+
+class PackageLineRow(Model):
+    id = fields.IntField(primary_key=True)
+    package = fields.ForeignKeyField("core.PackageRow", related_name="lines")
+    order_line = fields.ForeignKeyField("core.OrderLineRow", related_name="package_lines")
+    quantity = fields.IntField()
+
+    class Meta:
+        table = "package_line"
+
+
+class NumberRangeRow(Model):
+    id = fields.IntField(primary_key=True)
+    company = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=64)
+    pattern = fields.CharField(max_length=128)
+    next_seq = fields.IntField(default=1)
+    yearly_reset = fields.BooleanField(default=True)
+    current_year = fields.IntField(null=True)
+
+    class Meta:
+        table = "number_range"
+        unique_together = (("company", "name"),)
+
+
+class DocumentRow(Model):
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharField(max_length=16)
+    number = fields.CharField(max_length=64, unique=True)
+    order = fields.ForeignKeyField("core.OrderRow", related_name="documents")
+    shipment = fields.ForeignKeyField("core.ShipmentRow", null=True, related_name="documents")
+    refers_to = fields.ForeignKeyField("core.DocumentRow", null=True, related_name="corrections")
+    issued_at = fields.DatetimeField()
+    content = fields.JSONField(default=dict)
+    pdf = fields.BinaryField(null=True)  # the rendered original, kept so reprints are identical
+
+    class Meta:
+        table = "document"
+
+
+class OutboxJobRow(Timestamped):
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=64)
+    key = fields.CharField(max_length=255, unique=True)
+    payload = fields.JSONField(default=dict)
+    status = fields.CharField(max_length=16, default="pending")
+    attempts = fields.IntField(default=0)
+    due_at = fields.DatetimeField()
+    last_error = fields.TextField(default="")
+    account = fields.ForeignKeyField("core.AccountRow", null=True, related_name="jobs")
+    locked_by = fields.CharField(max_length=64, default="")
+    locked_until = fields.DatetimeField(null=True)
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox_job"
+        indexes = (Index(fields=("status", "due_at")),)
+
+
+class PrintJobRow(Timestamped):
+    # A durable print job; one worker per printer drains them (printers/spool).
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=255, unique=True)
+    station = fields.CharField(max_length=64)
+    printer = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=16)
+    title = fields.CharField(max_length=255)
+    content_type = fields.CharField(max_length=64)
+    payload = fields.BinaryField()
+    status = fields.CharField(max_length=10, default="queued")
+    attempts = fields.IntField(default=0)
+    due_at = fields.DatetimeField()
+    last_error = fields.TextField(default="")
+    transport_ref = fields.CharField(max_length=128, default="")  # CUPS job id, file name …
+    printed_at = fields.DatetimeField(null=True)
+    copy_of = fields.ForeignKeyField("core.PrintJobRow", null=True, related_name="reprints")
+
+    class Meta:
+        table = "print_job"
+        indexes = (Index(fields=("printer", "status", "due_at")),)
+
+
+class PrinterStatusRow(Model):
+    name = fields.CharField(max_length=64, primary_key=True)
+    state = fields.CharField(max_length=16, default="unknown")  # online | offline | paper_out …
+    detail = fields.CharField(max_length=500, default="")
+    checked_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "printer_status"
+
+
+class AuditEventRow(Model):
+    id = fields.BigIntField(primary_key=True)
+    actor = fields.CharField(max_length=64)
+    action = fields.CharField(max_length=64)
+    subject = fields.CharField(max_length=128, db_index=True)
+    station = fields.CharField(max_length=64, default="")
+    detail = fields.JSONField(default=dict)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "audit_event"
+
+
+class StationRow(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)
+    warehouse = fields.ForeignKeyField("core.WarehouseRow", null=True, related_name="stations")
+
+    class Meta:
+        table = "station"
+
+
+class PackerRow(Timestamped):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)
+    badge = fields.CharField(max_length=64, unique=True)
+    role = fields.CharField(max_length=16, default="packer")
+    pin_hash = fields.CharField(max_length=255, default="")
+    language = fields.CharField(max_length=8, default="")
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "packer"

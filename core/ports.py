@@ -1,0 +1,126 @@
+"""The small interfaces other layers implement. Core calls them; it never imports their makers.
+
+- `ChannelConnector`: one per shop system (Amazon first); every shop connects through it.
+- `PrintPort`: the printer layer (printers/) spools documents and labels for a station.
+- `Carrier`: buys or records a shipping label for a package.
+- `Mailer`: sends a message with attachments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from core.domain.accounts import Account
+from core.domain.orders import Order
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """Orders fetched from a channel plus the high-water mark to continue from next time."""
+
+    orders: list[Order]
+    checkpoint: str
+    requests: int = 0
+    throttled: int = 0
+
+
+@dataclass(frozen=True)
+class ShipmentConfirmation:
+    """One package told to the channel: its reference, carrier, tracking and items."""
+
+    order_external_id: str
+    marketplace_id: str
+    package_reference: str
+    carrier_code: str
+    carrier_name: str
+    shipping_method: str
+    tracking_number: str
+    ship_date: datetime
+    items: list[tuple[str, int]]  # (external order item id, quantity)
+
+
+@runtime_checkable
+class ChannelConnector(Protocol):
+    """A sales channel account: read orders, confirm shipments, report stock."""
+
+    account: Account
+
+    async def fetch_orders(self, since: str | None) -> FetchResult: ...
+
+    async def confirm_shipment(self, confirmation: ShipmentConfirmation) -> None: ...
+
+    async def push_stock(self, quantities: dict[str, int], marketplace_id: str) -> None: ...
+
+    async def upload_invoice(
+        self, order_external_id: str, marketplace_id: str, number: str, pdf: bytes, total: str
+    ) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """Something to print at a station: the kind decides the printer (config `stations.*.routes`)."""
+
+    station: str
+    kind: str  # invoice | delivery_note | credit_note | label | pick_slip | receipt
+    title: str
+    content_type: str  # application/pdf, image/png, application/zpl, text/plain …
+    payload: bytes
+    key: str  # idempotency key: the same key is never printed twice
+    copy: bool = False
+
+
+@runtime_checkable
+class PrintPort(Protocol):
+    async def submit(self, request: PrintRequest) -> int:
+        """Spool the request durably and return the print job id; never waits for the printer."""
+        ...
+
+
+@dataclass(frozen=True)
+class Label:
+    tracking_number: str
+    carrier_code: str
+    carrier_name: str
+    shipping_method: str
+    format: str  # pdf | png | zpl
+    data: bytes
+    reference: str = ""  # the carrier's id for cancelling
+
+
+@dataclass(frozen=True)
+class LabelRequest:
+    order: Order
+    package_reference: str
+    items: list[tuple[str, int]]  # (external order item id, quantity)
+    weight_g: int
+    ship_from: dict[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Carrier(Protocol):
+    code: str
+
+    async def create_label(self, request: LabelRequest) -> Label: ...
+
+    async def cancel_label(self, label: Label) -> None: ...
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@runtime_checkable
+class Mailer(Protocol):
+    async def send(
+        self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+    ) -> str:
+        """Send one message; return its Message-ID. Raise PermanentFailure for 5xx refusals."""
+        ...

@@ -1,0 +1,67 @@
+"""Sealing personal data and credentials at rest (authenticated encryption, Fernet: AES + HMAC).
+
+The key comes from `PACKDESK_SECRET_KEY` or from `secret.key` in the data dir, created 0600 on first
+use. Losing the key means losing the sealed data, so `packdesk init` tells where it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from core.errors import PackdeskError
+
+KEY_FILE = "secret.key"
+
+
+class SecretsError(PackdeskError):
+    """Sealed data cannot be opened: the key is missing or not the one it was sealed with."""
+
+
+class SecretBox:
+    """Seals and opens small values. Hand one instance to whoever needs it; it holds no global state."""
+
+    def __init__(self, key: bytes) -> None:
+        try:
+            self._fernet = Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise SecretsError("The secret key is not a valid Fernet key (44 url-safe base64 characters).") from exc
+
+    @classmethod
+    def generate_key(cls) -> bytes:
+        return Fernet.generate_key()
+
+    @classmethod
+    def from_environment(cls, data_dir: Path, environ: dict[str, str] | None = None) -> SecretBox:
+        """The key from `PACKDESK_SECRET_KEY`, else from the key file (created if missing)."""
+        env = os.environ if environ is None else environ
+        if key := env.get("PACKDESK_SECRET_KEY"):
+            return cls(key.encode())
+        path = data_dir / KEY_FILE
+        if not path.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(cls.generate_key())
+        if path.stat().st_mode & 0o077:
+            raise SecretsError(f"{path} must be readable by its owner only (chmod 600 {path}).")
+        return cls(path.read_bytes().strip())
+
+    def seal(self, value: Any) -> str:
+        """JSON-encode and encrypt; the result is ASCII text for a TEXT column."""
+        return self._fernet.encrypt(json.dumps(value, ensure_ascii=False).encode()).decode("ascii")
+
+    def open(self, token: str) -> Any:
+        if not token:
+            return None
+        try:
+            return json.loads(self._fernet.decrypt(token.encode("ascii")))
+        except InvalidToken as exc:
+            raise SecretsError(
+                "Sealed data cannot be opened with this key — is PACKDESK_SECRET_KEY or the key "
+                "file the one this database was written with?"
+            ) from exc

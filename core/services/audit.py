@@ -1,0 +1,47 @@
+"""Audit trail: who (packer or system), where (station), what, when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from core.domain.audit import AuditEvent
+from core.persistence.models import AuditEventRow
+
+SYSTEM = "system"
+
+
+def event_row(
+    actor: str, action: str, subject: str, station: str = "", **detail: Any
+) -> AuditEventRow:
+    return AuditEventRow(actor=actor, action=action, subject=subject, station=station, detail=detail)
+
+
+async def record(
+    actor: str,
+    action: str,
+    subject: str,
+    *,
+    station: str = "",
+    using_db: BaseDBAsyncClient | None = None,
+    **detail: Any,
+) -> None:
+    """Write one audit event, in the caller's transaction when `using_db` is given."""
+    await event_row(actor, action, subject, station, **detail).save(using_db=using_db)
+
+
+async def trail(subject: str, limit: int = 200) -> list[AuditEvent]:
+    rows = await AuditEventRow.filter(subject=subject).order_by("-at", "-id").limit(limit)
+    return [
+        AuditEvent(
+            actor=r.actor,
+            action=r.action,
+            subject=r.subject,
+            station=r.station,
+            detail=r.detail,
+            at=r.at,
+            id=r.id,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,117 @@
+"""Claiming orders for packing: one station at a time, claims of dead stations expire.
+
+The claim is one conditional UPDATE, so it is atomic on SQLite and PostgreSQL alike: whoever's
+UPDATE matches the row wins, everyone else learns who has it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from core.domain.orders import OrderStatus, Process, check_transition
+from core.errors import ConflictError, NotFound
+from core.persistence.models import OrderLineRow, OrderRow
+from core.services import audit
+
+PACKABLE = (OrderStatus.OPEN.value, OrderStatus.PARTIALLY_SHIPPED.value)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def claim_order(
+    order_id: int,
+    station: str,
+    packer: str,
+    *,
+    timeout_minutes: int = 30,
+    takeover: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Make `station` the one packing the order. Raises ConflictError if another station has it.
+
+    A claim older than `timeout_minutes` counts as abandoned; `takeover` (a supervisor) ignores age.
+    """
+    now = now or _now()
+    stale = now - timedelta(minutes=timeout_minutes)
+    mine_or_free = Q(status__in=PACKABLE) | Q(status=OrderStatus.PACKING.value, claimed_by=station)
+    if takeover:
+        mine_or_free |= Q(status=OrderStatus.PACKING.value)
+    else:
+        mine_or_free |= Q(status=OrderStatus.PACKING.value, claimed_at__lt=stale)
+    async with in_transaction() as conn:
+        won = await OrderRow.filter(Q(id=order_id), mine_or_free, process=Process.SHIP.value).using_db(
+            conn
+        ).update(status=OrderStatus.PACKING.value, claimed_by=station, claimed_at=now)
+        if won:
+            await audit.record(packer, "order.claimed", f"order:{order_id}", station=station,
+                               using_db=conn, takeover=takeover)
+            return
+    row = await OrderRow.get_or_none(id=order_id)
+    if row is None:
+        raise NotFound(f"No order with id {order_id}.")
+    if row.status == OrderStatus.PACKING.value:
+        since = row.claimed_at.strftime("%H:%M") if row.claimed_at else "a moment ago"
+        raise ConflictError(
+            f"Order {row.external_id} is being packed at {row.claimed_by} since {since} — "
+            "take the next order."
+        )
+    check_transition(Process(row.process), OrderStatus(row.status), OrderStatus.PACKING,
+                     f"Order {row.external_id}")
+    raise ConflictError(f"Order {row.external_id} cannot be packed right now.")
+
+
+async def _resting_status(order_id: int) -> OrderStatus:
+    shipped = await OrderLineRow.filter(order_id=order_id, quantity_shipped__gt=0).exists()
+    return OrderStatus.PARTIALLY_SHIPPED if shipped else OrderStatus.OPEN
+
+
+async def release_claim(order_id: int, station: str, packer: str) -> bool:
+    """Give an order back to the queue (the packer stops, or a dropped connection's cleanup)."""
+    resting = await _resting_status(order_id)
+    async with in_transaction() as conn:
+        released = await OrderRow.filter(
+            id=order_id, status=OrderStatus.PACKING.value, claimed_by=station
+        ).using_db(conn).update(status=resting.value, claimed_by="", claimed_at=None)
+        if released:
+            await audit.record(packer, "order.released", f"order:{order_id}", station=station,
+                               using_db=conn)
+    return bool(released)
+
+
+async def put_on_hold(order_id: int, reason: str, packer: str, station: str = "") -> None:
+    """Stop an order until a supervisor releases it (damaged item, address question …)."""
+    if not reason.strip():
+        raise ConflictError("Say why the order goes on hold.")
+    async with in_transaction() as conn:
+        row = await OrderRow.filter(id=order_id).select_for_update().using_db(conn).first()
+        if row is None:
+            raise NotFound(f"No order with id {order_id}.")
+        check_transition(Process(row.process), OrderStatus(row.status), OrderStatus.ON_HOLD,
+                         f"Order {row.external_id}")
+        await OrderRow.filter(id=order_id).using_db(conn).update(
+            status=OrderStatus.ON_HOLD.value, hold_reason=reason.strip(), claimed_by="",
+            claimed_at=None,
+        )
+        await audit.record(packer, "order.held", f"order:{order_id}", station=station,
+                           using_db=conn, reason=reason.strip())
+
+
+async def release_hold(order_id: int, supervisor: str, station: str = "") -> None:
+    """A supervisor sends a held order back to the queue."""
+    resting = await _resting_status(order_id)
+    async with in_transaction() as conn:
+        row = await OrderRow.filter(id=order_id).select_for_update().using_db(conn).first()
+        if row is None:
+            raise NotFound(f"No order with id {order_id}.")
+        check_transition(Process(row.process), OrderStatus(row.status), resting,
+                         f"Order {row.external_id}")
+        await OrderRow.filter(id=order_id).using_db(conn).update(
+            status=resting.value, hold_reason=""
+        )
+        await audit.record(supervisor, "order.hold_released", f"order:{order_id}",
+                           station=station, using_db=conn)

@@ -1,0 +1,154 @@
+"""Read-only questions the console and the CLI ask: order lists, the packing queue, details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise.expressions import Q
+
+from core.domain.orders import OrderStatus
+from core.persistence.models import AccountRow, DocumentRow, OrderRow, PackageRow, ShipmentRow
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """One row of an order list. Stable: `--json` prints exactly these fields."""
+
+    id: int
+    account: str
+    external_id: str
+    marketplace_id: str
+    channel: str
+    process: str
+    status: str
+    channel_status: str
+    purchased_at: datetime
+    latest_ship_at: datetime | None
+    is_prime: bool
+    is_business: bool
+    currency: str
+    total: Decimal
+    items: int
+    claimed_by: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "account": self.account,
+            "external_id": self.external_id,
+            "marketplace_id": self.marketplace_id,
+            "channel": self.channel,
+            "process": self.process,
+            "status": self.status,
+            "channel_status": self.channel_status,
+            "purchased_at": self.purchased_at.isoformat(),
+            "latest_ship_at": self.latest_ship_at.isoformat() if self.latest_ship_at else None,
+            "is_prime": self.is_prime,
+            "is_business": self.is_business,
+            "currency": self.currency,
+            "total": str(self.total),
+            "items": self.items,
+            "claimed_by": self.claimed_by,
+        }
+
+
+async def _accounts() -> dict[int, str]:
+    return {a.id: a.name for a in await AccountRow.all().only("id", "name")}
+
+
+def _summary(row: OrderRow, accounts: dict[int, str]) -> OrderSummary:
+    return OrderSummary(
+        id=row.id,
+        account=accounts.get(row.account_id, ""),  # type: ignore[attr-defined]
+        external_id=row.external_id,
+        marketplace_id=row.marketplace_id,
+        channel=row.channel,
+        process=row.process,
+        status=row.status,
+        channel_status=row.channel_status,
+        purchased_at=row.purchased_at,
+        latest_ship_at=row.latest_ship_at,
+        is_prime=row.is_prime,
+        is_business=row.is_business,
+        currency=row.currency,
+        total=Decimal(row.total),
+        items=row.item_count,
+        claimed_by=row.claimed_by,
+    )
+
+
+async def list_orders(
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    account: str | None = None,
+    search: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[OrderSummary]:
+    """Orders, newest first, filtered by status, channel and account name."""
+    accounts = await _accounts()
+    query = OrderRow.all()
+    if status:
+        query = query.filter(status=status)
+    if channel:
+        query = query.filter(channel=channel.upper())
+    if account:
+        ids = [i for i, name in accounts.items() if name == account]
+        query = query.filter(account_id__in=ids)
+    if search:
+        query = query.filter(Q(external_id__icontains=search) | Q(lines__sku=search)).distinct()
+    rows = await query.order_by("-purchased_at", "-id").offset(offset).limit(limit)
+    return [_summary(r, accounts) for r in rows]
+
+
+async def packing_queue(limit: int = 50, offset: int = 0) -> list[OrderSummary]:
+    """Open MFN orders, most urgent first: earliest ship-by date, Prime first, then the oldest."""
+    accounts = await _accounts()
+    rows = (
+        await OrderRow.filter(status__in=[OrderStatus.OPEN.value,
+                                          OrderStatus.PARTIALLY_SHIPPED.value])
+        .order_by("latest_ship_at", "-is_prime", "purchased_at", "id")
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_summary(r, accounts) for r in rows]
+
+
+async def order_extras(order_id: int) -> dict[str, Any]:
+    """Documents and packages of an order, for `orders show` and the detail screen."""
+    docs = await DocumentRow.filter(order_id=order_id).order_by("issued_at", "id")
+    shipments = await ShipmentRow.filter(order_id=order_id).order_by("id")
+    packages = await PackageRow.filter(shipment__order_id=order_id).prefetch_related("lines")
+    return {
+        "documents": [
+            {"id": d.id, "kind": d.kind, "number": d.number, "issued_at": d.issued_at.isoformat()}
+            for d in docs
+        ],
+        "shipments": [
+            {
+                "id": s.id,
+                "station": s.station,
+                "packer": s.packer,
+                "created_at": s.created_at.isoformat(),
+                "packages": [
+                    {
+                        "id": p.id,
+                        "reference": p.reference,
+                        "carrier": p.carrier_code or p.carrier_name,
+                        "tracking_number": p.tracking_number,
+                        "lines": [
+                            {"order_line_id": pl.order_line_id, "quantity": pl.quantity}  # type: ignore[attr-defined]
+                            for pl in p.lines
+                        ],
+                    }
+                    for p in packages
+                    if p.shipment_id == s.id  # type: ignore[attr-defined]
+                ],
+            }
+            for s in shipments
+        ],
+    }

@@ -1,0 +1,114 @@
+"""Intake: routing, idempotency, updates, reservations — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from core.domain.orders import Channel, OrderStatus, Process
+from core.persistence.models import (
+    FulfilmentProfileRow,
+    OrderLineRow,
+    OrderRow,
+    OutboxJobRow,
+    StockReservationRow,
+)
+from core.persistence.repositories import load_order
+from core.services.intake import upsert_orders
+from tests.support.factories import make_account, make_article, make_order, make_orders
+
+
+async def _profiles(account_id: int) -> None:
+    await FulfilmentProfileRow.create(name="mfn", channel="MFN", process="ship")
+    await FulfilmentProfileRow.create(name="afn", channel="AFN", process="invoice_only")
+    await FulfilmentProfileRow.create(name="3pl-fr", account_id=account_id, channel="MFN",
+                                      marketplace_id="A13V1IB3VIYZZH", process="third_party")
+
+
+async def test_routes_mfn_afn_and_3pl_by_profile(db, box):
+    acc = await make_account()
+    await _profiles(acc)
+    orders = [
+        make_order("A-1", account_id=acc),
+        make_order("A-2", account_id=acc, channel=Channel.AFN, channel_status="Shipped"),
+        make_order("A-3", account_id=acc, marketplace_id="A13V1IB3VIYZZH"),
+    ]
+    result = await upsert_orders(acc, orders, box)
+    assert (result.new, result.updated, result.unchanged) == (3, 0, 0)
+    rows = {r.external_id: r for r in await OrderRow.all()}
+    assert (rows["A-1"].process, rows["A-1"].status) == ("ship", "open")
+    assert (rows["A-2"].process, rows["A-2"].status) == ("invoice_only", "imported")
+    assert (rows["A-3"].process, rows["A-3"].status) == ("third_party", "open")
+    # The FBA order that Amazon has shipped is queued for its invoice.
+    assert await OutboxJobRow.filter(kind="invoice.issue").count() == 1
+
+
+async def test_reimport_of_500_orders_changes_nothing(db, box):
+    acc = await make_account()
+    orders = make_orders(500, acc)
+    first = await upsert_orders(acc, orders, box)
+    assert first.new == 500
+    counts = (await OrderRow.all().count(), await OrderLineRow.all().count())
+    before = {r.id: r.updated_at for r in await OrderRow.all()}
+    again = await upsert_orders(acc, make_orders(500, acc), box)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 500)
+    assert (await OrderRow.all().count(), await OrderLineRow.all().count()) == counts
+    assert {r.id: r.updated_at for r in await OrderRow.all()} == before
+
+
+async def test_same_external_id_on_two_accounts_is_two_orders(db, box):
+    a, b = await make_account("a"), await make_account("b")
+    await upsert_orders(a, [make_order("X-1", account_id=a)], box)
+    await upsert_orders(b, [make_order("X-1", account_id=b)], box)
+    assert await OrderRow.filter(external_id="X-1").count() == 2
+
+
+async def test_cancellation_before_packing_cancels_and_releases_stock(db, box):
+    acc = await make_account()
+    await make_article("SKU-1", 1, account_id=acc)
+    await upsert_orders(acc, [make_order("C-1", account_id=acc, lines=[("SKU-1", 2)])], box)
+    assert await StockReservationRow.all().count() == 1
+    cancelled = make_order("C-1", account_id=acc, lines=[("SKU-1", 2)], channel_status="Canceled")
+    result = await upsert_orders(acc, [cancelled], box)
+    assert result.updated == 1
+    row = await OrderRow.get(external_id="C-1")
+    assert row.status == OrderStatus.CANCELLED
+    assert await StockReservationRow.all().count() == 0
+
+
+async def test_cancellation_after_shipping_is_recorded_not_applied(db, box):
+    acc = await make_account()
+    await upsert_orders(acc, [make_order("C-2", account_id=acc)], box)
+    await OrderRow.filter(external_id="C-2").update(status="shipped")
+    await upsert_orders(acc, [make_order("C-2", account_id=acc, channel_status="Canceled")], box)
+    assert (await OrderRow.get(external_id="C-2")).status == "shipped"
+
+
+async def test_address_change_is_applied_and_sealed(db, box):
+    acc = await make_account()
+    await upsert_orders(acc, [make_order("D-1", account_id=acc)], box)
+    moved = make_order("D-1", account_id=acc)
+    moved.ship_to = type(moved.ship_to)(name="Jürgen Groß", line1="Neue Straße 1",
+                                        postcode="80331", city="München", country="DE")
+    assert (await upsert_orders(acc, [moved], box)).updated == 1
+    row = await OrderRow.get(external_id="D-1")
+    order = await load_order(row.id, box)
+    assert order.ship_to.city == "München"
+    assert "München" not in row.personal_sealed
+
+
+async def test_fba_order_shipped_later_gets_its_invoice_queued(db, box):
+    acc = await make_account()
+    await upsert_orders(acc, [make_order("F-1", account_id=acc, channel=Channel.AFN,
+                                         channel_status="Unshipped")], box)
+    assert await OutboxJobRow.filter(kind="invoice.issue").count() == 0
+    await upsert_orders(acc, [make_order("F-1", account_id=acc, channel=Channel.AFN,
+                                         channel_status="Shipped")], box)
+    assert await OutboxJobRow.filter(kind="invoice.issue").count() == 1
+    row = await OrderRow.get(external_id="F-1")
+    assert row.process == Process.INVOICE_ONLY
+
+
+async def test_open_mfn_lines_reserve_stock_via_listing_sku(db, box):
+    acc = await make_account()
+    await make_article("ART-1", 7, account_id=acc)
+    await upsert_orders(acc, [make_order("R-1", account_id=acc, lines=[("ART-1", 3)])], box)
+    held = await StockReservationRow.all()
+    assert [h.quantity for h in held] == [3]

@@ -29,7 +29,9 @@ class SecretBox:
         try:
             self._fernet = Fernet(key)
         except (ValueError, TypeError) as exc:
-            raise SecretsError("The secret key is not a valid Fernet key (44 url-safe base64 characters).") from exc
+            raise SecretsError(
+                "The secret key is not a valid Fernet key (44 url-safe base64 characters)."
+            ) from exc
 
     @classmethod
     def generate_key(cls) -> bytes:

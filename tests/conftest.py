@@ -12,8 +12,9 @@ from core.security import SecretBox
 from tests.support.db import (
     fresh_sqlite,
     in_ci,
+    migrated_sqlite_template,
+    postgres_url,
     run_apart,
-    migrated_sqlite_template, postgres_url,
     truncate_postgres,
 )
 

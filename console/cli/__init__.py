@@ -75,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last net: one line for people, the traceback with --debug
         if args.debug:
             raise
-        print(f"packdesk: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"packdesk: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr
+        )
         return 1
 
 

@@ -32,23 +32,37 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 async def run_list(args: argparse.Namespace) -> int:
     if args.status and args.status not in {s.value for s in OrderStatus}:
-        raise UserInputError(f"--status {args.status!r} is not a status; use one of "
-                             + ", ".join(s.value for s in OrderStatus))
+        raise UserInputError(
+            f"--status {args.status!r} is not a status; use one of "
+            + ", ".join(s.value for s in OrderStatus)
+        )
     if args.channel and args.channel.upper() not in {c.value for c in Channel}:
         raise UserInputError(f"--channel {args.channel!r} must be MFN or AFN")
     if args.limit < 1:
         raise UserInputError("--limit must be at least 1")
     async with open_runtime(args):
-        orders = await list_orders(status=args.status, channel=args.channel,
-                                   account=args.account, limit=args.limit)
+        orders = await list_orders(
+            status=args.status, channel=args.channel, account=args.account, limit=args.limit
+        )
     if args.json:
         print_json([o.to_json() for o in orders])
         return 0
     print_table(
         ["id", "order", "account", "market", "ch", "status", "items", "total", "ship by"],
-        [(o.id, o.external_id, o.account, o.marketplace_id, o.channel, o.status, o.items,
-          f"{o.total} {o.currency}", o.latest_ship_at.strftime("%Y-%m-%d %H:%M")
-          if o.latest_ship_at else "") for o in orders],
+        [
+            (
+                o.id,
+                o.external_id,
+                o.account,
+                o.marketplace_id,
+                o.channel,
+                o.status,
+                o.items,
+                f"{o.total} {o.currency}",
+                o.latest_ship_at.strftime("%Y-%m-%d %H:%M") if o.latest_ship_at else "",
+            )
+            for o in orders
+        ],
     )
     return 0
 
@@ -80,14 +94,28 @@ async def run_show(args: argparse.Namespace) -> int:
         "buyer": None if order.personal_data_purged else asdict(order.buyer),
         "ship_to": None if order.personal_data_purged else asdict(order.ship_to),
         "lines": [
-            {"id": ln.id, "external_id": ln.external_id, "sku": ln.sku, "title": ln.title,
-             "quantity": ln.quantity, "quantity_shipped": ln.quantity_shipped,
-             "unit_price": str(ln.unit_price), "tax_rate": str(ln.tax_rate)}
+            {
+                "id": ln.id,
+                "external_id": ln.external_id,
+                "sku": ln.sku,
+                "title": ln.title,
+                "quantity": ln.quantity,
+                "quantity_shipped": ln.quantity_shipped,
+                "unit_price": str(ln.unit_price),
+                "tax_rate": str(ln.tax_rate),
+            }
             for ln in order.lines
         ],
         **extras,
-        "audit": [{"at": e.at.isoformat() if e.at else None, "actor": e.actor,
-                   "action": e.action, "station": e.station} for e in events],
+        "audit": [
+            {
+                "at": e.at.isoformat() if e.at else None,
+                "actor": e.actor,
+                "action": e.action,
+                "station": e.station,
+            }
+            for e in events
+        ],
     }
     if args.json:
         print_json(data)
@@ -97,9 +125,13 @@ async def run_show(args: argparse.Namespace) -> int:
         print("Ship to: " + ", ".join(order.ship_to.lines()))
     else:
         print("Ship to: (personal data purged)")
-    print_table(["line", "sku", "title", "qty", "shipped", "price"],
-                [(ln.id, ln.sku, ln.title[:40], ln.quantity, ln.quantity_shipped,
-                  ln.unit_price) for ln in order.lines])
+    print_table(
+        ["line", "sku", "title", "qty", "shipped", "price"],
+        [
+            (ln.id, ln.sku, ln.title[:40], ln.quantity, ln.quantity_shipped, ln.unit_price)
+            for ln in order.lines
+        ],
+    )
     for doc in data["documents"]:
         print(f"{doc['kind']}: {doc['number']} ({doc['issued_at'][:10]})")
     return 0

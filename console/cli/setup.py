@@ -58,10 +58,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_config_show)
 
-    purge = sub.add_parser("purge-personal-data",
-                           help="remove buyer data kept longer than the policy allows")
+    purge = sub.add_parser(
+        "purge-personal-data", help="remove buyer data kept longer than the policy allows"
+    )
     purge.add_argument("--dry-run", action="store_true", help="only count what would be removed")
-    purge.add_argument("--days", type=int, default=None, help="days after delivery (default: config)")
+    purge.add_argument(
+        "--days", type=int, default=None, help="days after delivery (default: config)"
+    )
     purge.add_argument("--json", action="store_true")
     purge.set_defaults(handler=run_purge)
 
@@ -123,10 +126,17 @@ async def run_purge(args: argparse.Namespace) -> int:
         days = args.days if args.days is not None else rt.settings.purge_days_after_delivery
         result = await purge_personal_data(days, dry_run=args.dry_run)
     if args.json:
-        print_json({"dry_run": args.dry_run, "days": days, "orders": result.orders,
-                    "order_ids": result.order_ids})
+        print_json(
+            {
+                "dry_run": args.dry_run,
+                "days": days,
+                "orders": result.orders,
+                "order_ids": result.order_ids,
+            }
+        )
     else:
         verb = "would be purged" if args.dry_run else "purged"
-        print(f"{result.orders} order(s) {verb} (personal data older than {days} days after delivery).")
+        print(
+            f"{result.orders} order(s) {verb} (personal data older than {days} days after delivery)."
+        )
     return 0
-

@@ -97,11 +97,7 @@ def check_transition(
     if target not in allowed:
         raise IllegalTransition(
             f"{order_ref} is {_WORDS[current]} and cannot become {_WORDS[target]}"
-            + (
-                "."
-                if allowed
-                else f" — nothing more can happen to a {_WORDS[current]} order."
-            )
+            + ("." if allowed else f" — nothing more can happen to a {_WORDS[current]} order.")
         )
 
 
@@ -193,7 +189,7 @@ class Order:
     id: int | None = None
 
     @property
-    def total(self) -> "Decimal":
+    def total(self) -> Decimal:
         return sum(
             (
                 ln.line_total + ln.shipping_price + ln.gift_wrap_price - ln.promotion_discount

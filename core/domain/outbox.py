@@ -30,9 +30,7 @@ class OutboxJob:
     id: int | None = None
 
 
-def backoff_delay(
-    attempt: int, base: float, cap: float, rng: random.Random | None = None
-) -> float:
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
     """Exponential backoff with full jitter (AWS architecture blog), never above `cap` seconds."""
     ceiling = min(cap, base * (2 ** max(attempt - 1, 0)))
     return (rng or random).uniform(ceiling / 2, ceiling)

@@ -48,7 +48,9 @@ class ExpectedLine:
 
     @classmethod
     def of(cls, line_id: int, sku: str, title: str, quantity: int, codes: set[str]) -> ExpectedLine:
-        return cls(line_id, sku, title, quantity, frozenset(normalize_code(c) for c in codes | {sku}))
+        return cls(
+            line_id, sku, title, quantity, frozenset(normalize_code(c) for c in codes | {sku})
+        )
 
 
 @dataclass
@@ -148,7 +150,10 @@ class PackingSession:
         box[line.line_id] = box.get(line.line_id, 0) + quantity
         if self.is_complete:
             return ScanResult(
-                ScanOutcome.COMPLETE, raw, "All items packed — complete the order.", line.line_id,
+                ScanOutcome.COMPLETE,
+                raw,
+                "All items packed — complete the order.",
+                line.line_id,
                 quantity,
             )
         return ScanResult(

@@ -25,7 +25,9 @@ def tortoise_config(url: str, busy_timeout_ms: int = 5000) -> dict[str, Any]:
     try:
         connection = expand_db_url(url)
     except Exception as exc:
-        raise UserInputError(f"database.url {url!r} is not a database URL Packdesk knows: {exc}")
+        raise UserInputError(
+            f"database.url {url!r} is not a database URL Packdesk knows: {exc}"
+        ) from None
     if connection["engine"] == "tortoise.backends.sqlite":
         connection["engine"] = "core.persistence.sqlite_engine"
         credentials = connection["credentials"]

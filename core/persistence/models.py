@@ -42,7 +42,10 @@ class SyncCheckpointRow(Model):
     # A high-water mark per account and stream (orders, listings …).
 
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("core.AccountRow", related_name="checkpoints")
+    account: fields.ForeignKeyRelation[AccountRow] = fields.ForeignKeyField(
+        "core.AccountRow", related_name="checkpoints"
+    )
+    account_id: int
     stream = fields.CharField(max_length=64)
     value = fields.CharField(max_length=255, default="")
     updated_at = fields.DatetimeField(auto_now=True)
@@ -56,7 +59,10 @@ class FulfilmentProfileRow(Timestamped):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=64, unique=True)
     process = fields.CharField(max_length=16)
-    account = fields.ForeignKeyField("core.AccountRow", null=True, related_name="profiles")
+    account: fields.ForeignKeyRelation[AccountRow] | None = fields.ForeignKeyField(
+        "core.AccountRow", null=True, related_name="profiles"
+    )
+    account_id: int | None
     marketplace_id = fields.CharField(max_length=32, null=True)
     channel = fields.CharField(max_length=3, null=True)
     email_invoice = fields.BooleanField(default=False)
@@ -77,6 +83,7 @@ class ArticleRow(Timestamped):
     title = fields.CharField(max_length=500)
     weight_g = fields.IntField(default=0)
     tax_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=19)
+    barcodes: fields.ReverseRelation[BarcodeRow]
 
     class Meta:
         table = "article"
@@ -84,7 +91,10 @@ class ArticleRow(Timestamped):
 
 class BarcodeRow(Model):
     id = fields.IntField(primary_key=True)
-    article = fields.ForeignKeyField("core.ArticleRow", related_name="barcodes")
+    article: fields.ForeignKeyRelation[ArticleRow] = fields.ForeignKeyField(
+        "core.ArticleRow", related_name="barcodes"
+    )
+    article_id: int
     code = fields.CharField(max_length=64, unique=True)  # normalized (core.domain.catalog)
     kind = fields.CharField(max_length=8)
 
@@ -94,8 +104,14 @@ class BarcodeRow(Model):
 
 class ListingRow(Timestamped):
     id = fields.IntField(primary_key=True)
-    article = fields.ForeignKeyField("core.ArticleRow", related_name="listings")
-    account = fields.ForeignKeyField("core.AccountRow", related_name="listings")
+    article: fields.ForeignKeyRelation[ArticleRow] = fields.ForeignKeyField(
+        "core.ArticleRow", related_name="listings"
+    )
+    article_id: int
+    account: fields.ForeignKeyRelation[AccountRow] = fields.ForeignKeyField(
+        "core.AccountRow", related_name="listings"
+    )
+    account_id: int
     marketplace_id = fields.CharField(max_length=32)
     seller_sku = fields.CharField(max_length=128)
     asin = fields.CharField(max_length=16, default="")
@@ -118,7 +134,10 @@ class WarehouseRow(Model):
 
 class BinRow(Model):
     id = fields.IntField(primary_key=True)
-    warehouse = fields.ForeignKeyField("core.WarehouseRow", related_name="bins")
+    warehouse: fields.ForeignKeyRelation[WarehouseRow] = fields.ForeignKeyField(
+        "core.WarehouseRow", related_name="bins"
+    )
+    warehouse_id: int
     code = fields.CharField(max_length=64)
 
     class Meta:
@@ -128,8 +147,14 @@ class BinRow(Model):
 
 class StockLevelRow(Model):
     id = fields.IntField(primary_key=True)
-    article = fields.ForeignKeyField("core.ArticleRow", related_name="stock_levels")
-    bin = fields.ForeignKeyField("core.BinRow", related_name="stock_levels")
+    article: fields.ForeignKeyRelation[ArticleRow] = fields.ForeignKeyField(
+        "core.ArticleRow", related_name="stock_levels"
+    )
+    article_id: int
+    bin: fields.ForeignKeyRelation[BinRow] = fields.ForeignKeyField(
+        "core.BinRow", related_name="stock_levels"
+    )
+    bin_id: int
     on_hand = fields.IntField(default=0)
 
     class Meta:
@@ -139,8 +164,14 @@ class StockLevelRow(Model):
 
 class StockMovementRow(Model):
     id = fields.BigIntField(primary_key=True)
-    article = fields.ForeignKeyField("core.ArticleRow", related_name="movements")
-    bin = fields.ForeignKeyField("core.BinRow", related_name="movements")
+    article: fields.ForeignKeyRelation[ArticleRow] = fields.ForeignKeyField(
+        "core.ArticleRow", related_name="movements"
+    )
+    article_id: int
+    bin: fields.ForeignKeyRelation[BinRow] = fields.ForeignKeyField(
+        "core.BinRow", related_name="movements"
+    )
+    bin_id: int
     quantity = fields.IntField()
     reason = fields.CharField(max_length=32)
     reference = fields.CharField(max_length=128, default="")
@@ -153,14 +184,20 @@ class StockMovementRow(Model):
 
 class OrderRow(Timestamped):
     id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("core.AccountRow", related_name="orders")
+    account: fields.ForeignKeyRelation[AccountRow] = fields.ForeignKeyField(
+        "core.AccountRow", related_name="orders"
+    )
+    account_id: int
     external_id = fields.CharField(max_length=64)
     marketplace_id = fields.CharField(max_length=32)
     channel = fields.CharField(max_length=3)
     process = fields.CharField(max_length=16)
     status = fields.CharField(max_length=20)
     channel_status = fields.CharField(max_length=32, default="")
-    profile = fields.ForeignKeyField("core.FulfilmentProfileRow", null=True, related_name="orders")
+    profile: fields.ForeignKeyRelation[FulfilmentProfileRow] | None = fields.ForeignKeyField(
+        "core.FulfilmentProfileRow", null=True, related_name="orders"
+    )
+    profile_id: int | None
     purchased_at = fields.DatetimeField()
     latest_ship_at = fields.DatetimeField(null=True)
     shipped_at = fields.DatetimeField(null=True)
@@ -174,9 +211,12 @@ class OrderRow(Timestamped):
     claimed_by = fields.CharField(max_length=64, default="")
     claimed_at = fields.DatetimeField(null=True)
     personal_sealed = fields.TextField(default="")
-    ship_country = fields.CharField(max_length=2, default="")  # not personal on its own; VAT needs it
+    ship_country = fields.CharField(
+        max_length=2, default=""
+    )  # not personal on its own; VAT needs it
     personal_data_purged = fields.BooleanField(default=False)
     fingerprint = fields.CharField(max_length=64, default="")
+    lines: fields.ReverseRelation[OrderLineRow]
 
     class Meta:
         table = "order"
@@ -189,7 +229,10 @@ class OrderRow(Timestamped):
 
 class OrderLineRow(Model):
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField("core.OrderRow", related_name="lines")
+    order: fields.ForeignKeyRelation[OrderRow] = fields.ForeignKeyField(
+        "core.OrderRow", related_name="lines"
+    )
+    order_id: int
     external_id = fields.CharField(max_length=64)
     sku = fields.CharField(max_length=128, db_index=True)
     asin = fields.CharField(max_length=16, default="")
@@ -211,8 +254,14 @@ class StockReservationRow(Model):
     # Stock held for an open MFN order line; removed when it ships or is cancelled.
 
     id = fields.IntField(primary_key=True)
-    order_line = fields.OneToOneField("core.OrderLineRow", related_name="reservation")
-    article = fields.ForeignKeyField("core.ArticleRow", related_name="reservations")
+    order_line: fields.OneToOneRelation[OrderLineRow] = fields.OneToOneField(
+        "core.OrderLineRow", related_name="reservation"
+    )
+    order_line_id: int
+    article: fields.ForeignKeyRelation[ArticleRow] = fields.ForeignKeyField(
+        "core.ArticleRow", related_name="reservations"
+    )
+    article_id: int
     quantity = fields.IntField()
 
     class Meta:
@@ -221,7 +270,10 @@ class StockReservationRow(Model):
 
 class ShipmentRow(Model):
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField("core.OrderRow", related_name="shipments")
+    order: fields.ForeignKeyRelation[OrderRow] = fields.ForeignKeyField(
+        "core.OrderRow", related_name="shipments"
+    )
+    order_id: int
     station = fields.CharField(max_length=64)
     packer = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -232,7 +284,10 @@ class ShipmentRow(Model):
 
 class PackageRow(Model):
     id = fields.IntField(primary_key=True)
-    shipment = fields.ForeignKeyField("core.ShipmentRow", related_name="packages")
+    shipment: fields.ForeignKeyRelation[ShipmentRow] = fields.ForeignKeyField(
+        "core.ShipmentRow", related_name="packages"
+    )
+    shipment_id: int
     reference = fields.CharField(max_length=64)
     weight_g = fields.IntField(default=0)
     carrier_code = fields.CharField(max_length=64, default="")
@@ -242,6 +297,7 @@ class PackageRow(Model):
     label_format = fields.CharField(max_length=8, default="")
     label = fields.BinaryField(null=True)
     label_ref = fields.CharField(max_length=128, default="")  # carrier's id, to cancel the label
+    lines: fields.ReverseRelation[PackageLineRow]
 
     class Meta:
         table = "package"
@@ -249,8 +305,14 @@ class PackageRow(Model):
 
 class PackageLineRow(Model):
     id = fields.IntField(primary_key=True)
-    package = fields.ForeignKeyField("core.PackageRow", related_name="lines")
-    order_line = fields.ForeignKeyField("core.OrderLineRow", related_name="package_lines")
+    package: fields.ForeignKeyRelation[PackageRow] = fields.ForeignKeyField(
+        "core.PackageRow", related_name="lines"
+    )
+    package_id: int
+    order_line: fields.ForeignKeyRelation[OrderLineRow] = fields.ForeignKeyField(
+        "core.OrderLineRow", related_name="package_lines"
+    )
+    order_line_id: int
     quantity = fields.IntField()
 
     class Meta:
@@ -275,9 +337,18 @@ class DocumentRow(Model):
     id = fields.IntField(primary_key=True)
     kind = fields.CharField(max_length=16)
     number = fields.CharField(max_length=64, unique=True)
-    order = fields.ForeignKeyField("core.OrderRow", related_name="documents")
-    shipment = fields.ForeignKeyField("core.ShipmentRow", null=True, related_name="documents")
-    refers_to = fields.ForeignKeyField("core.DocumentRow", null=True, related_name="corrections")
+    order: fields.ForeignKeyRelation[OrderRow] = fields.ForeignKeyField(
+        "core.OrderRow", related_name="documents"
+    )
+    order_id: int
+    shipment: fields.ForeignKeyRelation[ShipmentRow] | None = fields.ForeignKeyField(
+        "core.ShipmentRow", null=True, related_name="documents"
+    )
+    shipment_id: int | None
+    refers_to: fields.ForeignKeyRelation[DocumentRow] | None = fields.ForeignKeyField(
+        "core.DocumentRow", null=True, related_name="corrections"
+    )
+    refers_to_id: int | None
     issued_at = fields.DatetimeField()
     content = fields.JSONField(default=dict)
     pdf = fields.BinaryField(null=True)  # the rendered original, kept so reprints are identical
@@ -295,7 +366,10 @@ class OutboxJobRow(Timestamped):
     attempts = fields.IntField(default=0)
     due_at = fields.DatetimeField()
     last_error = fields.TextField(default="")
-    account = fields.ForeignKeyField("core.AccountRow", null=True, related_name="jobs")
+    account: fields.ForeignKeyRelation[AccountRow] | None = fields.ForeignKeyField(
+        "core.AccountRow", null=True, related_name="jobs"
+    )
+    account_id: int | None
     locked_by = fields.CharField(max_length=64, default="")
     locked_until = fields.DatetimeField(null=True)
     done_at = fields.DatetimeField(null=True)
@@ -322,7 +396,10 @@ class PrintJobRow(Timestamped):
     last_error = fields.TextField(default="")
     transport_ref = fields.CharField(max_length=128, default="")  # CUPS job id, file name …
     printed_at = fields.DatetimeField(null=True)
-    copy_of = fields.ForeignKeyField("core.PrintJobRow", null=True, related_name="reprints")
+    copy_of: fields.ForeignKeyRelation[PrintJobRow] | None = fields.ForeignKeyField(
+        "core.PrintJobRow", null=True, related_name="reprints"
+    )
+    copy_of_id: int | None
 
     class Meta:
         table = "print_job"
@@ -355,7 +432,10 @@ class AuditEventRow(Model):
 class StationRow(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=64, unique=True)
-    warehouse = fields.ForeignKeyField("core.WarehouseRow", null=True, related_name="stations")
+    warehouse: fields.ForeignKeyRelation[WarehouseRow] | None = fields.ForeignKeyField(
+        "core.WarehouseRow", null=True, related_name="stations"
+    )
+    warehouse_id: int | None
 
     class Meta:
         table = "station"

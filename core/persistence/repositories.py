@@ -62,15 +62,15 @@ def line_from_row(row: OrderLineRow) -> OrderLine:
     )
 
 
-def order_from_row(
-    row: OrderRow, lines: list[OrderLineRow], box: SecretBox | None
-) -> Order:
+def order_from_row(row: OrderRow, lines: list[OrderLineRow], box: SecretBox | None) -> Order:
     """A domain order; without a box the personal data stays empty (lists, queues)."""
     buyer, ship_to, bill_to = (
-        _personal(row, box) if box is not None else (Buyer(), Address(country=row.ship_country), None)
+        _personal(row, box)
+        if box is not None
+        else (Buyer(), Address(country=row.ship_country), None)
     )
     return Order(
-        account_id=row.account_id,  # type: ignore[attr-defined]
+        account_id=row.account_id,
         external_id=row.external_id,
         marketplace_id=row.marketplace_id,
         channel=Channel(row.channel),
@@ -88,7 +88,7 @@ def order_from_row(
         latest_ship_at=row.latest_ship_at,
         delivered_at=row.delivered_at,
         shipped_at=row.shipped_at,
-        profile_id=row.profile_id,  # type: ignore[attr-defined]
+        profile_id=row.profile_id,
         hold_reason=row.hold_reason,
         claimed_by=row.claimed_by,
         claimed_at=row.claimed_at,
@@ -102,7 +102,7 @@ async def load_order(
     order_id: int, box: SecretBox | None, using_db: BaseDBAsyncClient | None = None
 ) -> Order:
     """One order with its lines (and personal data when a box is given)."""
-    row = await OrderRow.get_or_none(id=order_id).using_db(using_db)
+    row = await OrderRow.filter(id=order_id).using_db(using_db).first()
     if row is None:
         raise NotFound(f"No order with id {order_id}.")
     lines = await OrderLineRow.filter(order_id=order_id).using_db(using_db)
@@ -139,7 +139,7 @@ def profile_from_row(row: FulfilmentProfileRow) -> FulfilmentProfile:
     return FulfilmentProfile(
         name=row.name,
         process=Process(row.process),
-        account_id=row.account_id,  # type: ignore[attr-defined]
+        account_id=row.account_id,
         marketplace_id=row.marketplace_id,
         channel=Channel(row.channel) if row.channel else None,
         email_invoice=row.email_invoice,

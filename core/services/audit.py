@@ -15,7 +15,9 @@ SYSTEM = "system"
 def event_row(
     actor: str, action: str, subject: str, station: str = "", **detail: Any
 ) -> AuditEventRow:
-    return AuditEventRow(actor=actor, action=action, subject=subject, station=station, detail=detail)
+    return AuditEventRow(
+        actor=actor, action=action, subject=subject, station=station, detail=detail
+    )
 
 
 async def record(

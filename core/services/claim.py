@@ -44,12 +44,20 @@ async def claim_order(
     else:
         mine_or_free |= Q(status=OrderStatus.PACKING.value, claimed_at__lt=stale)
     async with in_transaction() as conn:
-        won = await OrderRow.filter(Q(id=order_id), mine_or_free, process=Process.SHIP.value).using_db(
-            conn
-        ).update(status=OrderStatus.PACKING.value, claimed_by=station, claimed_at=now)
+        won = (
+            await OrderRow.filter(Q(id=order_id), mine_or_free, process=Process.SHIP.value)
+            .using_db(conn)
+            .update(status=OrderStatus.PACKING.value, claimed_by=station, claimed_at=now)
+        )
         if won:
-            await audit.record(packer, "order.claimed", f"order:{order_id}", station=station,
-                               using_db=conn, takeover=takeover)
+            await audit.record(
+                packer,
+                "order.claimed",
+                f"order:{order_id}",
+                station=station,
+                using_db=conn,
+                takeover=takeover,
+            )
             return
     row = await OrderRow.get_or_none(id=order_id)
     if row is None:
@@ -60,8 +68,12 @@ async def claim_order(
             f"Order {row.external_id} is being packed at {row.claimed_by} since {since} — "
             "take the next order."
         )
-    check_transition(Process(row.process), OrderStatus(row.status), OrderStatus.PACKING,
-                     f"Order {row.external_id}")
+    check_transition(
+        Process(row.process),
+        OrderStatus(row.status),
+        OrderStatus.PACKING,
+        f"Order {row.external_id}",
+    )
     raise ConflictError(f"Order {row.external_id} cannot be packed right now.")
 
 
@@ -74,12 +86,15 @@ async def release_claim(order_id: int, station: str, packer: str) -> bool:
     """Give an order back to the queue (the packer stops, or a dropped connection's cleanup)."""
     resting = await _resting_status(order_id)
     async with in_transaction() as conn:
-        released = await OrderRow.filter(
-            id=order_id, status=OrderStatus.PACKING.value, claimed_by=station
-        ).using_db(conn).update(status=resting.value, claimed_by="", claimed_at=None)
+        released = (
+            await OrderRow.filter(id=order_id, status=OrderStatus.PACKING.value, claimed_by=station)
+            .using_db(conn)
+            .update(status=resting.value, claimed_by="", claimed_at=None)
+        )
         if released:
-            await audit.record(packer, "order.released", f"order:{order_id}", station=station,
-                               using_db=conn)
+            await audit.record(
+                packer, "order.released", f"order:{order_id}", station=station, using_db=conn
+            )
     return bool(released)
 
 
@@ -91,14 +106,30 @@ async def put_on_hold(order_id: int, reason: str, packer: str, station: str = ""
         row = await OrderRow.filter(id=order_id).select_for_update().using_db(conn).first()
         if row is None:
             raise NotFound(f"No order with id {order_id}.")
-        check_transition(Process(row.process), OrderStatus(row.status), OrderStatus.ON_HOLD,
-                         f"Order {row.external_id}")
-        await OrderRow.filter(id=order_id).using_db(conn).update(
-            status=OrderStatus.ON_HOLD.value, hold_reason=reason.strip(), claimed_by="",
-            claimed_at=None,
+        check_transition(
+            Process(row.process),
+            OrderStatus(row.status),
+            OrderStatus.ON_HOLD,
+            f"Order {row.external_id}",
         )
-        await audit.record(packer, "order.held", f"order:{order_id}", station=station,
-                           using_db=conn, reason=reason.strip())
+        await (
+            OrderRow.filter(id=order_id)
+            .using_db(conn)
+            .update(
+                status=OrderStatus.ON_HOLD.value,
+                hold_reason=reason.strip(),
+                claimed_by="",
+                claimed_at=None,
+            )
+        )
+        await audit.record(
+            packer,
+            "order.held",
+            f"order:{order_id}",
+            station=station,
+            using_db=conn,
+            reason=reason.strip(),
+        )
 
 
 async def release_hold(order_id: int, supervisor: str, station: str = "") -> None:
@@ -108,10 +139,12 @@ async def release_hold(order_id: int, supervisor: str, station: str = "") -> Non
         row = await OrderRow.filter(id=order_id).select_for_update().using_db(conn).first()
         if row is None:
             raise NotFound(f"No order with id {order_id}.")
-        check_transition(Process(row.process), OrderStatus(row.status), resting,
-                         f"Order {row.external_id}")
-        await OrderRow.filter(id=order_id).using_db(conn).update(
-            status=resting.value, hold_reason=""
+        check_transition(
+            Process(row.process), OrderStatus(row.status), resting, f"Order {row.external_id}"
         )
-        await audit.record(supervisor, "order.hold_released", f"order:{order_id}",
-                           station=station, using_db=conn)
+        await (
+            OrderRow.filter(id=order_id).using_db(conn).update(status=resting.value, hold_reason="")
+        )
+        await audit.record(
+            supervisor, "order.hold_released", f"order:{order_id}", station=station, using_db=conn
+        )

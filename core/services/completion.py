@@ -102,14 +102,15 @@ async def complete_packing(
         shipped = _check_quantities(order, boxes, partial)
         profile = (
             await FulfilmentProfileRow.get_or_none(id=row.profile_id).using_db(conn)  # type: ignore[attr-defined]
-            if row.profile_id  # type: ignore[attr-defined]
+            if row.profile_id
             else None
         )
         carrier = profile.carrier if profile else "manual"
-        account = await AccountRow.get(id=order.account_id).using_db(conn)
+        account = await AccountRow.filter(id=order.account_id).using_db(conn).get()
 
-        shipment = await ShipmentRow.create(order_id=order_id, station=station, packer=packer,
-                                            using_db=conn)
+        shipment = await ShipmentRow.create(
+            order_id=order_id, station=station, packer=packer, using_db=conn
+        )
         first_ref = await PackageRow.filter(shipment__order_id=order_id).using_db(conn).count() + 1
         package_ids: list[int] = []
         for n, packed in enumerate(boxes, start=first_ref):
@@ -124,49 +125,75 @@ async def complete_packing(
                 using_db=conn,
             )
             await PackageLineRow.bulk_create(
-                [PackageLineRow(package_id=pkg.id, order_line_id=line_id, quantity=qty)
-                 for line_id, qty in packed.lines.items() if qty > 0],
+                [
+                    PackageLineRow(package_id=pkg.id, order_line_id=line_id, quantity=qty)
+                    for line_id, qty in packed.lines.items()
+                    if qty > 0
+                ],
                 using_db=conn,
             )
             package_ids.append(pkg.id)
 
         for line_id, qty in shipped.items():
-            await OrderLineRow.filter(id=line_id).using_db(conn).update(
-                quantity_shipped=F("quantity_shipped") + qty
+            await (
+                OrderLineRow.filter(id=line_id)
+                .using_db(conn)
+                .update(quantity_shipped=F("quantity_shipped") + qty)
             )
         await _take_stock(order, shipped, packer, conn)
 
-        lines_shipped = [(ln, shipped[ln.id]) for ln in order.lines if ln.id in shipped]  # type: ignore[index]
-        docs = await _issue_documents(order, lines_shipped, shipment.id, account.company,
-                                      profile, company, now, conn)
+        lines_shipped = [(ln, shipped[ln.id]) for ln in order.lines if ln.id in shipped]
+        docs = await _issue_documents(
+            order, lines_shipped, shipment.id, account.company, profile, company, now, conn
+        )
 
-        everything = all(ln.quantity_shipped + shipped.get(ln.id or 0, 0) >= ln.quantity
-                         for ln in order.lines)
-        check_transition(order.process, OrderStatus.PACKING, OrderStatus.PACKED,
-                         f"Order {order.external_id}")
-        await OrderRow.filter(id=order_id).using_db(conn).update(
-            status=OrderStatus.PACKED.value, claimed_by="", claimed_at=None
+        everything = all(
+            ln.quantity_shipped + shipped.get(ln.id or 0, 0) >= ln.quantity for ln in order.lines
+        )
+        check_transition(
+            order.process, OrderStatus.PACKING, OrderStatus.PACKED, f"Order {order.external_id}"
+        )
+        await (
+            OrderRow.filter(id=order_id)
+            .using_db(conn)
+            .update(status=OrderStatus.PACKED.value, claimed_by="", claimed_at=None)
         )
         jobs = [f"documents.render:{doc_id}" for doc_id in docs.values()]
         for doc_id in docs.values():
-            await enqueue("documents.render", f"documents.render:{doc_id}",
-                          {"document_id": doc_id, "station": station}, using_db=conn,
-                          account_id=order.account_id)
+            await enqueue(
+                "documents.render",
+                f"documents.render:{doc_id}",
+                {"document_id": doc_id, "station": station},
+                using_db=conn,
+                account_id=order.account_id,
+            )
         status = OrderStatus.PACKED
         all_tracked = all(b.tracking_number.strip() for b in boxes)
         if carrier not in MANUAL_CARRIERS and not all_tracked:
             for pkg_id in package_ids:
                 key = f"label.buy:{pkg_id}"
-                await enqueue("label.buy", key, {"package_id": pkg_id, "station": station,
-                                                 "carrier": carrier},
-                              using_db=conn, account_id=order.account_id)
+                await enqueue(
+                    "label.buy",
+                    key,
+                    {"package_id": pkg_id, "station": station, "carrier": carrier},
+                    using_db=conn,
+                    account_id=order.account_id,
+                )
                 jobs.append(key)
         else:
             status = OrderStatus.SHIPPED if everything else OrderStatus.PARTIALLY_SHIPPED
             jobs += await tracking_known(order_id, package_ids, conn, status=status, now=now)
-        await audit.record(packer, "order.packed", f"order:{order_id}", station=station,
-                           using_db=conn, shipment=shipment.id, packages=len(package_ids),
-                           items=sum(shipped.values()), partial=not everything)
+        await audit.record(
+            packer,
+            "order.packed",
+            f"order:{order_id}",
+            station=station,
+            using_db=conn,
+            shipment=shipment.id,
+            packages=len(package_ids),
+            items=sum(shipped.values()),
+            partial=not everything,
+        )
     return CompletionResult(
         shipment_id=shipment.id,
         package_ids=package_ids,
@@ -204,7 +231,7 @@ async def _take_stock(
 ) -> None:
     """Book the goods out of their bins and let go of what was reserved for them."""
     reservations = {
-        r.order_line_id: r  # type: ignore[attr-defined]
+        r.order_line_id: r
         for r in await StockReservationRow.filter(order_line_id__in=list(shipped)).using_db(conn)
     }
     touched: set[int] = set()
@@ -212,24 +239,36 @@ async def _take_stock(
         held = reservations.get(line_id)
         if held is None:
             continue  # an article Packdesk does not stock (no listing, no article): nothing to book
-        article_id = held.article_id  # type: ignore[attr-defined]
+        article_id = held.article_id
         level = (
             await StockLevelRow.filter(article_id=article_id, on_hand__gt=0)
-            .order_by("-on_hand").using_db(conn).first()
+            .order_by("-on_hand")
+            .using_db(conn)
+            .first()
         )
-        bin_id = level.bin_id if level else await _default_bin(conn)  # type: ignore[attr-defined]
+        bin_id = level.bin_id if level else await _default_bin(conn)
         if level is None:
-            level, _ = await StockLevelRow.get_or_create(article_id=article_id, bin_id=bin_id,
-                                                         using_db=conn)
+            level, _ = await StockLevelRow.get_or_create(
+                article_id=article_id, bin_id=bin_id, using_db=conn
+            )
         await StockLevelRow.filter(id=level.id).using_db(conn).update(on_hand=F("on_hand") - qty)
-        await StockMovementRow.create(article_id=article_id, bin_id=bin_id, quantity=-qty,
-                                      reason="shipment", reference=order.external_id, actor=actor,
-                                      using_db=conn)
+        await StockMovementRow.create(
+            article_id=article_id,
+            bin_id=bin_id,
+            quantity=-qty,
+            reason="shipment",
+            reference=order.external_id,
+            actor=actor,
+            using_db=conn,
+        )
         if held.quantity - qty <= 0:
             await held.delete(using_db=conn)
         else:
-            await StockReservationRow.filter(id=held.id).using_db(conn).update(
-                quantity=F("quantity") - qty)
+            await (
+                StockReservationRow.filter(id=held.id)
+                .using_db(conn)
+                .update(quantity=F("quantity") - qty)
+            )
         touched.add(article_id)
     if touched:
         await ListingRow.filter(article_id__in=touched).using_db(conn).update(stock_dirty=True)
@@ -237,7 +276,9 @@ async def _take_stock(
 
 async def _default_bin(conn: BaseDBAsyncClient) -> int:
     warehouse, _ = await WarehouseRow.get_or_create(name="main", using_db=conn)
-    bin_row, _ = await BinRow.get_or_create(warehouse_id=warehouse.id, code="DEFAULT", using_db=conn)
+    bin_row, _ = await BinRow.get_or_create(
+        warehouse_id=warehouse.id, code="DEFAULT", using_db=conn
+    )
     return bin_row.id
 
 
@@ -259,12 +300,24 @@ async def _issue_documents(
     for kind, range_name in ranges.items():
         number = await allocate(company_name, range_name, now.date(), using_db=conn)
         content = build_content(order, kind, number, now, company, lines=lines)
-        doc = await DocumentRow.create(kind=kind.value, number=number, order_id=order.id,
-                                       shipment_id=shipment_id, issued_at=now, content=content,
-                                       using_db=conn)
+        doc = await DocumentRow.create(
+            kind=kind.value,
+            number=number,
+            order_id=order.id,
+            shipment_id=shipment_id,
+            issued_at=now,
+            content=content,
+            using_db=conn,
+        )
         ids[kind.value] = doc.id
-        await audit.record(audit.SYSTEM, "document.issued", f"order:{order.id}", using_db=conn,
-                           kind=kind.value, number=number)
+        await audit.record(
+            audit.SYSTEM,
+            "document.issued",
+            f"order:{order.id}",
+            using_db=conn,
+            kind=kind.value,
+            number=number,
+        )
     return ids
 
 
@@ -295,36 +348,62 @@ async def tracking_known(
     if row.status != status.value:
         from core.domain.orders import Process
 
-        check_transition(Process(row.process), OrderStatus(row.status), status,
-                         f"Order {row.external_id}")
-    await OrderRow.filter(id=order_id).using_db(conn).update(
-        status=status.value, shipped_at=now or _now()
+        check_transition(
+            Process(row.process), OrderStatus(row.status), status, f"Order {row.external_id}"
+        )
+    await (
+        OrderRow.filter(id=order_id)
+        .using_db(conn)
+        .update(status=status.value, shipped_at=now or _now())
     )
-    account_id = row.account_id  # type: ignore[attr-defined]
+    account_id = row.account_id
     keys = []
     for pkg_id in package_ids:
         key = f"amazon.confirm_shipment:{pkg_id}"
-        await enqueue("amazon.confirm_shipment", key, {"package_id": pkg_id}, using_db=conn,
-                      account_id=account_id)
+        await enqueue(
+            "amazon.confirm_shipment",
+            key,
+            {"package_id": pkg_id},
+            using_db=conn,
+            account_id=account_id,
+        )
         keys.append(key)
     profile = (
         await FulfilmentProfileRow.get_or_none(id=row.profile_id).using_db(conn)  # type: ignore[attr-defined]
-        if row.profile_id  # type: ignore[attr-defined]
+        if row.profile_id
         else None
     )
-    invoices = await DocumentRow.filter(order_id=order_id, kind=DocumentKind.INVOICE.value,
-                                        shipment__packages__id__in=package_ids).using_db(conn).distinct()
+    invoices = (
+        await DocumentRow.filter(
+            order_id=order_id,
+            kind=DocumentKind.INVOICE.value,
+            shipment__packages__id__in=package_ids,
+        )
+        .using_db(conn)
+        .distinct()
+    )
     for doc in invoices:
         if profile and profile.email_invoice:
             key = f"mail.invoice:{doc.id}"
-            await enqueue("mail.invoice", key, {"document_id": doc.id}, using_db=conn,
-                          account_id=account_id)
+            await enqueue(
+                "mail.invoice", key, {"document_id": doc.id}, using_db=conn, account_id=account_id
+            )
             keys.append(key)
         if profile and profile.upload_invoice:
             key = f"amazon.upload_invoice:{doc.id}"
-            await enqueue("amazon.upload_invoice", key, {"document_id": doc.id}, using_db=conn,
-                          account_id=account_id)
+            await enqueue(
+                "amazon.upload_invoice",
+                key,
+                {"document_id": doc.id},
+                using_db=conn,
+                account_id=account_id,
+            )
             keys.append(key)
-    await audit.record(audit.SYSTEM, f"order.{status.value}", f"order:{order_id}", using_db=conn,
-                       packages=package_ids)
+    await audit.record(
+        audit.SYSTEM,
+        f"order.{status.value}",
+        f"order:{order_id}",
+        using_db=conn,
+        packages=package_ids,
+    )
     return keys

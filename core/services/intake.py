@@ -23,6 +23,7 @@ from core.domain.accounts import DEFAULT_PROCESS, route
 from core.domain.orders import INITIAL_STATUS, Channel, Order, OrderStatus, Process
 from core.persistence.models import (
     ArticleRow,
+    AuditEventRow,
     ListingRow,
     OrderLineRow,
     OrderRow,
@@ -66,8 +67,17 @@ def fingerprint(order: Order) -> str:
         "ship": asdict(order.ship_to),
         "bill": asdict(order.bill_to) if order.bill_to else None,
         "lines": [
-            [ln.external_id, ln.sku, ln.title, ln.quantity, str(ln.unit_price), str(ln.tax_rate),
-             str(ln.shipping_price), str(ln.gift_wrap_price), str(ln.promotion_discount)]
+            [
+                ln.external_id,
+                ln.sku,
+                ln.title,
+                ln.quantity,
+                str(ln.unit_price),
+                str(ln.tax_rate),
+                str(ln.shipping_price),
+                str(ln.gift_wrap_price),
+                str(ln.promotion_discount),
+            ]
             for ln in order.lines
         ],
     }
@@ -200,9 +210,13 @@ async def _insert_new(
     to_reserve = [o for o, _ in fresh if o.process is Process.SHIP and o.status is OrderStatus.OPEN]
     if to_reserve:
         await _reserve(account_id, to_reserve, conn)
-    events = [audit.event_row(actor, "order.imported", f"order:{o.id}", status=o.status.value,
-                              process=o.process.value) for o, _ in fresh]
-    await audit.AuditEventRow.bulk_create(events, using_db=conn)
+    events = [
+        audit.event_row(
+            actor, "order.imported", f"order:{o.id}", status=o.status.value, process=o.process.value
+        )
+        for o, _ in fresh
+    ]
+    await AuditEventRow.bulk_create(events, using_db=conn)
     for order, _ in fresh:
         await _queue_follow_up(order, conn)
 
@@ -211,38 +225,52 @@ async def _reserve(account_id: int, orders: list[Order], conn: BaseDBAsyncClient
     """Hold stock for open MFN lines; flag the affected listings for a stock push."""
     skus = {ln.sku for o in orders for ln in o.lines}
     by_listing = {
-        r.seller_sku: r.article_id  # type: ignore[attr-defined]
+        r.seller_sku: r.article_id
         for r in await ListingRow.filter(account_id=account_id, seller_sku__in=skus)
         .only("seller_sku", "article_id")
         .using_db(conn)
     }
     by_sku = {
         r.sku: r.id
-        for r in await ArticleRow.filter(sku__in=skus - set(by_listing)).only("id", "sku").using_db(conn)
+        for r in await ArticleRow.filter(sku__in=skus - set(by_listing))
+        .only("id", "sku")
+        .using_db(conn)
     }
     article_of = {**by_sku, **by_listing}
     order_ids = [o.id for o in orders]
-    lines = await OrderLineRow.filter(order_id__in=order_ids).only("id", "sku", "quantity").using_db(conn)
+    lines = (
+        await OrderLineRow.filter(order_id__in=order_ids)
+        .only("id", "sku", "quantity")
+        .using_db(conn)
+    )
     reservations = [
-        StockReservationRow(order_line_id=ln.id, article_id=article_of[ln.sku], quantity=ln.quantity)
+        StockReservationRow(
+            order_line_id=ln.id, article_id=article_of[ln.sku], quantity=ln.quantity
+        )
         for ln in lines
         if ln.sku in article_of
     ]
     if reservations:
         await StockReservationRow.bulk_create(reservations, using_db=conn)
-        await ListingRow.filter(article_id__in={r.article_id for r in reservations}).using_db(  # type: ignore[attr-defined]
-            conn
-        ).update(stock_dirty=True)
+        await (
+            ListingRow.filter(article_id__in={r.article_id for r in reservations})
+            .using_db(conn)
+            .update(stock_dirty=True)
+        )
 
 
 async def release_reservations(order_id: int, conn: BaseDBAsyncClient) -> None:
     """Give back the stock held for an order (cancelled, or its lines shipped)."""
-    line_ids = await OrderLineRow.filter(order_id=order_id).using_db(conn).values_list("id", flat=True)
+    line_ids = (
+        await OrderLineRow.filter(order_id=order_id).using_db(conn).values_list("id", flat=True)
+    )
     held = await StockReservationRow.filter(order_line_id__in=line_ids).using_db(conn)
     if held:
         await StockReservationRow.filter(id__in=[h.id for h in held]).using_db(conn).delete()
-        await ListingRow.filter(article_id__in={h.article_id for h in held}).using_db(conn).update(  # type: ignore[attr-defined]
-            stock_dirty=True
+        await (
+            ListingRow.filter(article_id__in={h.article_id for h in held})
+            .using_db(conn)
+            .update(stock_dirty=True)
         )
 
 
@@ -275,11 +303,18 @@ async def _apply_update(
             changes["status"] = OrderStatus.CANCELLED.value
             changes["claimed_by"] = ""
             await release_reservations(row.id, conn)
-            await audit.record(actor, "order.cancelled", subject, using_db=conn,
-                               previous=status.value, by="channel")
+            await audit.record(
+                actor,
+                "order.cancelled",
+                subject,
+                using_db=conn,
+                previous=status.value,
+                by="channel",
+            )
         else:
-            await audit.record(actor, "order.cancel_too_late", subject, using_db=conn,
-                               status=status.value)
+            await audit.record(
+                actor, "order.cancel_too_late", subject, using_db=conn, status=status.value
+            )
     if not row.personal_data_purged:
         changes["personal_sealed"] = seal_personal(order, box)
         changes["ship_country"] = order.ship_to.country
@@ -289,8 +324,9 @@ async def _apply_update(
     if order.shipped_at and not row.shipped_at:
         changes["shipped_at"] = _aware(order.shipped_at)
     await OrderRow.filter(id=row.id).using_db(conn).update(**changes)
-    await audit.record(actor, "order.updated", subject, using_db=conn,
-                       channel_status=order.channel_status)
+    await audit.record(
+        actor, "order.updated", subject, using_db=conn, channel_status=order.channel_status
+    )
     order.id, order.process = row.id, Process(row.process)
     order.status = OrderStatus(changes.get("status", row.status))
     await _queue_follow_up(order, conn)

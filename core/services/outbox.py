@@ -77,7 +77,7 @@ def to_job(row: OutboxJobRow) -> OutboxJob:
         attempts=row.attempts,
         due_at=row.due_at,
         last_error=row.last_error,
-        account_id=row.account_id,  # type: ignore[attr-defined]
+        account_id=row.account_id,
         id=row.id,
     )
 
@@ -143,10 +143,14 @@ class OutboxRunner:
             )
             if not rows:
                 return []
-            await OutboxJobRow.filter(id__in=[r.id for r in rows]).using_db(conn).update(
-                status=JobStatus.RUNNING.value,
-                locked_by=self.worker,
-                locked_until=now + timedelta(seconds=self.lease_s),
+            await (
+                OutboxJobRow.filter(id__in=[r.id for r in rows])
+                .using_db(conn)
+                .update(
+                    status=JobStatus.RUNNING.value,
+                    locked_by=self.worker,
+                    locked_until=now + timedelta(seconds=self.lease_s),
+                )
             )
         return [to_job(r) for r in rows]
 
@@ -172,7 +176,9 @@ class OutboxRunner:
                 )
                 return JobStatus.DEAD
             delay = backoff_delay(attempts, self.base_delay_s, self.max_delay_s, self.rng)
-            log.info("outbox job %s (%s) failed, retry in %.1fs: %s", job.id, job.kind, delay, error)
+            log.info(
+                "outbox job %s (%s) failed, retry in %.1fs: %s", job.id, job.kind, delay, error
+            )
             await self._reschedule(job, error, delay, count_attempt=True)
             return JobStatus.PENDING
         await OutboxJobRow.filter(id=job.id).update(

@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.domain.orders import OrderStatus
-from core.persistence.models import OrderRow
+from core.persistence.models import AuditEventRow, OrderRow
 from core.services import audit
 
 
@@ -37,15 +37,20 @@ async def purge_personal_data(
 ) -> PurgeResult:
     """Remove buyer names, e-mails, phones and addresses that are past their keeping time."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    ids = list(await OrderRow.filter(_due(cutoff)).values_list("id", flat=True))
+    ids: list[int] = [r.id for r in await OrderRow.filter(_due(cutoff)).only("id")]
     if dry_run or not ids:
         return PurgeResult(len(ids), ids)
     async with in_transaction() as conn:
-        await OrderRow.filter(id__in=ids).using_db(conn).update(
-            personal_sealed="", personal_data_purged=True
+        await (
+            OrderRow.filter(id__in=ids)
+            .using_db(conn)
+            .update(personal_sealed="", personal_data_purged=True)
         )
-        await audit.AuditEventRow.bulk_create(
-            [audit.event_row(audit.SYSTEM, "order.personal_data_purged", f"order:{i}") for i in ids],
+        await AuditEventRow.bulk_create(
+            [
+                audit.event_row(audit.SYSTEM, "order.personal_data_purged", f"order:{i}")
+                for i in ids
+            ],
             using_db=conn,
         )
     return PurgeResult(len(ids), ids)

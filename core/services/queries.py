@@ -62,7 +62,7 @@ async def _accounts() -> dict[int, str]:
 def _summary(row: OrderRow, accounts: dict[int, str]) -> OrderSummary:
     return OrderSummary(
         id=row.id,
-        account=accounts.get(row.account_id, ""),  # type: ignore[attr-defined]
+        account=accounts.get(row.account_id, ""),
         external_id=row.external_id,
         marketplace_id=row.marketplace_id,
         channel=row.channel,
@@ -109,8 +109,9 @@ async def packing_queue(limit: int = 50, offset: int = 0) -> list[OrderSummary]:
     """Open MFN orders, most urgent first: earliest ship-by date, Prime first, then the oldest."""
     accounts = await _accounts()
     rows = (
-        await OrderRow.filter(status__in=[OrderStatus.OPEN.value,
-                                          OrderStatus.PARTIALLY_SHIPPED.value])
+        await OrderRow.filter(
+            status__in=[OrderStatus.OPEN.value, OrderStatus.PARTIALLY_SHIPPED.value]
+        )
         .order_by("latest_ship_at", "-is_prime", "purchased_at", "id")
         .offset(offset)
         .limit(limit)
@@ -141,12 +142,12 @@ async def order_extras(order_id: int) -> dict[str, Any]:
                         "carrier": p.carrier_code or p.carrier_name,
                         "tracking_number": p.tracking_number,
                         "lines": [
-                            {"order_line_id": pl.order_line_id, "quantity": pl.quantity}  # type: ignore[attr-defined]
+                            {"order_line_id": pl.order_line_id, "quantity": pl.quantity}
                             for pl in p.lines
                         ],
                     }
                     for p in packages
-                    if p.shipment_id == s.id  # type: ignore[attr-defined]
+                    if p.shipment_id == s.id
                 ],
             }
             for s in shipments

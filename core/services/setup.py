@@ -31,7 +31,9 @@ async def ensure_basics(station: str, company: str = "default") -> SetupResult:
         if new:
             created.append("warehouse main")
         _, new = await BinRow.get_or_create(warehouse_id=warehouse.id, code="DEFAULT")
-        _, new = await StationRow.get_or_create(name=station, defaults={"warehouse_id": warehouse.id})
+        _, new = await StationRow.get_or_create(
+            name=station, defaults={"warehouse_id": warehouse.id}
+        )
         if new:
             created.append(f"station {station}")
         if not await PackerRow.filter(role="supervisor").exists():

@@ -92,8 +92,11 @@ async def test_eight_processes_on_one_sqlite_file(sqlite_db, box):
     root = str(__import__("pathlib").Path(__file__).resolve().parents[2])
     procs = [
         await asyncio.create_subprocess_exec(
-            sys.executable, "-c", CLAIMER.format(root=root, url=db, order_id=order_id, n=n),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-c",
+            CLAIMER.format(root=root, url=db, order_id=order_id, n=n),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         for n in range(8)
     ]

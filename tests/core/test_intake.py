@@ -18,8 +18,13 @@ from tests.support.factories import make_account, make_article, make_order, make
 async def _profiles(account_id: int) -> None:
     await FulfilmentProfileRow.create(name="mfn", channel="MFN", process="ship")
     await FulfilmentProfileRow.create(name="afn", channel="AFN", process="invoice_only")
-    await FulfilmentProfileRow.create(name="3pl-fr", account_id=account_id, channel="MFN",
-                                      marketplace_id="A13V1IB3VIYZZH", process="third_party")
+    await FulfilmentProfileRow.create(
+        name="3pl-fr",
+        account_id=account_id,
+        channel="MFN",
+        marketplace_id="A13V1IB3VIYZZH",
+        process="third_party",
+    )
 
 
 async def test_routes_mfn_afn_and_3pl_by_profile(db, box):
@@ -85,8 +90,9 @@ async def test_address_change_is_applied_and_sealed(db, box):
     acc = await make_account()
     await upsert_orders(acc, [make_order("D-1", account_id=acc)], box)
     moved = make_order("D-1", account_id=acc)
-    moved.ship_to = type(moved.ship_to)(name="Jürgen Groß", line1="Neue Straße 1",
-                                        postcode="80331", city="München", country="DE")
+    moved.ship_to = type(moved.ship_to)(
+        name="Jürgen Groß", line1="Neue Straße 1", postcode="80331", city="München", country="DE"
+    )
     assert (await upsert_orders(acc, [moved], box)).updated == 1
     row = await OrderRow.get(external_id="D-1")
     order = await load_order(row.id, box)
@@ -96,11 +102,15 @@ async def test_address_change_is_applied_and_sealed(db, box):
 
 async def test_fba_order_shipped_later_gets_its_invoice_queued(db, box):
     acc = await make_account()
-    await upsert_orders(acc, [make_order("F-1", account_id=acc, channel=Channel.AFN,
-                                         channel_status="Unshipped")], box)
+    await upsert_orders(
+        acc,
+        [make_order("F-1", account_id=acc, channel=Channel.AFN, channel_status="Unshipped")],
+        box,
+    )
     assert await OutboxJobRow.filter(kind="invoice.issue").count() == 0
-    await upsert_orders(acc, [make_order("F-1", account_id=acc, channel=Channel.AFN,
-                                         channel_status="Shipped")], box)
+    await upsert_orders(
+        acc, [make_order("F-1", account_id=acc, channel=Channel.AFN, channel_status="Shipped")], box
+    )
     assert await OutboxJobRow.filter(kind="invoice.issue").count() == 1
     row = await OrderRow.get(external_id="F-1")
     assert row.process == Process.INVOICE_ONLY

@@ -23,8 +23,9 @@ print(",".join(leaked) or "clean")
 
 
 def test_core_and_printers_never_import_textual_or_console():
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "clean"
 
@@ -33,7 +34,9 @@ def test_core_never_imports_printers():
     offenders = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "core").rglob("*.py")
-        if any(line.lstrip().startswith(("import printers", "from printers"))
-               for line in p.read_text(encoding="utf-8").splitlines())
+        if any(
+            line.lstrip().startswith(("import printers", "from printers"))
+            for line in p.read_text(encoding="utf-8").splitlines()
+        )
     ]
     assert offenders == []

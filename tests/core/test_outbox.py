@@ -85,8 +85,9 @@ async def test_dead_after_max_attempts_and_permanent_failures(db):
     async def refused(job: OutboxJob) -> None:
         raise PermanentFailure("550 mailbox unavailable")
 
-    runner = OutboxRunner({"broken": broken, "refused": refused}, clock=clock, max_attempts=3,
-                          base_delay_s=1)
+    runner = OutboxRunner(
+        {"broken": broken, "refused": refused}, clock=clock, max_attempts=3, base_delay_s=1
+    )
     await enqueue("broken", "b", {}, due_at=clock.now)
     await enqueue("refused", "r", {}, due_at=clock.now)
     for _ in range(5):

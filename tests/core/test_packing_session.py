@@ -56,8 +56,9 @@ def test_bulk_quantity_packages_partial_and_hold():
     assert s.undo() and s.hold_reason == ""
 
 
-codes = st.sampled_from(["4006381333931", "X001ABCDEF", "9780201379624", "TEA-50",
-                         "4012345678901", "UNKNOWN"])
+codes = st.sampled_from(
+    ["4006381333931", "X001ABCDEF", "9780201379624", "TEA-50", "4012345678901", "UNKNOWN"]
+)
 actions = st.lists(
     st.one_of(
         st.tuples(st.just("scan"), codes, st.integers(min_value=1, max_value=3)),

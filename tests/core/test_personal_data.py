@@ -50,14 +50,24 @@ def test_key_file_is_created_owner_only(tmp_path):
 async def test_purge_removes_personal_data_and_keeps_documents(db, box):
     acc = await make_account()
     now = datetime(2026, 11, 26, tzinfo=UTC)
-    await upsert_orders(acc, [make_order("OLD", account_id=acc, channel=Channel.AFN,
-                                         channel_status="Shipped"),
-                              make_order("NEW", account_id=acc)], box)
+    await upsert_orders(
+        acc,
+        [
+            make_order("OLD", account_id=acc, channel=Channel.AFN, channel_status="Shipped"),
+            make_order("NEW", account_id=acc),
+        ],
+        box,
+    )
     old = await OrderRow.get(external_id="OLD")
     await OrderRow.filter(id=old.id).update(status="done", delivered_at=now - timedelta(days=31))
     await OrderRow.filter(external_id="NEW").update(delivered_at=now - timedelta(days=29))
-    await DocumentRow.create(kind="invoice", number="RE-1", order_id=old.id, issued_at=now,
-                             content={"buyer": {"name": "Jürgen Groß"}})
+    await DocumentRow.create(
+        kind="invoice",
+        number="RE-1",
+        order_id=old.id,
+        issued_at=now,
+        content={"buyer": {"name": "Jürgen Groß"}},
+    )
     preview = await purge_personal_data(30, dry_run=True, now=now)
     assert preview.order_ids == [old.id]
     assert (await OrderRow.get(id=old.id)).personal_sealed != ""

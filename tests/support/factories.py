@@ -18,8 +18,15 @@ from core.persistence.models import (
     WarehouseRow,
 )
 
-NAMES = ["Łukasz Wójcik", "Søren Ølgaard", "Jürgen Groß", "Élodie Façon", "Çağrı Öztürk",
-         "Γιώργος Παπαδόπουλος", "Anna Svensson"]
+NAMES = [
+    "Łukasz Wójcik",
+    "Søren Ølgaard",
+    "Jürgen Groß",
+    "Élodie Façon",
+    "Çağrı Öztürk",
+    "Γιώργος Παπαδόπουλος",
+    "Anna Svensson",
+]
 
 
 def ean(n: int) -> str:
@@ -52,11 +59,23 @@ def make_order(
         is_prime=is_prime,
         latest_ship_at=latest_ship_at or purchased_at + timedelta(days=2),
         buyer=Buyer(name=buyer_name, email=f"{external_id}@marketplace.amazon.de"),
-        ship_to=Address(name=buyer_name, line1="Hauptstraße 5", postcode="10115", city="Berlin",
-                        country="DE", phone="+49 30 1234567"),
+        ship_to=Address(
+            name=buyer_name,
+            line1="Hauptstraße 5",
+            postcode="10115",
+            city="Berlin",
+            country="DE",
+            phone="+49 30 1234567",
+        ),
         lines=[
-            OrderLine(external_id=f"{external_id}-{i}", sku=sku, title=f"Article {sku}",
-                      quantity=qty, unit_price=Decimal("19.99"), tax_rate=Decimal("19"))
+            OrderLine(
+                external_id=f"{external_id}-{i}",
+                sku=sku,
+                title=f"Article {sku}",
+                quantity=qty,
+                unit_price=Decimal("19.99"),
+                tax_rate=Decimal("19"),
+            )
             for i, (sku, qty) in enumerate(lines or [("SKU-1", 1)], start=1)
         ],
     )
@@ -73,8 +92,9 @@ def make_orders(n: int, account_id: int, seed: int = 1, lines_per_order: int = 2
                 f"302-{i:07d}-{seed:07d}",
                 account_id=account_id,
                 channel=Channel.AFN if rng.random() < 0.2 else Channel.MFN,
-                lines=[(f"SKU-{rng.randint(1, 50)}", rng.randint(1, 3))
-                       for _ in range(lines_per_order)],
+                lines=[
+                    (f"SKU-{rng.randint(1, 50)}", rng.randint(1, 3)) for _ in range(lines_per_order)
+                ],
                 purchased_at=purchased,
                 latest_ship_at=purchased + timedelta(hours=rng.randint(12, 72)),
                 is_prime=rng.random() < 0.3,
@@ -85,13 +105,22 @@ def make_orders(n: int, account_id: int, seed: int = 1, lines_per_order: int = 2
 
 
 async def make_account(name: str = "amazon-de", marketplaces: list[str] | None = None) -> int:
-    row = await AccountRow.create(name=name, seller_id=f"A{name.upper()[:10]}",
-                                  marketplace_ids=marketplaces or ["A1PA6795UKMFR9"])
+    row = await AccountRow.create(
+        name=name,
+        seller_id=f"A{name.upper()[:10]}",
+        marketplace_ids=marketplaces or ["A1PA6795UKMFR9"],
+    )
     return row.id
 
 
-async def make_article(sku: str, n: int, *, account_id: int | None = None, on_hand: int = 10,
-                       marketplace_id: str = "A1PA6795UKMFR9") -> int:
+async def make_article(
+    sku: str,
+    n: int,
+    *,
+    account_id: int | None = None,
+    on_hand: int = 10,
+    marketplace_id: str = "A1PA6795UKMFR9",
+) -> int:
     """An article with an EAN and an FNSKU, stock in the default bin and (optionally) a listing."""
     article = await ArticleRow.create(sku=sku, title=f"Article {sku}")
     await BarcodeRow.create(article_id=article.id, code=ean(n), kind="ean")
@@ -100,6 +129,10 @@ async def make_article(sku: str, n: int, *, account_id: int | None = None, on_ha
     bin_row, _ = await BinRow.get_or_create(warehouse_id=warehouse.id, code="DEFAULT")
     await StockLevelRow.create(article_id=article.id, bin_id=bin_row.id, on_hand=on_hand)
     if account_id is not None:
-        await ListingRow.create(article_id=article.id, account_id=account_id,
-                                marketplace_id=marketplace_id, seller_sku=sku)
+        await ListingRow.create(
+            article_id=article.id,
+            account_id=account_id,
+            marketplace_id=marketplace_id,
+            seller_sku=sku,
+        )
     return article.id

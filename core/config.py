@@ -80,6 +80,7 @@ class EscposPrinter(_Section):
     width_mm: Literal[58, 80] = 80
     codepage: str = "CP858"
     timeout_s: float = Field(default=5, gt=0)
+    status_query: bool = True  # ask DLE EOT before each job (network); off for printers that never answer
 
 
 class ZplPrinter(_Section):
@@ -88,6 +89,7 @@ class ZplPrinter(_Section):
     host: str = ""
     port: int = 9100
     queue: str = ""
+    server: str = "http://127.0.0.1:631"  # CUPS server for connection = "cups"
     dpi: Literal[203, 300] = 203
     timeout_s: float = Field(default=5, gt=0)
 
@@ -130,6 +132,32 @@ class OutboxSettings(_Section):
     max_delay_s: float = Field(default=3600.0, gt=0)
 
 
+class ThirdPartyProvider(_Section):
+    """One fulfilment provider's drop: a local folder or an SFTP account (docs/3pl.md)."""
+
+    kind: Literal["folder", "sftp"] = "folder"
+    path: Path | None = None  # folder: the root; sftp: remote base directory (None = login dir)
+    host: str = ""
+    port: int = Field(default=22, ge=1, le=65535)
+    username: str = ""
+    key_path: Path | None = None  # private key for SFTP; never a password
+    known_hosts: Path | None = None  # None: ~/.ssh/known_hosts
+    outbox_dir: str = "orders"  # where order XML goes
+    inbox_dir: str = "tracking"  # where the provider puts tracking XML
+    archive_dir: str = "tracking/done"
+    error_dir: str = "tracking/error"
+    release_queue: bool = False  # orders wait for `packdesk 3pl release` before export
+    stale_after_s: float = Field(default=900, gt=0)  # an unfinished file older than this is an error
+    timeout_s: float = Field(default=30, gt=0)
+
+
+class ThirdPartySettings(_Section):
+    """Fulfilment providers by name; a third_party profile picks one with options.provider."""
+
+    poll_interval_s: float = Field(default=300, gt=0)
+    providers: dict[str, ThirdPartyProvider] = Field(default_factory=dict)
+
+
 class Settings(_Section):
     """Everything Packdesk reads from the config file and the environment."""
 
@@ -145,6 +173,7 @@ class Settings(_Section):
     stations: dict[str, StationSettings] = Field(default_factory=dict)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    thirdparty: ThirdPartySettings = Field(default_factory=ThirdPartySettings)
 
     # Not part of the file: where these settings came from.
     source: Path | None = Field(default=None, exclude=True)

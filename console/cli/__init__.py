@@ -19,9 +19,14 @@ from core.errors import PackdeskError, UserInputError
 
 # Each module adds its sub-commands; order is the order of `packdesk --help`.
 COMMAND_MODULES = (
+    "console.cli.console_cmd",
     "console.cli.setup",
     "console.cli.orders",
+    "console.cli.printers",
     "console.cli.emulator",
+    "console.cli.accounts",
+    "console.cli.sync",
+    "console.cli.threepl",
 )
 
 

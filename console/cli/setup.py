@@ -9,7 +9,7 @@ import tomli_w
 
 from console.cli.output import print_json
 from console.runtime import open_runtime, settings_from
-from core.config import config_path
+from core.config import config_path, load_settings
 from core.persistence.database import upgrade
 from core.security import KEY_FILE
 from core.services.purge import purge_personal_data
@@ -72,10 +72,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 async def run_init(args: argparse.Namespace) -> int:
     path = config_path(args.config)
     if not path.exists():
-        settings = settings_from(argparse.Namespace(config=None)) if not args.config else None
-        data_dir = settings.resolved_data_dir if settings else path.parent
+        # Defaults and environment only: the file we are about to write does not exist yet.
+        environ = {k: v for k, v in os.environ.items() if k != "PACKDESK_CONFIG"}
+        defaults = load_settings(os.devnull, environ=environ)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(STARTER_CONFIG.format(printouts=data_dir / "printouts"), encoding="utf-8")
+        printouts = defaults.resolved_data_dir / "printouts"
+        path.write_text(STARTER_CONFIG.format(printouts=printouts), encoding="utf-8")
         print(f"Wrote {path}")
     os.environ.setdefault("PACKDESK_CONFIG", str(path))
     async with open_runtime(args) as rt:

@@ -67,12 +67,18 @@ def test_broken_config_names_file_and_key(env):
 
 
 def test_config_show_masks_secrets_and_env_overrides(env):
+    Path(env["PACKDESK_CONFIG"]).write_text("")
     env["PACKDESK_DATABASE_URL"] = "postgres://packdesk:hunter2@db.local:5432/packdesk"
     out = packdesk(env, "config", "show", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["settings"]["database"]["url"] == "postgres://packdesk:***@db.local:5432/packdesk"
     assert "hunter2" not in out.stdout
+
+
+def test_missing_config_named_by_the_environment_is_an_error(env):
+    out = packdesk(env, "config", "show")
+    assert out.returncode == 2 and "config file not found" in out.stderr
 
 
 def test_version(env):

@@ -1,0 +1,100 @@
+"""Amazon's SP-API as a Packdesk channel: client, connector, outbox handlers (and the emulator).
+
+The composition root builds one connector per account with `connector_for` and registers the
+outbox handlers from `make_amazon_handlers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from core.channels.amazon.client import RetryPolicy
+    from core.channels.amazon.connector import AmazonConnector, AmazonOptions
+    from core.domain.outbox import OutboxJob
+    from core.persistence.models import AccountRow
+    from core.ports import Carrier, PrintPort
+    from core.security import SecretBox
+
+Handler = Callable[["OutboxJob"], Awaitable[None]]
+
+
+def connector_for(
+    row: AccountRow,
+    box: SecretBox,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    options: AmazonOptions | None = None,
+    time_scale: float = 1.0,
+    retry: RetryPolicy | None = None,
+) -> AmazonConnector:
+    """A connector for one stored account. Without `session` it makes (and later closes) its own."""
+    import aiohttp
+
+    from core.channels.amazon.accounts import credentials_of
+    from core.channels.amazon.client import REGION_ENDPOINTS, SpApiClient, TokenSource
+    from core.channels.amazon.connector import AmazonConnector, AmazonOptions
+    from core.persistence.repositories import account_from_row
+
+    credentials = credentials_of(row, box)
+    owns = session is None
+    if session is None:
+        session = aiohttp.ClientSession()
+    endpoint = row.endpoint or REGION_ENDPOINTS.get(row.region, REGION_ENDPOINTS["eu"])
+    tokens = TokenSource(
+        session,
+        credentials,
+        row.lwa_url,
+        retry_base_s=(retry.base_s if retry else 1.0) / time_scale,
+    )
+    client = SpApiClient(session, tokens, endpoint, time_scale=time_scale, retry=retry)
+    return AmazonConnector(
+        account_from_row(row), client, options or AmazonOptions(), owns_session=owns
+    )
+
+
+def make_amazon_handlers(
+    box: SecretBox,
+    connectors: Mapping[int, AmazonConnector],
+    print_port: PrintPort | None = None,
+    *,
+    ship_from: dict[str, str] | None = None,
+    carriers: Mapping[str, Carrier] | None = None,
+) -> dict[str, Handler]:
+    """Outbox handlers: `amazon.confirm_shipment`, `amazon.push_stock`, `label.buy`.
+
+    `label.buy` uses Amazon Buy Shipping for carrier `amazon_buy_shipping` (through the order's
+    account) and the given `carriers` for every other code.
+    """
+    from core.carriers.amazon_buy_shipping import CODE, AmazonBuyShipping
+    from core.carriers.labels import label_buy_handler
+    from core.channels.amazon.handlers import (
+        amazon_outcome,
+        confirm_shipment_handler,
+        push_stock_handler,
+    )
+
+    others = dict(carriers or {})
+
+    def carrier_for(code: str, account_id: int) -> Carrier | None:
+        if code == CODE and account_id in connectors:
+            return AmazonBuyShipping(connectors[account_id].client, ship_from)
+        return others.get(code)
+
+    buy = label_buy_handler(box, carrier_for, print_port, ship_from)
+
+    async def label_buy(job: OutboxJob) -> None:
+        with amazon_outcome():
+            await buy(job)
+
+    return {
+        "amazon.confirm_shipment": confirm_shipment_handler(connectors),
+        "amazon.push_stock": push_stock_handler(connectors),
+        "label.buy": label_buy,
+    }
+
+
+__all__ = ["connector_for", "make_amazon_handlers"]

@@ -1,0 +1,205 @@
+"""The Packdesk console: one App per desk (or per SSH connection, or per browser tab).
+
+The composition root (`console/cli/console_cmd.py`) builds the `StationBackend` and hands it in;
+tests hand in the same backend on a test database, or a fake. The App knows who is signed in,
+which screens exist, and polls for changes so every desk sees the others within a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from console.backend import PackerInfo, StationBackend
+from console.commands.station import StationCommands
+from console.i18n import _
+from console.messages import DataChanged
+from console.screens.base import describe
+
+SUPERVISOR_SCREENS = {"settings"}
+
+
+def _screens() -> dict[str, Callable[[], Screen[Any]]]:
+    from console.screens.articles import ArticlesScreen
+    from console.screens.dashboard import DashboardScreen
+    from console.screens.holds import HoldsScreen
+    from console.screens.outbox import OutboxScreen
+    from console.screens.print_queue import PrintQueueScreen
+    from console.screens.queue import QueueScreen
+    from console.screens.settings import SettingsScreen
+
+    return {
+        "queue": QueueScreen,
+        "holds": HoldsScreen,
+        "outbox": OutboxScreen,
+        "articles": ArticlesScreen,
+        "printers": PrintQueueScreen,
+        "settings": SettingsScreen,
+        "dashboard": DashboardScreen,
+    }
+
+
+class PackdeskApp(App[None]):
+    """The warehouse console."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Packdesk"
+    COMMANDS = App.COMMANDS | {StationCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "toggle_keys", _("Keys"), id="app.keys"),
+        Binding("f2", "open('queue')", _("Queue"), id="app.queue"),
+        Binding("f9", "open('dashboard')", _("Shift"), id="app.dashboard"),
+        Binding("f12", "sign_out", _("Sign out"), id="app.sign_out"),
+    ]
+
+    def __init__(
+        self,
+        backend: StationBackend,
+        *,
+        poll_interval: float | None = 1.0,
+        fixed_packer: str | None = None,
+        hint: str = "",
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.cursor_blink = cursor_blink
+        self.backend = backend
+        self.poll_interval = poll_interval
+        self.fixed_packer = fixed_packer
+        self.hint = hint
+        self.packer: PackerInfo | None = None
+        self.supervisor: PackerInfo | None = None
+        self._token: tuple[int, ...] | None = None
+
+    @property
+    def packer_name(self) -> str:
+        return self.packer.name if self.packer else ""
+
+    def get_default_screen(self) -> Screen[Any]:
+        from console.screens.sign_in import SignInScreen
+
+        return SignInScreen()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.backend.station
+        if self.poll_interval:
+            self.set_interval(self.poll_interval, self.poll_changes)
+
+    # -- people ------------------------------------------------------------------------------
+    def signed_in(self, packer: PackerInfo) -> None:
+        from console.screens.packing import PackingScreen
+
+        self.packer = packer
+        self.supervisor = packer if packer.is_supervisor and not packer.has_pin else None
+        self.sub_title = f"{self.backend.station} · {packer.name}"
+        self.push_screen(PackingScreen())
+
+    def action_sign_out(self) -> None:
+        if self.packer is None:
+            return
+        packing = self.packing_screen
+        if packing is not None and packing.target is not None:
+            packing.action_put_back()
+        self.packer = self.supervisor = None
+        self.sub_title = self.backend.station
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.pop_screen()
+
+    def with_supervisor(self, then: Callable[[PackerInfo], None]) -> None:
+        """Run `then` once a supervisor is known (signed in, or their PIN entered)."""
+        if self.supervisor is not None:
+            then(self.supervisor)
+            return
+        from console.screens.reason_prompt import ReasonPrompt
+
+        def entered(pin: str | None) -> None:
+            if pin:
+                self.check_pin(pin, then)
+
+        self.push_screen(ReasonPrompt(_("Supervisor PIN"), _("PIN"), password=True), entered)
+
+    @work(group="pin", exit_on_error=False)
+    async def check_pin(self, pin: str, then: Callable[[PackerInfo], None]) -> None:
+        try:
+            self.supervisor = await self.backend.check_supervisor(pin)
+        except Exception as exc:
+            self.bell()
+            self.notify(describe(exc), severity="error")
+            return
+        then(self.supervisor)
+
+    # -- navigation --------------------------------------------------------------------------
+    @property
+    def packing_screen(self) -> Any:
+        from console.screens.packing import PackingScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, PackingScreen)), None)
+
+    def _back_to_packing(self) -> None:
+        while len(self.screen_stack) > 2 and self.packing_screen is not self.screen:
+            self.pop_screen()
+
+    def action_open(self, name: str) -> None:
+        """Show one of the screens on top of the packing screen."""
+        if self.packer is None:
+            self.notify(_("Sign in first."), severity="warning")
+            return
+        factory = _screens().get(name)
+        if factory is None:
+            self._back_to_packing()
+            return
+        if name in SUPERVISOR_SCREENS:
+            self.with_supervisor(lambda _sup: self._show(factory))
+        else:
+            self._show(factory)
+
+    def _show(self, factory: Callable[[], Screen[Any]]) -> None:
+        self._back_to_packing()
+        self.push_screen(factory())
+
+    def show_order(self, order_id: int) -> None:
+        from console.screens.order_detail import OrderDetailScreen
+
+        self.push_screen(OrderDetailScreen(order_id))
+
+    def pack_order(self, order_id: int) -> None:
+        """Claim an order picked in a list and put it on the desk."""
+        self._claim_and_pack(order_id)
+
+    @work(group="order", exit_on_error=False)
+    async def _claim_and_pack(self, order_id: int) -> None:
+        try:
+            target = await self.backend.open_by_id(order_id, self.packer_name)
+        except Exception as exc:
+            self.bell()
+            self.notify(describe(exc), severity="error", timeout=8)
+            return
+        self._back_to_packing()
+        packing = self.packing_screen
+        if packing is not None:
+            packing.open_target(target)
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    # -- live updates ------------------------------------------------------------------------
+    @work(group="poll", exclusive=True, exit_on_error=False)
+    async def poll_changes(self) -> None:
+        """Tell the screen on top when anything changed (another desk, the sync, the outbox)."""
+        try:
+            token = await self.backend.change_token()
+        except Exception:
+            return  # a busy or briefly unreachable database: the next tick tries again
+        if token != self._token:
+            self._token = token
+            self.screen.post_message(DataChanged())

@@ -1,0 +1,94 @@
+"""`packdesk console` (also plain `packdesk`), `packdesk web`, and the SSH server and demo commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+
+from console.i18n import use_language
+from console.runtime import open_runtime, settings_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from console.cli import demo_cmd, ssh_cmd
+
+    p = sub.add_parser("console", help="open the packing console (the default command)")
+    p.add_argument("--station", help="this desk's name (default: config `station`)")
+    p.add_argument("--packer", help=argparse.SUPPRESS)  # set by the SSH server: the key's packer
+    p.add_argument("--no-sync", action="store_true", help="do not run the sync inside the console")
+    p.set_defaults(handler=run_console)
+    # A bare `packdesk` opens the console: the sub-parsers' group shares the parser's defaults.
+    sub.container.set_defaults(default_handler=run_console)  # type: ignore[attr-defined]
+
+    web = sub.add_parser("web", help="serve the console to a browser on localhost (no login!)")
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=8000)
+    web.add_argument("--station", help="this desk's name (default: config `station`)")
+    web.set_defaults(handler=run_web)
+    ssh_cmd.register(sub)
+    demo_cmd.register(sub)
+
+
+async def run_console(args: argparse.Namespace) -> int:
+    """Open the console for this station until the packer quits."""
+    settings = settings_from(args)
+    station = getattr(args, "station", None)
+    if station:
+        settings = settings.model_copy(update={"station": station})
+    use_language(settings.language)
+    from console.app import PackdeskApp
+    from console.logfile import log_to_file
+    from console.services import station_services
+
+    log_to_file(settings.resolved_data_dir / "logs" / f"console-{settings.station}.log")
+
+    no_sync = getattr(args, "no_sync", False)
+    async with open_runtime(settings=settings) as rt:
+        from core.services.setup import ensure_basics
+
+        await ensure_basics(rt.settings.station)
+        async with station_services(rt, sync=False if no_sync else None) as services:
+            app = PackdeskApp(
+                services.backend,
+                fixed_packer=getattr(args, "packer", None),
+                hint=os.environ.get("PACKDESK_CONSOLE_HINT", ""),
+            )
+            async with services.running():
+                await app.run_async()
+    return 0
+
+
+def console_command(
+    config: str | None = None, station: str | None = None, packer: str | None = None
+) -> list[str]:
+    """The argv that starts one console process (for the SSH server and the browser)."""
+    argv = [sys.executable, "-m", "console.cli"]
+    if config:
+        argv += ["--config", config]
+    argv.append("console")
+    if station:
+        argv += ["--station", station]
+    if packer:
+        argv += ["--packer", packer]
+    return argv
+
+
+def run_web(args: argparse.Namespace) -> int:
+    """Serve the console through textual-serve: one console process per browser tab."""
+    from textual_serve.server import Server
+
+    command = shlex.join(console_command(args.config, args.station))
+    print(
+        "WARNING: `packdesk web` has no authentication of its own. It listens on "
+        f"{args.host}:{args.port} only; put a reverse proxy with login in front before sharing it.",
+        file=sys.stderr,
+    )
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"WARNING: {args.host} is not localhost — anyone who reaches it can pack.",
+            file=sys.stderr,
+        )
+    Server(command, host=args.host, port=args.port, title="Packdesk").serve()
+    return 0

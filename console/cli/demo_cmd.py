@@ -1,0 +1,107 @@
+"""`packdesk demo [--headless --orders N]`: one command, nothing to configure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "demo", help="a whole warehouse on this machine: emulator, printers, console"
+    )
+    p.add_argument("--data-dir", help="keep the demo here (default: a new temporary directory)")
+    p.add_argument(
+        "--headless", action="store_true", help="pack orders without a screen, then report"
+    )
+    p.add_argument("--orders", type=int, default=5, help="with --headless: how many to pack (5)")
+    p.add_argument(
+        "--seed", type=int, default=7, help="the emulator's seed (same seed, same orders)"
+    )
+    p.set_defaults(handler=run_demo)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+async def run_demo(args: argparse.Namespace) -> int:
+    from console.demo.headless import pack_headless
+    from console.demo.setup import (
+        STATION,
+        demo_settings,
+        import_emulator_accounts,
+        packable_orders,
+        seed_people_and_stock,
+        write_cheat_sheet,
+    )
+    from console.i18n import _, use_language
+    from console.runtime import open_runtime
+    from console.services import station_services
+    from core.channels.amazon.articles import pull_listings
+    from core.channels.amazon.emulator import run_emulator
+    from core.errors import UserInputError
+    from core.services.setup import ensure_basics
+
+    if args.headless and args.orders < 1:
+        raise UserInputError("--orders must be at least 1")
+    data_dir = (
+        Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="packdesk-demo-"))
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = demo_settings(data_dir)
+    use_language(settings.language)
+    say(f"Packdesk demo in {data_dir}")
+    if not args.headless:
+        from console.logfile import log_to_file
+
+        say(f"Log: {log_to_file(data_dir / 'logs' / 'demo.log')}")
+    async with run_emulator(seed=args.seed, accounts=3, orders=60) as emu:
+        say(f"Amazon emulator on {emu.url} (3 sellers, 60 orders)")
+        async with open_runtime(settings=settings) as rt:
+            await ensure_basics(STATION, company="default")
+            await import_emulator_accounts(emu.credentials, rt.box)
+            async with station_services(rt, sync=True) as services:
+                for connector in services.connectors.values():
+                    await pull_listings(connector)
+                await seed_people_and_stock()
+                summary = await services.sync_worker.run_once()
+                say(summary.line())
+                wanted = args.orders if args.headless else 12
+                orders = await packable_orders(wanted)
+                sheet = data_dir / "DEMO-BARCODES.txt"
+                await write_cheat_sheet(sheet, orders)
+                (data_dir / "demo.json").write_text(
+                    json.dumps(
+                        {
+                            "emulator": emu.url,
+                            "orders": [{"order": o.external_id, "codes": o.codes} for o in orders],
+                        },
+                        indent=2,
+                    ),
+                    encoding="utf-8",
+                )
+                if args.headless:
+                    result = await pack_headless(services, orders, emu, data_dir / "printouts")
+                    for line in result.lines():
+                        print(line)
+                    return 0 if result.ok else 1
+                from console.app import PackdeskApp
+
+                first = orders[0] if orders else None
+                hint = _("Demo: type P-ANNA and Enter to sign in (supervisor SUP-0001, PIN 1234).")
+                if first is not None:
+                    hint += "\n" + _("Then order {order}, then {codes}.").format(
+                        order=first.external_id, codes=" ".join(first.codes)
+                    )
+                hint += "\n" + _("More in {sheet}").format(sheet=sheet)
+                app = PackdeskApp(services.backend, hint=hint)
+                os.environ.setdefault("PACKDESK_DEMO_DIR", str(data_dir))
+                async with services.running():
+                    await app.run_async()
+    say(f"Demo data kept in {data_dir} (printouts/, DEMO-BARCODES.txt)")
+    return 0

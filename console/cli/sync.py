@@ -1,0 +1,135 @@
+"""`packdesk sync [--once] [--json]` — keep every Amazon account and Packdesk in step."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from contextlib import suppress
+
+from console.cli.output import print_json
+from console.runtime import open_runtime
+from core.channels.amazon import connector_for, make_amazon_handlers
+from core.channels.amazon.client import RetryPolicy
+from core.channels.amazon.connector import AmazonConnector, AmazonOptions
+from core.errors import UserInputError
+from core.persistence.models import AccountRow
+from core.services.outbox import OutboxRunner
+from core.sync import SyncWorker
+
+log = logging.getLogger("packdesk.sync")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("sync", help="sync orders, shipments, stock and listings with Amazon")
+    p.add_argument("--once", action="store_true", help="one cycle, then exit")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--account", action="append", help="only this account (repeatable)")
+    p.add_argument(
+        "--orders-api",
+        choices=["2026-01-01", "v0"],
+        default=os.environ.get("PACKDESK_AMAZON_ORDERS_API", "2026-01-01"),
+        help="Orders API version to read with (env PACKDESK_AMAZON_ORDERS_API)",
+    )
+    p.add_argument(
+        "--time-scale",
+        type=float,
+        default=float(os.environ.get("PACKDESK_AMAZON_TIME_SCALE", "1")),
+        help=argparse.SUPPRESS,  # for the emulator's time-scaled usage plans
+    )
+    p.add_argument("--no-listings", action="store_true", help="skip the scheduled listings pull")
+    p.set_defaults(handler=run_sync)
+
+
+async def run_sync(args: argparse.Namespace) -> int:
+    if args.time_scale <= 0:
+        raise UserInputError("--time-scale must be positive")
+    async with open_runtime(args) as rt:
+        query = AccountRow.filter(kind="amazon")
+        if args.account:
+            query = query.filter(name__in=args.account)
+        rows = await query.order_by("id")
+        if not rows:
+            raise UserInputError(
+                "No Amazon account yet — add one with `packdesk accounts add` or `import`."
+            )
+        options = AmazonOptions(orders_api=args.orders_api)
+        retry = RetryPolicy(base_s=1.0)
+        connectors: dict[int, AmazonConnector] = {
+            r.id: connector_for(r, rt.box, options=options, time_scale=args.time_scale, retry=retry)
+            for r in rows
+        }
+        company = rt.settings.company
+        ship_from = {
+            "name": company.name,
+            "line1": company.street,
+            "postcode": company.postcode,
+            "city": company.city,
+            "country": company.country,
+            "email": company.email,
+            "phone": company.phone,
+        }
+        handlers = make_amazon_handlers(rt.box, connectors, None, ship_from=ship_from)
+        runner = OutboxRunner(
+            handlers,
+            worker=f"sync-{os.getpid()}",
+            max_attempts=rt.settings.outbox.max_attempts,
+            base_delay_s=rt.settings.outbox.base_delay_s,
+            max_delay_s=rt.settings.outbox.max_delay_s,
+        )
+        interactive = sys.stderr.isatty() and not args.json
+        worker = SyncWorker(
+            rt.box,
+            connectors,
+            runner,
+            poll_interval_s=rt.settings.sync.poll_interval_s,
+            listings_every_s=None
+            if args.no_listings
+            else rt.settings.sync.listings_pull_interval_s,
+        )
+        try:
+            if args.once:
+                summary = await _with_progress(worker, interactive)
+                if args.json:
+                    print_json(summary.to_json())
+                else:
+                    for cycle in summary.accounts:
+                        print(f"{cycle.account}: {cycle.health} — {cycle.reason}")
+                    print(summary.line())
+                return 0 if summary.ok else 1
+            worker.on_event = _log_event
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with suppress(NotImplementedError):
+                    loop.add_signal_handler(sig, stop.set)
+            await worker.run_forever(stop)
+            return 0
+        finally:
+            for c in connectors.values():
+                await c.close()
+
+
+def _log_event(account: str, message: str) -> None:
+    print(f"{account}: {message}", file=sys.stderr, flush=True)
+
+
+async def _with_progress(worker: SyncWorker, interactive: bool):  # type: ignore[no-untyped-def]
+    if not interactive:
+        worker.on_event = _log_event
+        return await worker.run_once()
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def event(account: str, message: str) -> None:
+            if account not in tasks:
+                tasks[account] = progress.add_task(account)
+            progress.update(tasks[account], description=f"{account}: {message}")
+
+        worker.on_event = event
+        return await worker.run_once()

@@ -1,0 +1,1 @@
+"""`packdesk demo`: a whole warehouse on one machine — emulator, printers, packers, sync, console."""

@@ -1,0 +1,79 @@
+"""What every console screen shares: workers whose failures become sentences, live refresh."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from console.i18n import _
+from console.messages import DataChanged
+from core.errors import PackdeskError
+
+if TYPE_CHECKING:
+    from console.app import PackdeskApp
+    from console.backend import StationBackend
+
+log = logging.getLogger(__name__)
+
+
+def describe(error: BaseException | None) -> str:
+    """A sentence for the packer; the detail goes to the log."""
+    if isinstance(error, PackdeskError):
+        return str(error)
+    if isinstance(error, (sqlite3.OperationalError, OSError, ConnectionError)) or (
+        type(error).__name__
+        in {"OperationalError", "DBConnectionError", "TransactionManagementError"}
+    ):
+        log.warning("database or network unavailable: %s", error)
+        return _("The database cannot be reached right now — try again in a moment.")
+    log.error("unexpected error in the console", exc_info=error)
+    return _(
+        "Something went wrong and was logged — try again; if it keeps happening, call a supervisor."
+    )
+
+
+class StationScreen(Screen[None]):
+    """A screen that talks to the backend only through workers."""
+
+    @property
+    def station_app(self) -> PackdeskApp:
+        from console.app import PackdeskApp
+
+        assert isinstance(self.app, PackdeskApp)
+        return self.app
+
+    @property
+    def backend(self) -> StationBackend:
+        return self.station_app.backend
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker turns into a message (workers use exit_on_error=False)."""
+        if event.state is WorkerState.ERROR:
+            self.show_failure(describe(event.worker.error))
+
+    def show_failure(self, text: str) -> None:
+        self.app.bell()
+        self.notify(text, severity="error", timeout=8)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload what the screen shows (started from a worker)."""
+
+
+class SecondaryScreen(StationScreen):
+    """A screen shown on top of the packing desk; Escape goes back to packing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Back"), id="screen.back")]
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

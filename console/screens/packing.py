@@ -1,0 +1,412 @@
+"""Packing: the heart of the desk. Scan an order (or just the article), scan its items, ship.
+
+The flow is a small state machine (`mode`), never driven by focus: the scan field keeps focus and
+every scan is answered at once from the in-memory `PackingSession`. Only opening and completing an
+order reach the database, in workers; scans that arrive meanwhile wait in `_pending` and are
+replayed in order, so none is lost.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.reactive import var
+from textual.widgets import Footer, Static
+
+from console.backend import CompletionReport, PackTarget
+from console.i18n import _
+from console.scanning import DecodedScan, ScanKind
+from console.screens.base import StationScreen, describe
+from console.screens.reason_prompt import ReasonPrompt
+from console.widgets.order_lines import OrderLines
+from console.widgets.scan_feedback import ScanFeedback
+from console.widgets.scan_field import ScanField
+from console.widgets.shipment_progress import ShipmentProgress
+from core.domain.errors import DomainError
+from core.domain.packing import PackingSession, ScanOutcome
+
+LAYOUT_HINT = _(
+    "Your scanner types as a US keyboard on this German one — I corrected it. "
+    "Scan the 'German keyboard' setup code in the scanner's manual."
+)
+
+
+class PackingScreen(StationScreen):
+    """Scan, check, pack, ship; then straight on to the next order."""
+
+    CSS_PATH = "packing.tcss"
+    AUTO_FOCUS = "#scan"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "quantity", _("Qty"), id="packing.quantity"),
+        Binding("f4", "new_package", _("Box+"), id="packing.new_package"),
+        Binding("f5", "complete", _("Ship"), id="packing.complete"),
+        Binding("f6", "partial", _("Partial"), id="packing.partial"),
+        Binding("f7", "hold", _("Hold"), id="packing.hold"),
+        Binding("f8", "put_back", _("Put back"), id="packing.put_back"),
+        Binding("ctrl+z", "undo", _("Undo"), id="packing.undo"),
+        Binding("ctrl+o", "detail", _("Detail"), id="packing.detail", show=False),
+    ]
+
+    mode: var[str] = var("idle")  # idle | opening | packing | closing
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: PackingSession | None = None
+        self.target: PackTarget | None = None
+        self.known: set[str] = set()
+        self.quantity = 1
+        self.last_shipped: CompletionReport | None = None
+        self._pending: list[DecodedScan] = []
+        self._progress_done = True
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="order-bar"):
+            yield Static(_("No order on the desk"), id="order-title")
+            yield Static("", id="who")
+        yield ScanField(_("Scan an order, a delivery note or an article"), id="scan")
+        yield ScanFeedback(id="feedback")
+        yield OrderLines(id="lines")
+        yield ShipmentProgress(id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        packer = self.station_app.packer
+        self.query_one("#who", Static).update(
+            f"{packer.name if packer else ''} · {self.backend.station}"
+        )
+        self.say(_("Scan an order number, a delivery note or an article to start."), "info")
+        self.load_known_codes()
+        self.resume_claim()
+
+    # -- helpers ------------------------------------------------------------------------------
+    @property
+    def feedback(self) -> ScanFeedback:
+        return self.query_one("#feedback", ScanFeedback)
+
+    def say(self, text: str, state: str = "info") -> None:
+        if state == "error":
+            self.app.bell()
+        self.feedback.say(text, state)
+
+    def show_failure(self, text: str) -> None:
+        self.say(text, "error")
+
+    def watch_mode(self, mode: str) -> None:
+        self.set_class(mode != "idle", "-busy")
+        if mode == "idle" and self._pending:
+            self.call_after_refresh(self._replay)
+
+    def _replay(self) -> None:
+        pending, self._pending = self._pending, []
+        for scan in pending:
+            self.handle(scan)
+
+    def _show_order(self) -> None:
+        title = self.query_one("#order-title", Static)
+        lines = self.query_one("#lines", OrderLines)
+        if self.target is None or self.session is None:
+            title.update(_("No order on the desk"))
+            lines.show(None)
+            return
+        t, s = self.target, self.session
+        due = t.latest_ship_at.strftime("%d.%m. %H:%M") if t.latest_ship_at else "—"
+        boxes = len([p for p in s.packages() if p]) or 1
+        title.update(
+            f"[b]{t.external_id}[/b] {s.items_packed}/{s.items_expected} "
+            + _("box {n}").format(n=boxes)
+            + f" · {'★ ' if t.is_prime else ''}"
+            + _("by {due}").format(due=due)
+            + f" · {t.account}"
+        )
+
+    # -- scans --------------------------------------------------------------------------------
+    @on(ScanField.Scanned, "#scan")
+    def on_scanned(self, message: ScanField.Scanned) -> None:
+        message.stop()
+        self.handle(message.scan)
+
+    def handle(self, scan: DecodedScan) -> None:
+        """Answer one scan now (or queue it while an order is being opened or closed)."""
+        if self.mode in ("opening", "closing"):
+            self._pending.append(scan)
+            return
+        if scan.kind is ScanKind.BAD_CHECK_DIGIT:
+            self.say(
+                _(
+                    "{code}: the check digit is wrong — the label may be damaged; scan again or type it."
+                ).format(code=scan.code),
+                "error",
+            )
+            return
+        if self.session is None:
+            self.mode = "opening"
+            self.say(_("Looking up {code} …").format(code=scan.code), "info")
+            self.open_order(scan)
+            return
+        self.pack(scan)
+
+    def pack(self, scan: DecodedScan) -> None:
+        assert self.session is not None and self.target is not None
+        if scan.kind is ScanKind.ORDER:
+            if scan.code == self.target.external_id:
+                self.say(_("This order is already on the desk — scan its items."), "warn")
+            else:
+                self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
+            return
+        qty, self.quantity = self.quantity, 1
+        result = self.session.scan(scan.code, qty)
+        layout_fixed = scan.layout_fixed
+        if result.outcome is ScanOutcome.UNKNOWN_CODE:
+            for other in scan.alternates:
+                retry = self.session.scan(other, qty)
+                if retry.outcome is not ScanOutcome.UNKNOWN_CODE:
+                    result, layout_fixed = retry, True
+                    break
+        if result.outcome is ScanOutcome.WRONG_ITEM or (
+            result.outcome is ScanOutcome.UNKNOWN_CODE and scan.code in self.known
+        ):
+            text, state = (
+                _(
+                    "Scanned {code} is not in this order — put it aside and scan the next item."
+                ).format(code=scan.code[:16]),
+                "error",
+            )
+        elif result.outcome is ScanOutcome.UNKNOWN_CODE:
+            text, state = (
+                _("{code} is not a known article — check the label or assign the barcode.").format(
+                    code=scan.code[:16]
+                ),
+                "error",
+            )
+        elif result.outcome is ScanOutcome.OVER_SCAN:
+            line = self.session.lines.get(result.line_id or -1)
+            text, state = (
+                _("Too many: {title} is complete — take the extra one out.").format(
+                    title=line.title if line else scan.code
+                ),
+                "error",
+            )
+        else:
+            line = self.session.lines[result.line_id or 0]
+            text, state = (
+                f"✓ {line.title}: {self.session.packed(line.line_id)}/{line.quantity}",
+                "ok",
+            )
+        if layout_fixed:
+            text += "\n" + LAYOUT_HINT
+            state = "warn" if state == "ok" else state
+        self.say(text, state)
+        self.query_one("#lines", OrderLines).show(
+            self.session, result.line_id if result.outcome.ok else None
+        )
+        self._show_order()
+        if result.outcome is ScanOutcome.COMPLETE:
+            self.finish(partial=False)
+
+    # -- workers ------------------------------------------------------------------------------
+    @work(group="codes", exclusive=True, exit_on_error=False)
+    async def load_known_codes(self) -> None:
+        self.known = await self.backend.known_codes()
+
+    @work(group="order", exit_on_error=False)
+    async def resume_claim(self) -> None:
+        packer = self.station_app.packer_name
+        target = await self.backend.resume(packer)
+        if target is not None and self.session is None and self.mode == "idle":
+            self._start(target)
+            self.say(
+                _("Order {order} was still on this desk — carry on scanning.").format(
+                    order=target.external_id
+                ),
+                "warn",
+            )
+
+    @work(group="order", exit_on_error=False)
+    async def open_order(self, scan: DecodedScan) -> None:
+        try:
+            target = await self.backend.open_order(
+                scan.code, self.station_app.packer_name, scan.alternates
+            )
+        except Exception as exc:
+            self.mode = "idle"
+            self.say(describe(exc), "error")
+            return
+        self.mode = "idle"
+        self._start(target)
+
+    def open_target(self, target: PackTarget) -> None:
+        """An order claimed elsewhere on this desk (the queue)."""
+        if self.session is not None and self.target and self.target.order_id != target.order_id:
+            self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
+            return
+        self._start(target)
+
+    def _start(self, target: PackTarget) -> None:
+        try:
+            self.session = PackingSession(target.external_id, target.lines, self.known)
+        except DomainError as exc:
+            self.say(str(exc), "error")
+            return
+        self.target = target
+        self.quantity = 1
+        self._show_order()
+        self.query_one("#lines", OrderLines).show(self.session)
+        note = _("Order {order}: scan its {n} item(s).").format(
+            order=target.external_id, n=self.session.items_expected
+        )
+        self.say(note, "info")
+        if target.first_scan:
+            self.pack(DecodedScan(target.first_scan, target.first_scan, ScanKind.TEXT))
+
+    def finish(self, partial: bool) -> None:
+        assert self.session is not None and self.target is not None
+        try:
+            packages = self.session.finish(partial=partial)
+        except DomainError as exc:
+            self.say(str(exc), "error")
+            return
+        self.mode = "closing"
+        self.complete_order(self.target, self.session, packages, partial)
+
+    @work(group="complete", exit_on_error=False)
+    async def complete_order(
+        self,
+        target: PackTarget,
+        session: PackingSession,
+        packages: list[dict[int, int]],
+        partial: bool,
+    ) -> None:
+        try:
+            report = await self.backend.complete(
+                target.order_id, packages, self.station_app.packer_name, partial=partial
+            )
+        except Exception as exc:
+            self.say(
+                _("Order {order} was not shipped: {reason}").format(
+                    order=target.external_id, reason=describe(exc)
+                ),
+                "error",
+            )
+            self.mode = "idle"
+            return
+        self.session, self.target = None, None
+        self.last_shipped = report
+        self._show_order()
+        self.say(
+            _(
+                "✓ {order} {status} — papers and label are on their way. Scan the next order."
+            ).format(order=report.external_id, status=_(report.status)),
+            "done",
+        )
+        self.mode = "idle"
+        self._progress_done = False
+        self.refresh_progress()
+
+    @work(group="progress", exclusive=True, exit_on_error=False)
+    async def refresh_progress(self) -> None:
+        if self.last_shipped is None:
+            return
+        jobs = await self.backend.progress(self.last_shipped.order_id)
+        report = self.last_shipped
+        self._progress_done = self.query_one("#progress", ShipmentProgress).show(
+            report.external_id, report.status, jobs
+        )
+
+    def refresh_data(self) -> None:
+        if not self._progress_done:
+            self.refresh_progress()
+
+    # -- actions ------------------------------------------------------------------------------
+    def _need_order(self) -> bool:
+        if self.session is None:
+            self.say(_("No order on the desk — scan one first."), "warn")
+            return False
+        return True
+
+    def action_undo(self) -> None:
+        if self._need_order() and self.session is not None:
+            if self.session.undo():
+                self.query_one("#lines", OrderLines).show(self.session)
+                self._show_order()
+                self.say(_("Last step taken back."), "info")
+            else:
+                self.say(_("Nothing to take back."), "warn")
+
+    def action_quantity(self) -> None:
+        field = self.query_one("#scan", ScanField)
+        text = field.value.strip()
+        if text.isdigit() and 0 < int(text) <= 999:
+            self.quantity = int(text)
+            field.value = ""
+            self.say(_("Next scan counts {n} pieces.").format(n=self.quantity), "info")
+        else:
+            self.say(_("Type the number of pieces, press F3, then scan the article."), "warn")
+
+    def action_new_package(self) -> None:
+        if self._need_order() and self.session is not None:
+            try:
+                n = self.session.new_package()
+            except DomainError as exc:
+                self.say(str(exc), "warn")
+                return
+            self._show_order()
+            self.say(_("Box {n} started — scan what goes into it.").format(n=n), "info")
+
+    def action_complete(self) -> None:
+        if self._need_order():
+            self.finish(partial=False)
+
+    def action_partial(self) -> None:
+        if self._need_order():
+            self.station_app.with_supervisor(lambda _sup: self.finish(partial=True))
+
+    def action_hold(self) -> None:
+        if self._need_order() and self.target is not None:
+            target = self.target
+
+            def held(reason: str | None) -> None:
+                if reason:
+                    self.hold_order(target, reason)
+
+            self.app.push_screen(
+                ReasonPrompt(_("Why does {order} go on hold?").format(order=target.external_id)),
+                held,
+            )
+
+    @work(group="order", exit_on_error=False)
+    async def hold_order(self, target: PackTarget, reason: str) -> None:
+        await self.backend.hold(target.order_id, reason, self.station_app.packer_name)
+        if self.target is target:
+            self.session, self.target = None, None
+            self._show_order()
+        self.say(
+            _("{order} is on hold: {reason}. A supervisor releases it.").format(
+                order=target.external_id, reason=reason
+            ),
+            "warn",
+        )
+
+    def action_put_back(self) -> None:
+        if self._need_order() and self.target is not None:
+            self.put_back(self.target)
+
+    @work(group="order", exit_on_error=False)
+    async def put_back(self, target: PackTarget) -> None:
+        await self.backend.release(target.order_id, self.station_app.packer_name)
+        if self.target is target:
+            self.session, self.target = None, None
+            self._show_order()
+        self.say(_("{order} is back in the queue.").format(order=target.external_id), "info")
+
+    def action_detail(self) -> None:
+        order_id = (
+            self.target.order_id
+            if self.target
+            else (self.last_shipped.order_id if self.last_shipped else None)
+        )
+        if order_id is not None:
+            self.station_app.show_order(order_id)

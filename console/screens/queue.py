@@ -1,0 +1,190 @@
+"""The queue: open MFN orders, most urgent first, a page at a time, filtered and searched live."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Select, Static
+
+from console.backend import QueueFilter
+from console.i18n import _
+from console.scanning import ScanKind
+from console.screens.base import SecondaryScreen
+from console.widgets.scan_field import ScanField
+from core.services.queries import OrderSummary
+
+PAGE = 50
+
+
+def _row(o: OrderSummary) -> tuple[object, ...]:
+    due = o.latest_ship_at.strftime("%d.%m %H:%M") if o.latest_ship_at else ""
+    status = _(o.status) if not o.claimed_by else f"@{o.claimed_by}"
+    return (
+        due,
+        "★" if o.is_prime else "",
+        o.external_id,
+        o.account[:10],
+        o.marketplace_id[-4:],
+        str(o.items),
+        status[:12],
+    )
+
+
+class QueueScreen(SecondaryScreen):
+    """Pick the next order by hand, see what other desks are doing."""
+
+    CSS_PATH = "queue.tcss"
+    AUTO_FOCUS = "#search"  # a scan must never land on the table, where Enter packs a row
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f7", "page(-1)", _("Prev"), id="queue.prev"),
+        Binding("f8", "page(1)", _("Next"), id="queue.next"),
+        Binding("ctrl+o", "detail", _("Detail"), id="queue.detail"),
+        Binding("f5", "pack", _("Pack"), id="queue.pack"),
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = QueueFilter()
+        self.page_offset = 0
+        self.rows: list[OrderSummary] = []
+
+    def compose(self) -> ComposeResult:
+        yield ScanField(_("Scan or type an order, SKU or desk"), id="search")
+        with Horizontal(id="filters"):
+            yield Select[str](
+                [], prompt=_("Account"), id="account", compact=True, type_to_search=False
+            )
+            yield Select[str](
+                [], prompt=_("Market"), id="market", compact=True, type_to_search=False
+            )
+            yield Select[str](
+                [
+                    (_("open"), "open"),
+                    (_("partially_shipped"), "partially_shipped"),
+                    (_("packing"), "packing"),
+                ],
+                prompt=_("Status"),
+                id="status",
+                compact=True,
+                type_to_search=False,
+            )
+        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="page-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#orders", DataTable)
+        for label, width in (
+            (_("Ship by"), 11),
+            ("P", 1),
+            (_("Order"), 19),
+            (_("Account"), 10),
+            (_("Mkt"), 4),
+            (_("Qty"), 3),
+            (_("Status"), 12),
+        ):
+            table.add_column(label, width=width)
+        self.load_choices()
+        super().on_mount()
+
+    @work(group="choices", exit_on_error=False)
+    async def load_choices(self) -> None:
+        choices = await self.backend.filter_choices()
+        self.query_one("#account", Select).set_options([(a, a) for a in choices["accounts"]])
+        self.query_one("#market", Select).set_options([(m, m) for m in choices["marketplaces"]])
+
+    def refresh_data(self) -> None:
+        self.load_page()
+
+    @work(group="queue", exclusive=True, exit_on_error=False)
+    async def load_page(self) -> None:
+        rows = await self.backend.queue(self.filters, self.page_offset, PAGE)
+        self.rows = rows
+        table = self.query_one("#orders", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for o in rows:
+            table.add_row(*_row(o), key=str(o.id))
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        self._page_info()
+        if self.filters.empty:
+            self.load_count()  # a full count costs more than the page: it follows the rows
+
+    @work(group="count", exclusive=True, exit_on_error=False)
+    async def load_count(self) -> None:
+        self._page_info(await self.backend.open_count())
+
+    def _page_info(self, total: int | None = None) -> None:
+        page = self.page_offset // PAGE + 1
+        last = self.page_offset + len(self.rows)
+        info = _("Page {page} · {first}–{last}").format(
+            page=page, first=self.page_offset + 1 if self.rows else 0, last=last
+        )
+        if total is not None:
+            info += " " + _("of {total} open").format(total=total)
+        self.query_one("#page-info", Static).update(info + "  · F5: " + _("pack"))
+
+    def action_page(self, step: int) -> None:
+        if step > 0 and len(self.rows) < PAGE:
+            return
+        self.page_offset = max(0, self.page_offset + step * PAGE)
+        self.load_page()
+
+    def _selected(self) -> OrderSummary | None:
+        table = self.query_one("#orders", DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#orders")
+    def pack_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_pack()
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one("#orders", DataTable)
+        table.move_cursor(row=max(0, table.cursor_row + step))
+
+    def action_pack(self) -> None:
+        order = self._selected()
+        if order is not None:
+            self.station_app.pack_order(order.id)
+
+    def action_detail(self) -> None:
+        order = self._selected()
+        if order is not None:
+            self.station_app.show_order(order.id)
+
+    @on(ScanField.Scanned, "#search")
+    def searched(self, message: ScanField.Scanned) -> None:
+        message.stop()
+        if message.scan.kind is ScanKind.ORDER:
+            self.app.pop_screen()  # an order scanned here goes straight onto the desk
+            packing = self.station_app.packing_screen
+            if packing is not None:
+                packing.handle(message.scan)
+            return
+        self.filters.search = message.scan.code
+        self.page_offset = 0
+        self.load_page()
+        self.query_one("#page-info", Static).update(
+            _("Searching {term} …").format(term=message.scan.code)
+        )
+
+    @on(Select.Changed)
+    def filter_changed(self, event: Select.Changed) -> None:
+        value = "" if event.value is Select.NULL else str(event.value)
+        if event.select.id == "account":
+            self.filters.account = value
+        elif event.select.id == "market":
+            self.filters.marketplace = value
+        elif event.select.id == "status":
+            self.filters.status = value
+        self.page_offset = 0
+        self.load_page()

@@ -1,0 +1,106 @@
+"""Sign-in: scan a badge, or pick a name. Over SSH only the packer the key belongs to is offered."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from console.i18n import _
+from console.screens.base import StationScreen, describe
+from console.widgets.scan_field import ScanField
+
+
+class SignInScreen(StationScreen):
+    """The first screen of every console."""
+
+    CSS_PATH = "sign_in.tcss"
+    AUTO_FOCUS = "#badge"
+
+    def compose(self) -> ComposeResult:
+        app = self.station_app
+        with Vertical(id="card"):
+            yield Static(
+                _("Packdesk · station {station}").format(station=self.backend.station), id="title"
+            )
+            yield Static(_("Scan your badge, or choose your name below."), id="prompt")
+            yield ScanField(_("Badge"), id="badge")
+            yield Static("", id="message")
+            yield OptionList(id="packers")
+            if app.hint:
+                yield Static(app.hint, id="hint")
+            yield Static("", id="terminal")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_packers()
+        self._show_size()
+
+    def on_resize(self, event: Resize) -> None:
+        self._show_size()
+
+    def _show_size(self) -> None:
+        width, height = self.app.size
+        self.query_one("#terminal", Static).update(_("Terminal {w}×{h}").format(w=width, h=height))
+
+    def refresh_data(self) -> None:
+        self.load_packers()
+
+    @work(group="packers", exclusive=True, exit_on_error=False)
+    async def load_packers(self) -> None:
+        fixed = self.station_app.fixed_packer
+        packers = await self.backend.packers()
+        if fixed:
+            packers = [p for p in packers if p.name == fixed]
+            self.query_one("#prompt", Static).update(
+                _("Signed in over SSH as {name} — scan your badge or press Enter below.").format(
+                    name=fixed
+                )
+            )
+        options = self.query_one("#packers", OptionList)
+        options.clear_options()
+        options.add_options([Option(f"{p.name}  ({_(p.role)})", id=p.name) for p in packers])
+
+    @on(ScanField.Scanned, "#badge")
+    def badge_scanned(self, message: ScanField.Scanned) -> None:
+        message.stop()
+        self.sign_in_badge(message.scan.raw.strip())
+
+    @on(OptionList.OptionSelected, "#packers")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.sign_in_name(event.option.id)
+
+    @work(group="sign_in", exit_on_error=False)
+    async def sign_in_badge(self, badge: str) -> None:
+        try:
+            packer = await self.backend.sign_in(badge)
+        except Exception as exc:
+            self._fail(describe(exc))
+            return
+        self._signed_in(packer)
+
+    @work(group="sign_in", exit_on_error=False)
+    async def sign_in_name(self, name: str) -> None:
+        self._signed_in(await self.backend.packer_by_name(name))
+
+    def _signed_in(self, packer) -> None:  # type: ignore[no-untyped-def]
+        fixed = self.station_app.fixed_packer
+        if fixed and packer.name != fixed:
+            self._fail(
+                _("This connection belongs to {name} — scan {name}'s badge.").format(name=fixed)
+            )
+            return
+        self.station_app.signed_in(packer)
+
+    def _fail(self, text: str) -> None:
+        self.app.bell()
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.add_class("-error")
+
+    def show_failure(self, text: str) -> None:
+        self._fail(text)

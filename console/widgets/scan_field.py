@@ -1,0 +1,87 @@
+"""The one field every scan lands in. Terminators are handled inside its own key handler.
+
+A stock `Input` submits through a binding, which runs after a round trip through the app; with two
+scans in one terminal read the second code is typed into the field before the first is submitted
+(Textualize/textual#6605, see shared/reference/console-input.md). Here CR, LF and Tab end a scan
+right where the key arrives, so bursts split correctly. Nothing is debounced and no scan message
+may be replaced: every code the scanner sends becomes one `Scanned` message, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message
+from textual.widgets import Input
+
+from console.scanning import GS, DecodedScan, decode, split_pasted
+
+TERMINATORS = frozenset({"enter", "ctrl+j", "ctrl+m", "tab"})
+GROUP_SEPARATOR_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+]"})
+
+
+class ScanField(Input):
+    """A text field for barcode scanners (and people typing codes)."""
+
+    DEFAULT_CSS = """
+    ScanField { border: tall $accent; }
+    ScanField:focus { border: tall $success; }
+    """
+
+    @dataclass
+    class Scanned(Message):
+        """One complete scan, already decoded."""
+
+        field: ScanField
+        scan: DecodedScan
+
+        @property
+        def control(self) -> ScanField:
+            return self.field
+
+        @property
+        def code(self) -> str:
+            return self.scan.code
+
+    def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
+
+    def on_mount(self) -> None:
+        # Tests and snapshots switch blinking off app-wide (`App.cursor_blink = False`).
+        self.cursor_blink = getattr(self.app, "cursor_blink", True)
+
+    def on_key(self, event: events.Key) -> None:
+        """End a scan on its terminator here, before any later key is inserted."""
+        if event.key in TERMINATORS:
+            event.stop()
+            event.prevent_default()
+            self.submit_scan()
+        elif event.key in GROUP_SEPARATOR_KEYS or event.character == GS:
+            event.stop()
+            event.prevent_default()
+            self.insert_text_at_cursor(GS)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A pasted list of codes becomes one scan per line."""
+        event.stop()
+        event.prevent_default()
+        lines = split_pasted(event.text)
+        if not lines:
+            return
+        if len(lines) == 1 and not event.text.rstrip(" ").endswith(("\n", "\r")):
+            self.insert_text_at_cursor(lines[0])  # one code without a line end: just text
+            return
+        first, rest = self.value + lines[0], lines[1:]
+        self.value = ""
+        for code in [first, *rest]:
+            self._post(code)
+
+    def submit_scan(self) -> None:
+        """Take what is in the field as one scan (also used by a Submit button or a test)."""
+        raw, self.value = self.value, ""
+        self._post(raw)
+
+    def _post(self, raw: str) -> None:
+        if raw.strip():
+            self.post_message(self.Scanned(self, decode(raw)))

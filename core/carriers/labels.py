@@ -1,0 +1,113 @@
+"""The `label.buy` outbox job: buy the label, store it on the package, ship the order, print it.
+
+Storing the label and `tracking_known` (order shipped, confirmation queued) commit together; the
+print goes to the durable spool afterwards under a fixed key, so a rerun after a crash neither
+buys a second label for a package that has one nor prints it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from tortoise.transactions import in_transaction
+
+from core.domain.outbox import OutboxJob
+from core.persistence.models import (
+    ArticleRow,
+    OrderLineRow,
+    PackageLineRow,
+    PackageRow,
+    ShipmentRow,
+)
+from core.persistence.repositories import load_order
+from core.ports import Carrier, LabelRequest, PrintPort, PrintRequest
+from core.security import SecretBox
+from core.services.completion import tracking_known
+from core.services.outbox import PermanentFailure
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "zpl": "application/zpl"}
+CarrierFor = Callable[[str, int], Carrier | None]
+Handler = Callable[[OutboxJob], Awaitable[None]]
+
+
+async def _weight(package: PackageRow, lines: list[PackageLineRow]) -> int:
+    if package.weight_g:
+        return package.weight_g
+    skus = {
+        r.id: r.sku for r in await OrderLineRow.filter(id__in=[ln.order_line_id for ln in lines])
+    }
+    weights = {a.sku: a.weight_g for a in await ArticleRow.filter(sku__in=set(skus.values()))}
+    return sum(weights.get(skus[ln.order_line_id], 0) * ln.quantity for ln in lines) or 500
+
+
+def label_buy_handler(
+    box: SecretBox,
+    carrier_for: CarrierFor,
+    print_port: PrintPort | None = None,
+    ship_from: dict[str, str] | None = None,
+) -> Handler:
+    """`label.buy` with payload `{"package_id", "station", "carrier"}`."""
+
+    async def handle(job: OutboxJob) -> None:
+        package_id = int(job.payload["package_id"])
+        package = await PackageRow.get_or_none(id=package_id)
+        if package is None:
+            raise PermanentFailure(f"package {package_id} no longer exists")
+        shipment = await ShipmentRow.get(id=package.shipment_id)
+        if not package.tracking_number:
+            order = await load_order(shipment.order_id, box)
+            carrier = carrier_for(str(job.payload.get("carrier", "")), order.account_id)
+            if carrier is None:
+                raise PermanentFailure(
+                    f"no carrier {job.payload.get('carrier')!r} is set up for this account"
+                )
+            lines = list(await PackageLineRow.filter(package_id=package_id))
+            externals = {
+                r.id: r.external_id
+                for r in await OrderLineRow.filter(id__in=[ln.order_line_id for ln in lines])
+            }
+            label = await carrier.create_label(
+                LabelRequest(
+                    order=order,
+                    package_reference=package.reference,
+                    items=[(externals[ln.order_line_id], ln.quantity) for ln in lines],
+                    weight_g=await _weight(package, lines),
+                    ship_from=dict(ship_from or {}),
+                )
+            )
+            async with in_transaction() as conn:
+                await (
+                    PackageRow.filter(id=package_id)
+                    .using_db(conn)
+                    .update(
+                        tracking_number=label.tracking_number,
+                        carrier_code=label.carrier_code,
+                        carrier_name=label.carrier_name,
+                        shipping_method=label.shipping_method,
+                        label_format=label.format,
+                        label=label.data,
+                        label_ref=label.reference,
+                    )
+                )
+                await tracking_known(shipment.order_id, [package_id], conn)
+            package = await PackageRow.get(id=package_id)
+            log.info("label stored for package %s (%s)", package_id, label.carrier_code)
+        station = str(job.payload.get("station", ""))
+        if print_port is not None and station and package.label:
+            await print_port.submit(
+                PrintRequest(
+                    station=station,
+                    kind="label",
+                    title=f"Label package {package.reference} order {shipment.order_id}",
+                    content_type=CONTENT_TYPES.get(
+                        package.label_format, "application/octet-stream"
+                    ),
+                    payload=bytes(package.label),
+                    key=f"label:{package_id}",
+                )
+            )
+
+    return handle

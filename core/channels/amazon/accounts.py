@@ -1,0 +1,202 @@
+"""Amazon accounts: stored with sealed credentials, tested with a diagnosis a seller understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from core.channels.amazon.client import (
+    AuthorizationError,
+    Credentials,
+    LwaError,
+    NotFoundError,
+    SpApiError,
+    orders,
+)
+from core.channels.amazon.connector import AmazonConnector
+from core.errors import UserInputError
+from core.persistence.models import AccountRow
+from core.security import SecretBox
+
+MARKETPLACE_REGION = {
+    "A1PA6795UKMFR9": "eu",
+    "A13V1IB3VIYZZH": "eu",
+    "APJ6JRA9NG5V4": "eu",
+    "A1RKKUPIHCS9HS": "eu",
+    "A1F83G8C2ARO7P": "eu",
+    "A1805IZSGTT6HS": "eu",
+    "A1C3SOZRARQ6R3": "eu",
+    "A2NODRKZP88ZB9": "eu",
+    "AMEN7PMS3EDWL": "eu",
+    "A28R8C7NBKEWEA": "eu",
+    "ATVPDKIKX0DER": "na",
+    "A2EUQ1WTGCTBG2": "na",
+    "A1AM78C64UM0Y8": "na",
+    "A2Q3Y263D00KWC": "na",
+    "A1VC38T7YXB528": "fe",
+    "A39IBJ37TRP1C6": "fe",
+    "A19VAU5U5O7RUS": "fe",
+}
+CLOCK_SKEW_LIMIT = timedelta(minutes=5)
+
+
+def credentials_of(row: AccountRow, box: SecretBox) -> Credentials:
+    data = box.open(row.credentials_sealed) if row.credentials_sealed else None
+    if not data:
+        raise UserInputError(
+            f"Account {row.name} has no Amazon credentials — run `packdesk accounts add`."
+        )
+    return Credentials.from_dict(data)
+
+
+async def save_account(
+    name: str,
+    *,
+    seller_id: str,
+    region: str,
+    marketplace_ids: list[str],
+    credentials: Credentials,
+    box: SecretBox,
+    endpoint: str = "",
+    lwa_url: str = "",
+    company: str = "default",
+) -> AccountRow:
+    """Create or update an Amazon account; the secrets are stored sealed."""
+    if not name or not seller_id or not marketplace_ids:
+        raise UserInputError(
+            "An Amazon account needs a name, a seller id and at least one marketplace."
+        )
+    region = region.lower()
+    if region not in {"eu", "na", "fe"}:
+        raise UserInputError(f"region {region!r} must be eu, na or fe")
+    fields: dict[str, Any] = {
+        "kind": "amazon",
+        "seller_id": seller_id,
+        "region": region,
+        "endpoint": endpoint,
+        "lwa_url": lwa_url,
+        "marketplace_ids": list(marketplace_ids),
+        "company": company,
+        "credentials_sealed": box.seal(credentials.to_dict()),
+    }
+    row, created = await AccountRow.get_or_create(name=name, defaults=fields)
+    if not created:
+        await AccountRow.filter(id=row.id).update(**fields)
+        row = await AccountRow.get(id=row.id)
+    return row
+
+
+async def import_credentials(data: dict[str, Any], box: SecretBox) -> list[AccountRow]:
+    """The JSON `packdesk emulator --write-credentials` writes (one app, several sellers)."""
+    try:
+        accounts = data["accounts"]
+        client_id, client_secret = str(data["client_id"]), str(data["client_secret"])
+    except (KeyError, TypeError):
+        raise UserInputError(
+            "The file needs client_id, client_secret and a list of accounts."
+        ) from None
+    rows = []
+    for acc in accounts:
+        try:
+            rows.append(
+                await save_account(
+                    str(acc["name"]),
+                    seller_id=str(acc["seller_id"]),
+                    region=str(acc.get("region", "eu")),
+                    marketplace_ids=list(acc["marketplace_ids"]),
+                    credentials=Credentials(client_id, client_secret, str(acc["refresh_token"])),
+                    box=box,
+                    endpoint=str(data.get("endpoint", "")),
+                    lwa_url=str(data.get("lwa_url", "")),
+                )
+            )
+        except (KeyError, TypeError):
+            raise UserInputError(
+                "Every account needs name, seller_id, marketplace_ids and refresh_token."
+            ) from None
+    return rows
+
+
+async def set_health(account_id: int, health: str, reason: str = "") -> None:
+    """ok | throttled | failing, with a sentence for the seller."""
+    await AccountRow.filter(id=account_id).update(
+        health=health, health_reason=reason[:500], health_at=datetime.now(UTC)
+    )
+
+
+@dataclass
+class Diagnosis:
+    ok: bool
+    summary: str
+    advice: str = ""
+    request_id: str = ""
+
+
+def explain(exc: BaseException, connector: AmazonConnector) -> Diagnosis:
+    """A sentence a seller understands for why Amazon refused an account."""
+    account = connector.account
+    if isinstance(exc, LwaError):
+        if exc.error == "invalid_grant":
+            return Diagnosis(
+                False,
+                "Amazon no longer accepts this account's authorization (revoked or expired).",
+                "Authorize Packdesk again in Seller Central and store the new refresh token with `packdesk accounts add`.",
+            )
+        if exc.error in {"invalid_client", "unauthorized_client"}:
+            return Diagnosis(
+                False,
+                "The app's client id or client secret is not accepted.",
+                "LWA client secrets must be rotated every 180 days — copy the current secret from Developer Central.",
+            )
+        return Diagnosis(
+            False,
+            f"The Login with Amazon service refused the token request ({exc.error}).",
+            "Check the network and try again.",
+        )
+    if isinstance(exc, AuthorizationError):
+        regions = {MARKETPLACE_REGION.get(m) for m in account.marketplace_ids} - {None}
+        if regions and account.region not in regions:
+            return Diagnosis(
+                False,
+                f"Wrong region: the marketplaces belong to {', '.join(sorted(r or '' for r in regions)).upper()}, the account is set to {account.region.upper()}.",
+                "Set the region that matches your marketplaces.",
+                exc.request_id,
+            )
+        return Diagnosis(
+            False,
+            "Amazon denied access: the app is missing a role (Orders/Inventory) or the authorization belongs to another region.",
+            "Check the app's roles in Developer Central and the account's region.",
+            exc.request_id,
+        )
+    if isinstance(exc, SpApiError):
+        return Diagnosis(
+            False,
+            f"Amazon answered with an error: {exc.message}",
+            "Try again later.",
+            exc.request_id,
+        )
+    return Diagnosis(
+        False,
+        f"Amazon cannot be reached ({type(exc).__name__}).",
+        "Check the network and the endpoint.",
+    )
+
+
+async def diagnose(connector: AmazonConnector) -> Diagnosis:
+    """Token plus one cheap call (a getOrder for an id that cannot exist: 404 means authorised)."""
+    try:
+        await connector.client.tokens.token()
+        await orders.get_order(connector.client, "000-0000000-0000000", ["FULFILLMENT"])
+    except NotFoundError:
+        pass
+    except Exception as exc:  # every failure becomes a diagnosis, nothing escapes to the seller
+        return explain(exc, connector)
+    offset = connector.client.clock_offset or timedelta()
+    if abs(offset) > CLOCK_SKEW_LIMIT:
+        return Diagnosis(
+            False,
+            f"This computer's clock is off by {abs(offset).total_seconds() / 60:.0f} minutes compared with Amazon.",
+            "Turn on time synchronisation (NTP); order times and ship dates depend on it.",
+        )
+    return Diagnosis(True, "Amazon accepts this account: token and orders access work.")

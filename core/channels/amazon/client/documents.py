@@ -1,0 +1,172 @@
+"""Reports and feeds (2021-06-30): create, poll, and move documents to and from pre-signed URLs."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from typing import Any
+
+import aiohttp
+
+from core.channels.amazon.client.errors import ServerError, SpApiError
+from core.channels.amazon.client.http import SpApiClient
+
+REPORTS = "/reports/2021-06-30"
+FEEDS = "/feeds/2021-06-30"
+FINAL = {"DONE", "CANCELLED", "FATAL"}
+
+
+def decode_document(raw: bytes, content_type: str = "", compression: str = "") -> str:
+    """Bytes of a report as text: gunzip when the magic says so (not when a flag claims it),
+    then decode by the `charset` of the Content-Type, UTF-8 by default, Latin-1 as the last resort."""
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    charset = "utf-8"
+    for part in content_type.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            charset = value.strip('"').lower()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw, charset = raw[3:], "utf-8"
+    try:
+        return raw.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        return raw.decode("latin-1")
+
+
+async def download(client: SpApiClient, url: str) -> tuple[bytes, str]:
+    """GET a pre-signed document URL (no SP-API headers)."""
+    try:
+        async with client.session.get(url, timeout=client.timeout, auto_decompress=False) as resp:
+            raw = await resp.read()
+            if resp.status >= 400:
+                raise ServerError(
+                    f"document download failed with HTTP {resp.status}",
+                    status=resp.status,
+                    operation="download",
+                )
+            return raw, resp.headers.get("Content-Type", "")
+    except aiohttp.ClientError as exc:
+        raise ServerError(
+            f"document download failed ({type(exc).__name__})", operation="download"
+        ) from None
+
+
+async def wait_until_final(
+    client: SpApiClient,
+    operation: str,
+    path: str,
+    *,
+    poll_s: float = 15.0,
+    timeout_s: float = 3600.0,
+) -> dict[str, Any]:
+    """Poll a report or feed until DONE, CANCELLED or FATAL."""
+    waited = 0.0
+    while True:
+        resp = await client.call(operation, "GET", path)
+        body: dict[str, Any] = resp.body or {}
+        if body.get("processingStatus") in FINAL:
+            return body
+        if waited >= timeout_s:
+            raise SpApiError("still processing after the time allowed", operation=operation)
+        delay = poll_s / client.time_scale
+        await asyncio.sleep(delay)
+        waited += poll_s
+
+
+async def run_report(
+    client: SpApiClient,
+    report_type: str,
+    marketplace_ids: list[str],
+    *,
+    options: dict[str, str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    poll_s: float = 15.0,
+) -> str | None:
+    """Request a report and return its text; None when Amazon had no data (CANCELLED)."""
+    spec: dict[str, Any] = {"reportType": report_type, "marketplaceIds": marketplace_ids}
+    if options:
+        spec["reportOptions"] = options
+    if start:
+        spec["dataStartTime"] = start
+    if end:
+        spec["dataEndTime"] = end
+    created = await client.call("createReport", "POST", f"{REPORTS}/reports", json=spec)
+    report_id = (created.body or {})["reportId"]
+    report = await wait_until_final(
+        client, "getReport", f"{REPORTS}/reports/{report_id}", poll_s=poll_s
+    )
+    if report["processingStatus"] == "CANCELLED":
+        return None
+    if report["processingStatus"] != "DONE":
+        raise SpApiError(
+            f"report {report_id} ended {report['processingStatus']}", operation="getReport"
+        )
+    doc = await client.call(
+        "getReportDocument", "GET", f"{REPORTS}/documents/{report['reportDocumentId']}"
+    )
+    info = doc.body or {}
+    raw, content_type = await download(client, info["url"])
+    return decode_document(raw, content_type, info.get("compressionAlgorithm", ""))
+
+
+async def submit_feed(
+    client: SpApiClient,
+    feed_type: str,
+    marketplace_ids: list[str],
+    content: bytes,
+    content_type: str,
+    options: dict[str, str] | None = None,
+) -> str:
+    """Upload a feed document and create the feed; returns the feed id."""
+    created = await client.call(
+        "createFeedDocument", "POST", f"{FEEDS}/documents", json={"contentType": content_type}
+    )
+    info = created.body or {}
+    try:
+        async with client.session.put(
+            info["url"],
+            data=content,
+            headers={"Content-Type": content_type},
+            timeout=client.timeout,
+        ) as resp:
+            if resp.status >= 400:
+                raise ServerError(
+                    f"feed upload failed with HTTP {resp.status}",
+                    status=resp.status,
+                    operation="uploadFeedDocument",
+                )
+    except aiohttp.ClientError as exc:
+        raise ServerError(
+            f"feed upload failed ({type(exc).__name__})", operation="uploadFeedDocument"
+        ) from None
+    spec: dict[str, Any] = {
+        "feedType": feed_type,
+        "marketplaceIds": marketplace_ids,
+        "inputFeedDocumentId": info["feedDocumentId"],
+    }
+    if options:
+        spec["feedOptions"] = options
+    feed = await client.call("createFeed", "POST", f"{FEEDS}/feeds", json=spec)
+    return str((feed.body or {})["feedId"])
+
+
+async def feed_result(
+    client: SpApiClient, feed_id: str, *, poll_s: float = 30.0
+) -> tuple[str, Any]:
+    """Wait for a feed; return its final status and the processing report (JSON or text)."""
+    feed = await wait_until_final(client, "getFeed", f"{FEEDS}/feeds/{feed_id}", poll_s=poll_s)
+    doc_id = feed.get("resultFeedDocumentId")
+    if not doc_id:
+        return str(feed["processingStatus"]), None
+    doc = await client.call("getFeedDocument", "GET", f"{FEEDS}/documents/{doc_id}")
+    info = doc.body or {}
+    raw, content_type = await download(client, info["url"])
+    text = decode_document(raw, content_type)
+    import json
+
+    try:
+        return str(feed["processingStatus"]), json.loads(text)
+    except ValueError:
+        return str(feed["processingStatus"]), text

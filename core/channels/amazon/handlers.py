@@ -1,0 +1,108 @@
+"""Outbox handlers for Amazon: confirm a package's shipment, push dirty MFN stock.
+
+Each handler is idempotent: a confirmation repeated after a crash is answered "already
+confirmed" by Amazon and counts as done; a stock push sends absolute quantities.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+from core.channels.amazon.client import (
+    InvalidInputError,
+    NotFoundError,
+    ThrottledError,
+)
+from core.channels.amazon.connector import AmazonConnector
+from core.channels.amazon.stock import push_dirty_stock
+from core.domain.outbox import OutboxJob
+from core.persistence.models import OrderLineRow, OrderRow, PackageLineRow, PackageRow, ShipmentRow
+from core.ports import ShipmentConfirmation
+from core.services.outbox import PermanentFailure, RetryLater
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[OutboxJob], Awaitable[None]]
+
+
+@contextmanager
+def amazon_outcome() -> Iterator[None]:
+    """Translate SP-API errors into the outbox's language: wait, give up, or retry with backoff."""
+    try:
+        yield
+    except ThrottledError as exc:
+        raise RetryLater(str(exc), max(exc.retry_after_s, 1.0)) from exc
+    except (InvalidInputError, NotFoundError) as exc:
+        raise PermanentFailure(str(exc)) from exc
+
+
+def _connector(connectors: Mapping[int, AmazonConnector], job: OutboxJob) -> AmazonConnector:
+    connector = connectors.get(job.account_id or 0)
+    if connector is None:
+        raise RetryLater(f"account {job.account_id} is not connected in this process", 300)
+    return connector
+
+
+async def confirmation_for(package_id: int) -> ShipmentConfirmation:
+    """What Amazon must hear about one package: reference, carrier, tracking, items."""
+    package = await PackageRow.get_or_none(id=package_id)
+    if package is None:
+        raise PermanentFailure(f"package {package_id} no longer exists")
+    if not package.tracking_number:
+        raise PermanentFailure(f"package {package_id} has no tracking number yet")
+    shipment = await ShipmentRow.get(id=package.shipment_id)
+    order = await OrderRow.get(id=shipment.order_id)
+    lines = await PackageLineRow.filter(package_id=package_id)
+    externals = {
+        r.id: r.external_id
+        for r in await OrderLineRow.filter(id__in=[ln.order_line_id for ln in lines])
+    }
+    return ShipmentConfirmation(
+        order_external_id=order.external_id,
+        marketplace_id=order.marketplace_id,
+        package_reference=str(package.reference),
+        carrier_code=package.carrier_code or "Other",
+        carrier_name=package.carrier_name or package.carrier_code,
+        shipping_method=package.shipping_method,
+        tracking_number=package.tracking_number,
+        ship_date=shipment.created_at,
+        items=[(externals[ln.order_line_id], ln.quantity) for ln in lines if ln.quantity > 0],
+    )
+
+
+def confirm_shipment_handler(connectors: Mapping[int, AmazonConnector]) -> Handler:
+    """`amazon.confirm_shipment` with payload `{"package_id"}`."""
+
+    async def handle(job: OutboxJob) -> None:
+        connector = _connector(connectors, job)
+        confirmation = await confirmation_for(int(job.payload["package_id"]))
+        with amazon_outcome():
+            await connector.confirm_shipment(confirmation)
+
+    return handle
+
+
+def push_stock_handler(connectors: Mapping[int, AmazonConnector]) -> Handler:
+    """`amazon.push_stock`: push every dirty MFN listing of the job's account."""
+
+    async def handle(job: OutboxJob) -> None:
+        connector = _connector(connectors, job)
+        with amazon_outcome():
+            await push_dirty_stock(connector)
+
+    return handle
+
+
+def upload_invoice_call(
+    connectors: Mapping[int, AmazonConnector],
+) -> Callable[..., Awaitable[None]]:
+    """For the invoicing handler: the connector's upload with Amazon's errors translated."""
+
+    async def upload(account_id: int, *args: object) -> None:
+        connector = connectors[account_id]
+        with amazon_outcome():
+            await connector.upload_invoice(*args)  # type: ignore[arg-type]
+
+    return upload

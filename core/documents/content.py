@@ -1,0 +1,215 @@
+"""The frozen content of a document: everything needed to render it again, identically, years later.
+
+`build_content` is pure: an order (with personal data opened), the kind, the number and the date
+in; a JSON-safe dict out (Decimals as strings). The snapshot is stored with the document row and
+every rendering, e-invoice and mail is made from it, never from the order as it is today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from core.config import CompanySettings
+from core.documents import locale
+from core.documents.amounts import ZERO, Entry, as_text, cents, net_of, settle
+from core.domain.documents import DocumentKind
+from core.domain.orders import Address, Order, OrderLine
+from core.errors import UserInputError
+
+SCHEMA_VERSION = 1
+
+# What §14 UStG needs from the seller on an invoice, by config key.
+_REQUIRED_FOR_INVOICES = ("name", "street", "postcode", "city", "country")
+
+
+def check_company(company: CompanySettings, kind: DocumentKind) -> None:
+    """Raise UserInputError naming the first missing `company.*` key a document of `kind` needs."""
+    required = _REQUIRED_FOR_INVOICES if kind != DocumentKind.DELIVERY_NOTE else ("name",)
+    for key in required:
+        if not str(getattr(company, key) or "").strip():
+            raise UserInputError(
+                f"company.{key} is not set — an {kind.value.replace('_', ' ')} needs it. "
+                f"Add it to the [company] section of the config file."
+            )
+    if kind != DocumentKind.DELIVERY_NOTE and not (company.vat_id or company.tax_number):
+        raise UserInputError(
+            "company.vat_id is not set (nor company.tax_number) — an invoice must show one. "
+            "Add it to the [company] section of the config file."
+        )
+
+
+def _seller(company: CompanySettings) -> dict[str, str]:
+    data = company.model_dump(mode="json")
+    data["logo"] = str(company.logo) if company.logo else ""
+    return {k: ("" if v is None else str(v)) for k, v in data.items()}
+
+
+def _address(address: Address | None) -> dict[str, str]:
+    return asdict(address or Address())
+
+
+def _treatment(order: Order, seller_country: str, destination: str) -> str:
+    """domestic | oss | intra_eu_b2b | export: which VAT regime this supply falls under."""
+    seller_country = seller_country.upper()
+    if not destination or destination == seller_country:
+        return "domestic"
+    if destination in locale.EU_COUNTRIES:
+        if order.buyer.vat_id.strip() and seller_country in locale.EU_COUNTRIES:
+            return "intra_eu_b2b"
+        return "oss" if seller_country in locale.EU_COUNTRIES else "domestic"
+    if all(ln.tax_rate == 0 for ln in order.lines):
+        return "export"
+    return "domestic"
+
+
+def _shipped_part(line: OrderLine, qty: int, field: Decimal, proportional: bool) -> Decimal:
+    """The share of a per-line charge that belongs to this shipment of `qty` pieces."""
+    if not line.quantity:
+        return field
+    if not proportional:  # shipping and gift wrap go with the first shipment of the line
+        return field if line.quantity_shipped == 0 else ZERO
+    before = cents(field * line.quantity_shipped / line.quantity)
+    after = cents(field * min(line.quantity_shipped + qty, line.quantity) / line.quantity)
+    return after - before
+
+
+def _entries(
+    order: Order, picked: list[tuple[OrderLine, int]], partial: bool, words: dict[str, str]
+) -> list[Entry]:
+    entries: list[Entry] = []
+    for line, qty in picked:
+        rate = Decimal(line.tax_rate)
+        unit = Decimal(line.unit_price)
+        entries.append(Entry("item", line.sku, line.title, qty, unit, cents(unit * qty), rate))
+        extras = (
+            ("shipping", Decimal(line.shipping_price), 1, False),
+            ("gift_wrap", Decimal(line.gift_wrap_price), 1, False),
+            ("promotion", Decimal(line.promotion_discount), -1, True),
+        )
+        for kind, amount, sign, proportional in extras:
+            share = _shipped_part(line, qty, amount, proportional) if partial else amount
+            if share:
+                title = f"{words[kind]} ({line.sku})"
+                entries.append(Entry(kind, "", title, 1, sign * share, sign * share, rate))
+    return entries
+
+
+def _apply_treatment(entries: list[Entry], treatment: str, domestic_zero: bool) -> None:
+    """VAT-free supplies (intra-EU B2B, export) carry net prices and category K or G."""
+    for e in entries:
+        if treatment in ("intra_eu_b2b", "export"):
+            e.unit_gross = net_of(e.unit_gross, e.rate)
+            e.gross = net_of(e.gross, e.rate)
+            e.rate = ZERO
+            e.category = "K" if treatment == "intra_eu_b2b" else "G"
+        elif e.rate == 0 and domestic_zero:
+            e.category = "Z"
+
+
+def build_content(
+    order: Order,
+    kind: DocumentKind,
+    number: str,
+    issued_at: datetime,
+    company: CompanySettings,
+    *,
+    lines: list[tuple[OrderLine, int]] | None = None,
+    refers_to: str | None = None,
+    language: str | None = None,
+    delivery_date: date | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    """The JSON-safe snapshot a document is rendered from (see the module docstring).
+
+    `lines` are (order line, quantity in this shipment); without it every line with its full
+    quantity is taken. Raises UserInputError naming the `company.*` key that is missing.
+    """
+    kind = DocumentKind(kind)
+    check_company(company, kind)
+    lang = language if language in locale.LANGUAGES else locale.language_for(order.marketplace_id)
+    words = locale.TEXTS[lang]
+    partial = lines is not None
+    picked = lines if lines is not None else [(ln, ln.quantity) for ln in order.lines]
+    market_country = locale.marketplace_country(order.marketplace_id)
+    bill = order.bill_to or order.ship_to
+    destination = (order.ship_to.country or bill.country or market_country).upper()
+    treatment = _treatment(order, company.country, destination)
+    entries = _entries(order, [(ln, q) for ln, q in picked if q > 0], partial, words)
+    _apply_treatment(entries, treatment, domestic_zero=True)
+    totals = settle(entries)
+    delivered = delivery_date or (order.shipped_at or issued_at).date()
+    notes: list[str] = []
+    if treatment == "intra_eu_b2b":
+        notes.append(locale.text(lang, "reverse_charge"))
+    elif treatment == "oss":
+        notes.append(locale.text(lang, "oss", country=destination))
+    elif treatment == "export":
+        notes.append(locale.text(lang, "export"))
+    if reason:
+        notes.append(locale.text(lang, "credit_reason", reason=reason))
+    buyer_name = order.buyer.name or bill.name or order.ship_to.name
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": kind.value,
+        "number": number,
+        "issued_at": issued_at.isoformat(),
+        "issue_date": issued_at.date().isoformat(),
+        "delivery_date": delivered.isoformat(),
+        "refers_to": refers_to,
+        "language": lang,
+        "currency": order.currency,
+        "treatment": treatment,
+        "destination_country": destination,
+        "order": {
+            "id": order.id,
+            "external_id": order.external_id,
+            "marketplace_id": order.marketplace_id,
+            "marketplace": locale.marketplace_name(order.marketplace_id),
+            "channel": order.channel.value,
+            "purchased_at": order.purchased_at.date().isoformat(),
+        },
+        "seller": _seller(company),
+        "buyer": {
+            "name": buyer_name or words["customer"],
+            "company": order.buyer.company or bill.company,
+            "email": order.buyer.email,
+            "vat_id": order.buyer.vat_id,
+        },
+        "billing_address": _address(bill),
+        "shipping_address": _address(order.ship_to),
+        "lines": [
+            {
+                "position": i,
+                "kind": e.kind,
+                "sku": e.sku,
+                "title": e.title,
+                "quantity": e.quantity,
+                "unit_price": as_text(e.unit_gross),
+                "tax_rate": f"{e.rate.normalize():f}",
+                "category": e.category,
+                "total": as_text(e.gross),
+                "net": as_text(e.net),
+            }
+            for i, e in enumerate(entries, start=1)
+        ],
+        "totals": {
+            "net": as_text(sum((t.net for t in totals), ZERO)),
+            "tax": as_text(sum((t.tax for t in totals), ZERO)),
+            "gross": as_text(sum((t.gross for t in totals), ZERO)),
+            "by_rate": [
+                {
+                    "category": t.category,
+                    "rate": f"{t.rate.normalize():f}",
+                    "net": as_text(t.net),
+                    "tax": as_text(t.tax),
+                    "gross": as_text(t.gross),
+                }
+                for t in totals
+            ],
+        },
+        "notes": notes,
+        "reason": reason,
+    }

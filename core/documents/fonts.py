@@ -1,0 +1,127 @@
+"""The fonts documents are set in, shipped inside the package (DejaVu Sans, see fonts/LICENSE).
+
+fpdf2 parses a TrueType file on every `add_font` and subsets the whole font again on output; with
+DejaVu's 6,000 glyphs that is most of the time a document takes. So each face is parsed once per
+process, trimmed in memory to the scripts European orders use (Latin, Greek, Cyrillic, punctuation,
+currency signs; no hinting or layout tables, which fpdf2 does not use without text shaping) and
+handed to every document as a fresh copy. A document with a character outside that set is set
+in the complete font instead, so nothing ever prints as a box that DejaVu could have drawn.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fontTools import subset as ft_subset
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+
+FONT_DIR = Path(__file__).parent / "fonts"
+FAMILY = "dejavu"
+FALLBACK = "dejavufull"
+FACES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+# Unicode ranges kept in the trimmed faces.
+_RANGES = (
+    (0x20, 0x7E),
+    (0xA0, 0x17F),  # Latin-1 and Latin Extended-A (Polish, Czech, Turkish, Baltic …)
+    (0x218, 0x21B),  # Romanian comma-below letters
+    (0x2C6, 0x2DD),  # spacing accents
+    (0x384, 0x3CE),  # Greek
+    (0x400, 0x45F),  # Cyrillic
+    (0x2013, 0x2026),  # dashes, quotes, bullet, ellipsis
+    (0x20AC, 0x20AC),  # €
+    (0x20BA, 0x20BA),  # ₺
+    (0x2116, 0x2116),
+    (0x2122, 0x2122),
+    (0xFFFD, 0xFFFD),
+)
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Face:
+    data: bytes  # the (trimmed) TrueType file
+    proto: TTFFont  # parsed once: metrics, cmap, descriptor
+
+
+def _trim(path: Path) -> bytes:
+    font = ttLib.TTFont(path, recalcTimestamp=False)
+    options = ft_subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.notdef_outline = True
+    options.glyph_names = True
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "FFTM", "gasp"]
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=[u for lo, hi in _RANGES for u in range(lo, hi + 1)])
+    subsetter.subset(font)
+    # One Unicode BMP cmap is all fpdf2 reads; fewer subtables make every document's subset faster.
+    cmap: Any = font["cmap"]
+    cmap.tables = [t for t in cmap.tables if (t.platformID, t.platEncID) == (3, 1)]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _parse(family: str, style: str, data: bytes) -> _Face:
+    # TTFFont reads from any file object; fpdf2's add_font would insist on a path.
+    proto = TTFFont(FPDF(), io.BytesIO(data), f"{family}{style}", style)  # type: ignore[arg-type]
+    return _Face(data=data, proto=proto)
+
+
+@cache
+def _face(family: str, style: str) -> _Face:
+    with _lock:
+        path = FONT_DIR / FACES[style]
+        data = path.read_bytes() if family == FALLBACK else _trim(path)
+        return _parse(family, style, data)
+
+
+@cache
+def _covered() -> frozenset[int]:
+    return frozenset(_face(FAMILY, "").proto.cmap)
+
+
+def _copy_into(pdf: FPDF, face: _Face) -> None:
+    proto = face.proto
+    font: Any = TTFFont.__new__(TTFFont)
+    for slot in TTFFont.__slots__:
+        if hasattr(proto, slot):
+            setattr(font, slot, getattr(proto, slot))
+    font.i = len(pdf.fonts) + 1
+    # The subsetter on output edits the font in place, so each document gets its own TTFont.
+    font.ttfont = ttLib.TTFont(
+        io.BytesIO(face.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True
+    )
+    font.subset = SubsetMap(font)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.color_font = None
+    pdf.fonts[proto.fontkey] = font
+
+
+def install(pdf: FPDF, texts: Iterable[str] = ()) -> str:
+    """Give `pdf` the document fonts; return the family name to `set_font` with.
+
+    The trimmed faces when they cover every character of `texts`, else the complete ones.
+    """
+    used = {ord(ch) for t in texts for ch in t}
+    family = FAMILY if used <= _covered() else FALLBACK
+    for style in FACES:
+        _copy_into(pdf, _face(family, style))
+    return family
+
+
+def warm_up() -> None:
+    """Parse the fonts now (a worker calls this at start so the first document is fast)."""
+    for style in FACES:
+        _face(FAMILY, style)

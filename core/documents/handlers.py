@@ -1,0 +1,113 @@
+"""Outbox handlers for documents: render (and print), mail to the buyer, upload to the channel.
+
+Each handler is idempotent: the stored PDF is the original, a mail or an upload that happened is
+recorded as an audit event and never repeated. For invoice-only (FBA) orders, the last follow-up
+that finishes moves the order from `invoiced` to `done`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from tortoise.transactions import in_transaction
+
+from core.config import Settings
+from core.documents.render import filename
+from core.documents.store import content_of, get_document, original_pdf, print_shipment_papers
+from core.domain.orders import OrderStatus, Process, check_transition
+from core.domain.outbox import OutboxJob
+from core.mail import MailTemplates
+from core.persistence.models import AuditEventRow, DocumentRow, OrderRow, OutboxJobRow
+from core.ports import Attachment, ChannelConnector, Mailer, PrintPort
+from core.security import SecretBox
+from core.services import audit
+from core.services.outbox import Handler, PermanentFailure
+
+ConnectorFor = Callable[[int], Awaitable[ChannelConnector]]
+MAILED, MAIL_SKIPPED, UPLOADED = "document.mailed", "document.mail_skipped", "document.uploaded"
+_FOLLOW_UPS = {"mail.invoice": (MAILED, MAIL_SKIPPED), "amazon.upload_invoice": (UPLOADED,)}
+
+
+async def _happened(document_id: int, *actions: str) -> bool:
+    return await AuditEventRow.filter(subject=f"document:{document_id}", action__in=actions).exists()
+
+
+async def _document(job: OutboxJob) -> DocumentRow:
+    try:
+        return await get_document(int(job.payload["document_id"]))
+    except (KeyError, ValueError, LookupError) as exc:
+        raise PermanentFailure(f"Job {job.key} names no existing document ({exc}).") from None
+
+
+async def finish_invoice_only(row: DocumentRow) -> None:
+    """Invoice-only order: once every follow-up of its invoice happened, the order is done."""
+    jobs = await OutboxJobRow.filter(key__in=[f"{k}:{row.id}" for k in _FOLLOW_UPS])
+    for job in jobs:
+        if not await _happened(row.id, *_FOLLOW_UPS[job.kind]):
+            return
+    async with in_transaction() as conn:
+        order = await OrderRow.filter(id=row.order_id).select_for_update().using_db(conn).first()
+        if order is None or order.process != Process.INVOICE_ONLY.value:
+            return
+        if order.status != OrderStatus.INVOICED.value:
+            return
+        check_transition(Process.INVOICE_ONLY, OrderStatus.INVOICED, OrderStatus.DONE)
+        await OrderRow.filter(id=order.id).using_db(conn).update(status=OrderStatus.DONE.value)
+        await audit.record(audit.SYSTEM, "order.done", f"order:{order.id}", using_db=conn)
+
+
+def make_document_handlers(
+    box: SecretBox,
+    settings: Settings,
+    mailer: Mailer | None = None,
+    print_port: PrintPort | None = None,
+    connector_for_account: ConnectorFor | None = None,
+) -> dict[str, Handler]:
+    """The handlers by job kind; a kind whose collaborator is missing is left out."""
+    templates = MailTemplates(settings.mail.templates_dir)
+
+    async def render(job: OutboxJob) -> None:
+        row = await _document(job)
+        await original_pdf(row, box)
+        station = str(job.payload.get("station") or "")
+        if station and print_port is not None:
+            await print_shipment_papers(row, box, print_port, station)
+
+    async def mail_invoice(job: OutboxJob) -> None:
+        assert mailer is not None
+        row = await _document(job)
+        if await _happened(row.id, MAILED, MAIL_SKIPPED):
+            return  # never a second mail for the same document
+        content = content_of(row, box)
+        to = str(content["buyer"].get("email") or "").strip()
+        if not to:
+            await audit.record(audit.SYSTEM, MAIL_SKIPPED, f"document:{row.id}", reason="no address")
+        else:
+            pdf = await original_pdf(row, box)
+            subject, body = templates.render(content)
+            attachment = Attachment(filename(content), "application/pdf", pdf)
+            message_id = await mailer.send(to, subject, body, [attachment])
+            await audit.record(audit.SYSTEM, MAILED, f"document:{row.id}", message_id=message_id)
+        await finish_invoice_only(row)
+
+    async def upload_invoice(job: OutboxJob) -> None:
+        assert connector_for_account is not None
+        row = await _document(job)
+        if not await _happened(row.id, UPLOADED):
+            content = content_of(row, box)
+            pdf = await original_pdf(row, box)
+            order = await OrderRow.get(id=row.order_id)
+            connector = await connector_for_account(order.account_id)
+            await connector.upload_invoice(
+                order.external_id, order.marketplace_id, row.number, pdf,
+                content["totals"]["gross"],
+            )  # fmt: skip
+            await audit.record(audit.SYSTEM, UPLOADED, f"document:{row.id}", number=row.number)
+        await finish_invoice_only(row)
+
+    handlers: dict[str, Handler] = {"documents.render": render}
+    if mailer is not None:
+        handlers["mail.invoice"] = mail_invoice
+    if connector_for_account is not None:
+        handlers["amazon.upload_invoice"] = upload_invoice
+    return handlers

@@ -1,0 +1,361 @@
+"""Drawing invoices, delivery notes and credit notes on A4 (DIN 5008 form B) with fpdf2.
+
+Everything comes from the content snapshot (core/documents/content.py); nothing here reads the
+database, the config or the clock, so the same content always gives the same page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import barcode
+from fpdf import FPDF
+
+from core.documents import fonts, locale
+
+LEFT, RIGHT_EDGE, WIDTH = 25.0, 190.0, 165.0
+BOTTOM = 297.0 - 30.0  # where the table stops; the footer lives below
+LINE = 4.2
+INVOICE_COLUMNS = (("pos", 9, "L"), ("title", 76, "L"), ("qty", 14, "R"),
+                   ("unit_price", 24, "R"), ("vat", 14, "R"), ("total", 28, "R"))  # fmt: skip
+NOTE_COLUMNS = (("pos", 9, "L"), ("sku", 40, "L"), ("title", 100, "L"), ("qty", 16, "R"))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _runs(bits: str) -> Iterator[tuple[int, int]]:
+    """(start, length) of each run of bars in a barcode module string."""
+    i = 0
+    while i < len(bits):
+        if bits[i] == "1":
+            j = i
+            while j < len(bits) and bits[j] == "1":
+                j += 1
+            yield i, j - i
+            i = j
+        else:
+            i += 1
+
+
+def code128(pdf: FPDF, text: str, x: float, y: float, height: float, module: float = 0.3) -> None:
+    """Draw `text` as Code128 bars (vector rectangles) with its quiet zones left to the caller."""
+    bits = barcode.get("code128", text).build()[0]
+    pdf.set_fill_color(0, 0, 0)
+    for start, length in _runs(bits):
+        pdf.rect(x + start * module, y, length * module, height, style="F")
+
+
+def put(pdf: FPDF, x: float, y: float, w: float, h: float, text: str, align: str = "L") -> None:
+    """One line of text in the box (x, y, w, h), vertically centred like `cell` but much cheaper."""
+    if not text:
+        return
+    if align == "R":
+        x += w - pdf.get_string_width(text) - 1
+    elif align == "C":
+        x += (w - pdf.get_string_width(text)) / 2
+    else:
+        x += 1
+    pdf.text(x, y + h / 2 + 0.3 * pdf.font_size, text)
+
+
+def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Greedy word wrap to `width` mm in the current font; over-long words are cut."""
+    room = width - 2
+    rows: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if pdf.get_string_width(candidate) <= room:
+                line = candidate
+                continue
+            if line:
+                rows.append(line)
+            while pdf.get_string_width(word) > room:
+                cut = len(word) - 1
+                while cut > 1 and pdf.get_string_width(word[:cut]) > room:
+                    cut -= 1
+                rows.append(word[:cut])
+                word = word[cut:]
+            line = word
+        rows.append(line)
+    return rows
+
+
+class Sheet(FPDF):
+    """An A4 page with fold marks and the seller's footer on every page."""
+
+    def __init__(self, content: dict[str, Any]) -> None:
+        super().__init__(format="A4", unit="mm", enforce_compliance="PDFA_3B")
+        self.content = content
+        self.language = str(content["language"])
+        self.family = fonts.install(self, _strings(content))
+        self.set_auto_page_break(False)
+        self.set_margins(LEFT, 20, 210 - RIGHT_EDGE)
+        self.set_creation_date(datetime.fromisoformat(content["issued_at"]))
+        self.set_lang({"de": "de-DE", "fr": "fr-FR"}.get(self.language, "en-GB"))
+        seller = content["seller"]["name"]
+        title = f"{self.word(content['kind'])} {content['number']}"
+        self.set_title(title)
+        self.set_author(seller)
+        self.set_creator("Packdesk")
+
+    def word(self, key: str, **values: str) -> str:
+        return locale.text(self.language, key, **values)
+
+    def money(self, value: str) -> str:
+        return locale.money(Decimal(value), self.content["currency"], self.language)
+
+    def font(self, size: float, bold: bool = False) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+
+    def header(self) -> None:
+        self.set_draw_color(120, 120, 120)
+        self.set_line_width(0.2)
+        for y in (105.0, 210.0):
+            self.line(4, y, 8, y)
+        self.line(4, 148.5, 10, 148.5)
+        if self.page_no() > 1:
+            self.font(8)
+            c = self.content
+            put(self, LEFT, 10, WIDTH, 4, f"{self.word(c['kind'])} {c['number']} · {c['seller']['name']}")
+
+    def footer(self) -> None:
+        """Footers are drawn by `finish` once the page count is known."""
+
+    def finish(self) -> bytes:
+        """Draw every page's footer ("page n of N") and return the PDF bytes."""
+        total = self.page_no()
+        for n in range(1, total + 1):
+            self.page = n
+            self._footer(n, total)
+        return bytes(self.output())
+
+    def _footer(self, n: int, total: int) -> None:
+        s = self.content["seller"]
+        self.font(8)
+        put(self, LEFT, 297 - 28, WIDTH, 4, self.word("page", n=str(n), total=str(total)), "R")
+        self.set_draw_color(160, 160, 160)
+        self.line(LEFT, 297 - 23.5, RIGHT_EDGE, 297 - 23.5)
+        columns = (
+            [s["name"], s["street"], f"{s['postcode']} {s['city']}", s["managing_director"]],
+            [
+                f"{self.word('vat_id')} {s['vat_id']}" if s["vat_id"] else "",
+                f"{self.word('tax_number')} {s['tax_number']}" if s["tax_number"] else "",
+                s["commercial_register"],
+                s["email"],
+            ],
+            [s["bank_name"], f"IBAN {s['iban']}" if s["iban"] else "",
+             f"BIC {s['bic']}" if s["bic"] else "", s["phone"]],
+        )  # fmt: skip
+        self.font(7)
+        for i, rows in enumerate(columns):
+            y = 297 - 22
+            for row in (r for r in rows if r):
+                put(self, LEFT + i * 55 - 1, y, 55, 3.3, row[:48])
+                y += 3.3
+
+
+def _letterhead(pdf: Sheet) -> None:
+    c, s = pdf.content, pdf.content["seller"]
+    logo = s.get("logo") or ""
+    if logo and Path(logo).is_file():
+        pdf.image(logo, x=LEFT, y=12, h=18)
+    pdf.font(12, bold=True)
+    y = 12.0
+    for row in wrap(pdf, s["name"], 75)[:2]:
+        put(pdf, 115, y, 75, 5.5, row, "R")
+        y += 5.5
+    pdf.font(8)
+    for row in (s["street"], f"{s['postcode']} {s['city']}", s["phone"], s["email"]):
+        if row.strip():
+            put(pdf, 115, y, 75, 3.6, row, "R")
+            y += 3.6
+    # DIN 5008 B: return address line, then the recipient in the window from 62.7 mm.
+    pdf.font(6.5)
+    put(pdf, LEFT - 1, 55, 80, 3, f"{s['name']} · {s['street']} · {s['postcode']} {s['city']}"[:90])
+    delivery = c["kind"] == "delivery_note"
+    address = c["shipping_address"] if delivery else c["billing_address"]
+    pdf.font(10)
+    y = 62.7
+    for row in _address_lines(c, address)[:7]:
+        put(pdf, LEFT - 1, y, 80, 4.3, row[:60])
+        y += 4.3
+
+
+def _address_lines(c: dict[str, Any], a: dict[str, str]) -> list[str]:
+    town = " ".join(p for p in (a.get("postcode", ""), a.get("city", "")) if p)
+    name = a.get("name") or c["buyer"]["name"]
+    rows = [a.get("company", ""), name, a.get("line1", ""), a.get("line2", ""), a.get("line3", ""),
+            town, a.get("region", "")]  # fmt: skip
+    country = a.get("country", "")
+    if country and country != c["seller"]["country"]:
+        rows.append(country)
+    return [r for r in rows if r]
+
+
+def _info_block(pdf: Sheet) -> None:
+    c = pdf.content
+    rows = [
+        (pdf.word("number"), c["number"]),
+        (pdf.word("date"), locale.day(c["issue_date"], pdf.language)),
+    ]
+    if c["kind"] != "delivery_note":
+        rows.append((pdf.word("delivery_date"), locale.day(c["delivery_date"], pdf.language)))
+    if c.get("refers_to"):
+        rows.append((pdf.word("refers_to"), c["refers_to"]))
+    rows += [(pdf.word("order"), c["order"]["external_id"]),
+             (pdf.word("marketplace"), c["order"]["marketplace"])]  # fmt: skip
+    if c["buyer"].get("vat_id"):
+        rows.append((pdf.word("customer_vat"), c["buyer"]["vat_id"]))
+    y = 50.0
+    for label, value in rows:
+        pdf.font(8)
+        put(pdf, 124, y, 29, 4.3, label)
+        pdf.font(8, bold=True)
+        put(pdf, 153, y, 37, 4.3, str(value)[:28])
+        y += 4.3
+    code128(pdf, c["number"], 125, max(y + 2, 84), 9)
+
+
+def _title(pdf: Sheet) -> float:
+    c = pdf.content
+    pdf.font(14, bold=True)
+    put(pdf, LEFT - 1, 98, WIDTH, 7, f"{pdf.word(c['kind'])} {c['number']}")
+    y = 107.0
+    ship, bill = c["shipping_address"], c["billing_address"]
+    if c["kind"] != "delivery_note" and any(ship.values()) and ship != bill:
+        pdf.font(8)
+        text = f"{pdf.word('ship_to')}: " + ", ".join(_address_lines(c, ship))
+        for row in wrap(pdf, text, WIDTH):
+            put(pdf, LEFT - 1, y, WIDTH, 3.8, row)
+            y += 3.8
+        y += 1
+    return y + 2
+
+
+def _head_row(pdf: Sheet, columns: tuple[tuple[str, int, str], ...], y: float) -> float:
+    pdf.font(8.5, bold=True)
+    pdf.set_fill_color(235, 235, 235)
+    pdf.rect(LEFT, y, WIDTH, 6, style="F")
+    x = LEFT
+    for key, width, align in columns:
+        put(pdf, x, y, width, 6, pdf.word(key), align)
+        x += width
+    return y + 7
+
+
+def _cells(pdf: Sheet, line: dict[str, Any], priced: bool) -> dict[str, str]:
+    title = line["title"] + (f"\n{pdf.word('sku')} {line['sku']}" if priced and line["sku"] else "")
+    cells = {"pos": str(line["position"]), "title": title, "sku": line["sku"],
+             "qty": str(line["quantity"])}  # fmt: skip
+    if priced:
+        cells["unit_price"] = pdf.money(line["unit_price"])
+        cells["vat"] = locale.percent(line["tax_rate"], pdf.language)
+        cells["total"] = pdf.money(line["total"])
+    return cells
+
+
+def _table(pdf: Sheet, y: float) -> float:
+    priced = pdf.content["kind"] != "delivery_note"
+    columns = INVOICE_COLUMNS if priced else NOTE_COLUMNS
+    y = _head_row(pdf, columns, y)
+    items = [ln for ln in pdf.content["lines"] if priced or ln["kind"] == "item"]
+    for n, line in enumerate(items, start=1):
+        cells = _cells(pdf, line, priced)
+        cells["pos"] = str(n)
+        pdf.font(8.5)
+        wrapped = {
+            key: wrap(pdf, cells[key], width) if key in ("title", "sku") else [cells[key]]
+            for key, width, _ in columns
+        }
+        height = max(len(v) for v in wrapped.values()) * LINE + 1.5
+        if y + height > BOTTOM:
+            pdf.add_page()
+            y = _head_row(pdf, columns, 20)
+        x = LEFT
+        for key, width, align in columns:
+            for i, row in enumerate(wrapped[key]):
+                put(pdf, x, y + i * LINE, width, LINE, row, align)
+            x += width
+        y += height
+        pdf.set_draw_color(220, 220, 220)
+        pdf.line(LEFT, y - 0.6, RIGHT_EDGE, y - 0.6)
+    return y + 2
+
+
+def _totals(pdf: Sheet, y: float) -> float:
+    c = pdf.content
+    t = c["totals"]
+    rows = [(pdf.word("net"), pdf.money(t["net"]), False)]
+    for r in t["by_rate"]:
+        rate = locale.percent(r["rate"], pdf.language)
+        rows.append((pdf.word("vat_amount", rate=rate, net=pdf.money(r["net"])),
+                     pdf.money(r["tax"]), False))  # fmt: skip
+    final = "to_credit" if c["kind"] == "credit_note" else "gross"
+    rows.append((pdf.word(final), pdf.money(t["gross"]), True))
+    if y + len(rows) * 5 > BOTTOM:
+        pdf.add_page()
+        y = 20
+    for label, amount, bold in rows:
+        pdf.font(9, bold=bold)
+        put(pdf, 85, y, 75, 5, label, "R")
+        put(pdf, 160, y, 30, 5, amount, "R")
+        y += 5
+    return y + 3
+
+
+def _notes(pdf: Sheet, y: float) -> None:
+    c = pdf.content
+    notes: list[str] = []
+    if c["kind"] == "delivery_note":
+        notes.append(pdf.word("no_prices"))
+    else:
+        if c["treatment"] in ("domestic", "oss"):
+            notes.append(pdf.word("prices_gross", currency=c["currency"]))
+        if c["kind"] == "invoice":
+            notes.append(pdf.word("paid", marketplace=c["order"]["marketplace"]))
+    notes += c["notes"]
+    pdf.font(8.5)
+    rows = [row for note in notes for row in wrap(pdf, note, WIDTH)]
+    if y + len(rows) * 4 > BOTTOM:
+        pdf.add_page()
+        y = 20
+    for row in rows:
+        put(pdf, LEFT - 1, y, WIDTH, 4, row)
+        y += 4
+    if c["kind"] == "delivery_note":
+        y += 4
+        if y + 16 > BOTTOM:
+            pdf.add_page()
+            y = 20
+        pdf.font(7)
+        put(pdf, LEFT - 1, y, 80, 3, f"{pdf.word('order')} {c['order']['external_id']}")
+        code128(pdf, c["order"]["external_id"], LEFT, y + 3.5, 10, module=0.28)
+
+
+def draw(content: dict[str, Any]) -> bytes:
+    """The document as PDF/A-3B bytes (without the e-invoice attachment)."""
+    pdf = Sheet(content)
+    pdf.add_page()
+    _letterhead(pdf)
+    _info_block(pdf)
+    y = _title(pdf)
+    y = _table(pdf, y)
+    if content["kind"] != "delivery_note":
+        y = _totals(pdf, y)
+    _notes(pdf, y)
+    return pdf.finish()

@@ -1,0 +1,207 @@
+"""Marketplaces, languages and the words printed on documents (de, en, fr)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+# Amazon marketplace id → (country, shop name). Ids from Amazon's marketplace table.
+MARKETPLACES: dict[str, tuple[str, str]] = {
+    "A1PA6795UKMFR9": ("DE", "Amazon.de"),
+    "A13V1IB3VIYZZH": ("FR", "Amazon.fr"),
+    "APJ6JRA9NG5V4": ("IT", "Amazon.it"),
+    "A1RKKUPIHCS9HS": ("ES", "Amazon.es"),
+    "A1F83G8C2ARO7P": ("GB", "Amazon.co.uk"),
+    "A1805IZSGTT6HS": ("NL", "Amazon.nl"),
+    "A1C3SOZRARQ6R3": ("PL", "Amazon.pl"),
+    "A2NODRKZP88ZB9": ("SE", "Amazon.se"),
+    "AMEN7PMS3EDWL": ("BE", "Amazon.com.be"),
+    "A28R8C7NBKEWEA": ("IE", "Amazon.ie"),
+    "A33AVAJ2PDY3EV": ("TR", "Amazon.com.tr"),
+    "ATVPDKIKX0DER": ("US", "Amazon.com"),
+}
+
+EU_COUNTRIES = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+)
+LANGUAGES = ("de", "en", "fr")
+_LANGUAGE_BY_COUNTRY = {"DE": "de", "AT": "de", "CH": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr"}
+_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
+
+
+def marketplace_country(marketplace_id: str) -> str:
+    return MARKETPLACES.get(marketplace_id, ("", ""))[0]
+
+
+def marketplace_name(marketplace_id: str) -> str:
+    return MARKETPLACES.get(marketplace_id, ("", marketplace_id))[1]
+
+
+def language_for(marketplace_id: str) -> str:
+    """The document language for a marketplace: German, French, else English."""
+    return _LANGUAGE_BY_COUNTRY.get(marketplace_country(marketplace_id), "en")
+
+
+def money(amount: Decimal | str, currency: str, language: str) -> str:
+    """`1.234,56 €` (de), `1 234,56 €` (fr), `€1,234.56` (en); unknown currencies by code."""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    text = f"{abs(value):,.2f}"
+    if language == "de":
+        text = text.replace(",", "X").replace(".", ",").replace("X", ".")
+    elif language == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    sign = "-" if value < 0 else ""
+    symbol = _SYMBOLS.get(currency, currency)
+    if language == "en" and symbol != currency:
+        return f"{sign}{symbol}{text}"
+    return f"{sign}{text} {symbol}"
+
+
+def percent(rate: Decimal | str, language: str) -> str:
+    text = f"{Decimal(rate).normalize():f}"
+    if language != "en":
+        text = text.replace(".", ",")
+    return f"{text} %" if language != "en" else f"{text}%"
+
+
+def day(value: date | str, language: str) -> str:
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    if language == "en":
+        return d.isoformat()
+    return d.strftime("%d.%m.%Y" if language == "de" else "%d/%m/%Y")
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    "de": {
+        "invoice": "Rechnung",
+        "delivery_note": "Lieferschein",
+        "credit_note": "Gutschrift (Rechnungskorrektur)",
+        "number": "Nummer",
+        "date": "Datum",
+        "delivery_date": "Lieferdatum",
+        "order": "Amazon-Bestellnr.",
+        "marketplace": "Marktplatz",
+        "customer_vat": "USt-IdNr. Kunde",
+        "refers_to": "Zu Rechnung",
+        "pos": "Pos.",
+        "sku": "Art.-Nr.",
+        "title": "Bezeichnung",
+        "qty": "Menge",
+        "unit_price": "Einzelpreis",
+        "vat": "USt.",
+        "total": "Gesamt",
+        "shipping": "Versandkosten",
+        "gift_wrap": "Geschenkverpackung",
+        "promotion": "Rabatt",
+        "net": "Netto",
+        "vat_amount": "USt. {rate} auf {net}",
+        "gross": "Gesamtbetrag",
+        "to_credit": "Gutschriftsbetrag",
+        "prices_gross": "Alle Preise in {currency} inkl. gesetzlicher Umsatzsteuer.",
+        "paid": "Der Betrag wurde bereits über {marketplace} bezahlt.",
+        "ship_to": "Lieferanschrift",
+        "bill_to": "Rechnungsanschrift",
+        "customer": "Amazon-Kunde",
+        "vat_id": "USt-IdNr.",
+        "tax_number": "Steuernr.",
+        "page": "Seite {n} von {total}",
+        "reverse_charge": "Steuerfreie innergemeinschaftliche Lieferung (§ 4 Nr. 1b i. V. m. § 6a UStG). "
+        "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge).",
+        "oss": "Lieferort {country} (§ 3c UStG): Umsatzsteuer des Bestimmungslandes, "
+        "erklärt im OSS-Verfahren.",
+        "export": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1a i. V. m. § 6 UStG).",
+        "credit_reason": "Grund: {reason}",
+        "copy": "KOPIE",
+        "no_prices": "Lieferschein ohne Preise — die Rechnung folgt gesondert.",
+    },
+    "en": {
+        "invoice": "Invoice",
+        "delivery_note": "Delivery note",
+        "credit_note": "Credit note",
+        "number": "Number",
+        "date": "Date",
+        "delivery_date": "Delivery date",
+        "order": "Amazon order",
+        "marketplace": "Marketplace",
+        "customer_vat": "Customer VAT ID",
+        "refers_to": "For invoice",
+        "pos": "No.",
+        "sku": "SKU",
+        "title": "Description",
+        "qty": "Qty",
+        "unit_price": "Unit price",
+        "vat": "VAT",
+        "total": "Total",
+        "shipping": "Shipping",
+        "gift_wrap": "Gift wrap",
+        "promotion": "Discount",
+        "net": "Net",
+        "vat_amount": "VAT {rate} on {net}",
+        "gross": "Total",
+        "to_credit": "Amount credited",
+        "prices_gross": "All prices in {currency} including VAT.",
+        "paid": "Paid in full through {marketplace}.",
+        "ship_to": "Ship to",
+        "bill_to": "Bill to",
+        "customer": "Amazon customer",
+        "vat_id": "VAT ID",
+        "tax_number": "Tax no.",
+        "page": "Page {n} of {total}",
+        "reverse_charge": "VAT-exempt intra-Community supply (Art. 138 Directive 2006/112/EC). "
+        "Reverse charge: VAT to be accounted for by the recipient.",
+        "oss": "Place of supply {country}: VAT of the country of destination, "
+        "declared under the One-Stop-Shop (OSS) scheme.",
+        "export": "VAT-exempt export outside the EU (Art. 146 Directive 2006/112/EC).",
+        "credit_reason": "Reason: {reason}",
+        "copy": "COPY",
+        "no_prices": "Delivery note without prices — the invoice is sent separately.",
+    },
+    "fr": {
+        "invoice": "Facture",
+        "delivery_note": "Bon de livraison",
+        "credit_note": "Avoir",
+        "number": "Numéro",
+        "date": "Date",
+        "delivery_date": "Date de livraison",
+        "order": "Commande Amazon",
+        "marketplace": "Place de marché",
+        "customer_vat": "N° TVA client",
+        "refers_to": "Facture d'origine",
+        "pos": "N°",
+        "sku": "Réf.",
+        "title": "Désignation",
+        "qty": "Qté",
+        "unit_price": "Prix unitaire",
+        "vat": "TVA",
+        "total": "Total",
+        "shipping": "Frais de port",
+        "gift_wrap": "Emballage cadeau",
+        "promotion": "Remise",
+        "net": "Total HT",
+        "vat_amount": "TVA {rate} sur {net}",
+        "gross": "Total TTC",
+        "to_credit": "Montant de l'avoir",
+        "prices_gross": "Tous les prix en {currency} TTC.",
+        "paid": "Montant déjà réglé via {marketplace}.",
+        "ship_to": "Adresse de livraison",
+        "bill_to": "Adresse de facturation",
+        "customer": "Client Amazon",
+        "vat_id": "N° TVA",
+        "tax_number": "N° fiscal",
+        "page": "Page {n} sur {total}",
+        "reverse_charge": "Livraison intracommunautaire exonérée (art. 262 ter I du CGI). "
+        "Autoliquidation par le preneur.",
+        "oss": "Lieu de livraison {country} : TVA du pays de destination, "
+        "déclarée via le guichet unique (OSS).",
+        "export": "Exportation exonérée de TVA (art. 262 I du CGI).",
+        "credit_reason": "Motif : {reason}",
+        "copy": "COPIE",
+        "no_prices": "Bon de livraison sans prix — la facture est envoyée séparément.",
+    },
+}
+
+
+def text(language: str, key: str, **values: str) -> str:
+    """A printed phrase in the document language (English when a key or language is missing)."""
+    phrase = TEXTS.get(language, TEXTS["en"]).get(key) or TEXTS["en"][key]
+    return phrase.format(**values) if values else phrase

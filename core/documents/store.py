@@ -1,0 +1,99 @@
+"""Issued documents as stored: the original PDF is rendered once, sealed, and returned ever after."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from core.documents.render import merge_pdfs, render_pdf, stamp_copy
+from core.documents.sealing import open_content, open_pdf, seal_pdf
+from core.domain.documents import DocumentKind
+from core.errors import NotFound
+from core.persistence.models import DocumentRow
+from core.ports import PrintPort, PrintRequest
+from core.security import SecretBox
+
+
+async def get_document(document_id: int) -> DocumentRow:
+    row = await DocumentRow.get_or_none(id=document_id)
+    if row is None:
+        raise NotFound(f"No document with id {document_id}.")
+    return row
+
+
+async def find_document(number: str) -> DocumentRow:
+    row = await DocumentRow.get_or_none(number=number.strip())
+    if row is None:
+        raise NotFound(f"No document numbered {number!r}.")
+    return row
+
+
+def content_of(row: DocumentRow, box: SecretBox) -> dict[str, Any]:
+    """The document's frozen content with the personal data opened."""
+    return open_content(dict(row.content), box)
+
+
+async def original_pdf(row: DocumentRow, box: SecretBox) -> bytes:
+    """The issued PDF: rendered and stored the first time, the stored bytes every later time."""
+    if row.pdf is not None:
+        return open_pdf(bytes(row.pdf), box)
+    data = await asyncio.to_thread(render_pdf, content_of(row, box))
+    stored = await DocumentRow.filter(id=row.id, pdf__isnull=True).update(pdf=seal_pdf(data, box))
+    if not stored:  # another worker stored its rendering first; that one is the original
+        fresh = await DocumentRow.get(id=row.id)
+        assert fresh.pdf is not None
+        row.pdf = fresh.pdf
+        return open_pdf(bytes(fresh.pdf), box)
+    row.pdf = seal_pdf(data, box)
+    return data
+
+
+async def print_shipment_papers(
+    row: DocumentRow, box: SecretBox, print_port: PrintPort, station: str
+) -> int:
+    """Spool delivery note + invoice of the shipment as one job (or the document alone)."""
+    papers = [row]
+    if row.shipment_id is not None:
+        papers = list(
+            await DocumentRow.filter(
+                shipment_id=row.shipment_id,
+                kind__in=[DocumentKind.DELIVERY_NOTE.value, DocumentKind.INVOICE.value],
+            )
+        )
+        papers.sort(key=lambda r: (r.kind != DocumentKind.DELIVERY_NOTE.value, r.id))
+    pdfs = [await original_pdf(p, box) for p in papers]
+    data = pdfs[0] if len(pdfs) == 1 else await asyncio.to_thread(merge_pdfs, pdfs)
+    key = (
+        f"documents.print:shipment:{row.shipment_id}"
+        if row.shipment_id is not None
+        else f"documents.print:{row.id}"
+    )
+    return await print_port.submit(
+        PrintRequest(
+            station=station,
+            kind=papers[0].kind,
+            title=" + ".join(p.number for p in papers),
+            content_type="application/pdf",
+            payload=data,
+            key=key,
+        )
+    )
+
+
+async def reprint(row: DocumentRow, box: SecretBox, print_port: PrintPort, station: str) -> int:
+    """Print the stored original again, stamped COPY in the document's language."""
+    data = await original_pdf(row, box)
+    language = str(row.content.get("language", "en"))
+    stamped = await asyncio.to_thread(stamp_copy, data, language)
+    return await print_port.submit(
+        PrintRequest(
+            station=station,
+            kind=row.kind,
+            title=f"{row.number} (copy)",
+            content_type="application/pdf",
+            payload=stamped,
+            key=f"documents.reprint:{row.id}:{uuid.uuid4().hex}",
+            copy=True,
+        )
+    )

@@ -1,0 +1,188 @@
+"""The sync worker: per Amazon account, concurrently — poll orders, drain the outbox, push stock,
+pull listings on a schedule — and record the account's health.
+
+The order checkpoint is saved only after every page of a poll is in the database, so a process
+killed midway polls the same window again; intake is idempotent, so nothing is doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from core.channels.amazon.accounts import explain, set_health
+from core.channels.amazon.articles import pull_listings
+from core.channels.amazon.client import ThrottledError
+from core.channels.amazon.connector import AmazonConnector, OrderPage
+from core.channels.amazon.normalize import parse_time
+from core.channels.amazon.stock import push_dirty_stock
+from core.persistence.models import SyncCheckpointRow
+from core.security import SecretBox
+from core.services.intake import upsert_orders
+from core.services.outbox import OutboxRunner
+from core.sync.summary import AccountCycle, SyncSummary
+
+log = logging.getLogger(__name__)
+
+ORDERS = "orders"
+LISTINGS = "listings"
+Event = Callable[[str, str], None]
+
+
+async def load_checkpoint(account_id: int, stream: str) -> str | None:
+    row = await SyncCheckpointRow.get_or_none(account_id=account_id, stream=stream)
+    return row.value if row and row.value else None
+
+
+async def save_checkpoint(account_id: int, stream: str, value: str) -> None:
+    updated = await SyncCheckpointRow.filter(account_id=account_id, stream=stream).update(
+        value=value
+    )
+    if not updated:
+        await SyncCheckpointRow.create(account_id=account_id, stream=stream, value=value)
+
+
+@dataclass
+class SyncWorker:
+    """Keeps every connected Amazon account in step with Packdesk."""
+
+    box: SecretBox
+    connectors: Mapping[int, AmazonConnector]
+    runner: OutboxRunner
+    poll_interval_s: float = 120.0
+    listings_every_s: float | None = 3600.0
+    on_event: Event = field(default=lambda account, message: None)
+    throttled_share: float = 0.05  # more 429s than this share of requests: health "throttled"
+    # Accounts fetch concurrently but write one at a time: intake of two accounts touches the
+    # same articles' listings, and interleaved writes deadlock on PostgreSQL.
+    intake_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def run_once(self) -> SyncSummary:
+        """One cycle for every account at once."""
+        started = time.monotonic()
+        cycles = await asyncio.gather(*(self.sync_account(c) for c in self.connectors.values()))
+        return SyncSummary(list(cycles), seconds=time.monotonic() - started)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Cycle until `stop` is set, resting `poll_interval_s` in between."""
+        while not stop.is_set():
+            await self.run_once()
+            try:
+                await asyncio.wait_for(stop.wait(), self.poll_interval_s)
+            except TimeoutError:
+                pass
+
+    async def sync_account(self, connector: AmazonConnector) -> AccountCycle:
+        """Orders, outbox, stock and listings of one account; health recorded at the end."""
+        cycle = AccountCycle(account=connector.account.name)
+        stats = connector.client.stats
+        requests0, throttled0 = stats.requests, stats.throttled
+        await asyncio.gather(
+            self._step(cycle, connector, "orders", self._poll_orders),
+            self._step(cycle, connector, "outbox", self._drain),
+        )
+        await self._step(cycle, connector, "stock", self._push_stock)
+        await self._step(cycle, connector, "listings", self._pull_listings)
+        cycle.requests = stats.requests - requests0
+        cycle.throttled = stats.throttled - throttled0
+        cycle.health, cycle.reason = self._health(cycle)
+        await set_health(connector.account_id, cycle.health, cycle.reason)
+        self.on_event(cycle.account, f"{cycle.health}: {cycle.reason}")
+        return cycle
+
+    async def _step(
+        self,
+        cycle: AccountCycle,
+        connector: AmazonConnector,
+        name: str,
+        fn: Callable[[AccountCycle, AmazonConnector], object],
+    ) -> None:
+        try:
+            await fn(cycle, connector)  # type: ignore[misc]
+        except ThrottledError as exc:
+            cycle.throttled_out = True
+            cycle.problems.append(
+                f"{name}: Amazon's rate limit is exhausted for now ({exc.operation})"
+            )
+            log.warning("account %s: %s throttled: %s", connector.account.name, name, exc.code)
+        except Exception as exc:  # one failing step must not stop the others or other accounts
+            diagnosis = explain(exc, connector)
+            cycle.failed = True
+            cycle.problems.append(f"{name}: {diagnosis.summary}")
+            log.warning(
+                "account %s: %s failed: %s", connector.account.name, name, type(exc).__name__
+            )
+            log.debug("account %s: %s failed", connector.account.name, name, exc_info=True)
+
+    async def _poll_orders(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
+        account_id = connector.account_id
+        since = await load_checkpoint(account_id, ORDERS)
+        pages: asyncio.Queue[OrderPage | None] = asyncio.Queue(maxsize=4)
+
+        async def fetch() -> None:
+            try:
+                async for page in connector.order_pages(since):
+                    await pages.put(page)
+            finally:
+                await pages.put(None)
+
+        producer = asyncio.create_task(fetch())
+        checkpoint = since
+        try:
+            while (page := await pages.get()) is not None:
+                if page.orders:
+                    async with self.intake_lock:
+                        result = await upsert_orders(account_id, page.orders, self.box)
+                    cycle.orders_new += result.new
+                    cycle.orders_updated += result.updated
+                checkpoint = page.checkpoint
+                self.on_event(
+                    cycle.account, f"orders: {cycle.orders_new} new, {cycle.orders_updated} updated"
+                )
+        finally:
+            if not producer.done():
+                producer.cancel()
+            await asyncio.gather(producer, return_exceptions=True)
+        producer.result()  # a failed fetch raises here, before the checkpoint moves
+        if checkpoint and checkpoint != since:
+            await save_checkpoint(account_id, ORDERS, checkpoint)
+
+    async def _drain(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
+        summary = await self.runner.drain(account_id=connector.account_id)
+        cycle.jobs_done += summary.done
+        cycle.jobs_failed += summary.dead
+        cycle.jobs_retrying += summary.retried
+        if summary.done or summary.dead:
+            self.on_event(cycle.account, f"outbox: {summary.done} done, {summary.dead} failed")
+
+    async def _push_stock(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
+        cycle.stock_pushed = (await push_dirty_stock(connector)).listings
+
+    async def _pull_listings(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
+        if self.listings_every_s is None:
+            return
+        last = parse_time(await load_checkpoint(connector.account_id, LISTINGS))
+        now = datetime.now(UTC)
+        if last and now - last < timedelta(seconds=self.listings_every_s):
+            return
+        result = await pull_listings(connector)
+        cycle.listings_pulled = result.listings_seen
+        await save_checkpoint(connector.account_id, LISTINGS, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def _health(self, cycle: AccountCycle) -> tuple[str, str]:
+        if cycle.failed:
+            return "failing", "; ".join(cycle.problems)
+        share = cycle.throttled / cycle.requests if cycle.requests else 0.0
+        if cycle.throttled_out or share > self.throttled_share:
+            return "throttled", (
+                "; ".join(cycle.problems)
+                or f"{cycle.throttled} of {cycle.requests} requests were answered 429; Packdesk slowed down"
+            )
+        if cycle.jobs_failed:
+            return "ok", f"{cycle.jobs_failed} outbox job(s) gave up — see the outbox monitor"
+        extra = f", {cycle.throttled} request(s) throttled and retried" if cycle.throttled else ""
+        return "ok", f"{cycle.orders_new} new and {cycle.orders_updated} updated orders{extra}"

@@ -1,0 +1,282 @@
+"""The durable print spool: `Spool` implements core's `PrintPort` and runs one worker per printer.
+
+`submit()` only writes a row (routed by station and document kind, idempotent by key) and wakes the
+printer's worker in this process; packing never waits for paper. Workers in any process drain the
+table (claims are atomic updates, so two processes never print the same job).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+
+from core.config import Settings
+from core.errors import ConflictError, UserInputError
+from core.persistence.models import PrintJobRow
+from core.ports import PrintRequest
+from printers.errors import NoPrinterRoute, UnknownPrintJob
+from printers.render.pick_slip import PICK_SLIP_TYPE, PickSlip
+from printers.render.testpage import printer_test_page
+from printers.status import UNKNOWN, PrinterStatus, load_statuses, store_status
+from printers.transports import Transport, make_transport
+from printers.worker import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    PRINTING,
+    QUEUED,
+    Backoff,
+    PrinterWorker,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class PrintJobView:
+    """A print job as the console and CLI show it."""
+
+    id: int
+    printer: str
+    kind: str
+    title: str
+    status: str
+    attempts: int
+    last_error: str
+    transport_ref: str
+    created_at: datetime
+    printed_at: datetime | None
+    copy_of: int | None
+
+    @classmethod
+    def of(cls, row: PrintJobRow) -> PrintJobView:
+        return cls(
+            row.id,
+            row.printer,
+            row.kind,
+            row.title,
+            row.status,
+            row.attempts,
+            row.last_error,
+            row.transport_ref,
+            row.created_at,
+            row.printed_at,
+            row.copy_of_id,
+        )
+
+
+class Spool:
+    """Print jobs as rows; `run(stop)` drains them with one `PrinterWorker` per printer."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transports: Mapping[str, Transport] | None = None,
+        backoff: Backoff | None = None,
+        poll_interval_s: float = 2.0,
+        status_interval_s: float | None = 60.0,
+        lease_s: float = 120.0,
+    ) -> None:
+        self.settings = settings
+        self._transports = dict(transports or {})
+        self._backoff = backoff or Backoff()
+        self._poll_interval_s = poll_interval_s
+        self._status_interval_s = status_interval_s
+        self._lease_s = lease_s
+        self._workers: dict[str, PrinterWorker] = {}
+
+    # -- routing -------------------------------------------------------------------------------
+    def route(self, station: str, kind: str) -> str:
+        """The printer that takes `kind` at `station`, or `NoPrinterRoute` with a sentence."""
+        cfg = self.settings.stations.get(station)
+        printer = cfg.routes.get(kind) if cfg else None  # type: ignore[call-overload]
+        if not printer or printer not in self.settings.printers:
+            raise NoPrinterRoute(station, kind)
+        return str(printer)
+
+    def station_printers(self, station: str | None = None) -> list[str]:
+        cfg = self.settings.stations.get(station or self.settings.station)
+        return sorted(
+            {p for p in (cfg.routes.values() if cfg else ()) if p in self.settings.printers}
+        )
+
+    def transport(self, name: str) -> Transport:
+        if name not in self._transports:
+            if name not in self.settings.printers:
+                raise UserInputError(
+                    f"No printer named {name!r} (known: {', '.join(sorted(self.settings.printers)) or 'none'})."
+                )
+            self._transports[name] = make_transport(name, self.settings.printers[name])
+        return self._transports[name]
+
+    def worker(self, name: str) -> PrinterWorker:
+        if name not in self._workers:
+            self._workers[name] = PrinterWorker(
+                name,
+                self.settings.printers[name],
+                self.transport(name),
+                backoff=self._backoff,
+                poll_interval_s=self._poll_interval_s,
+                status_interval_s=self._status_interval_s,
+                lease_s=self._lease_s,
+            )
+        return self._workers[name]
+
+    # -- the print port ------------------------------------------------------------------------
+    async def submit(self, request: PrintRequest) -> int:
+        """Spool the request durably and return its job id; the same key returns the same job."""
+        printer = self.route(request.station, request.kind)
+        return await self.submit_to(printer, request)
+
+    async def submit_to(
+        self, printer: str, request: PrintRequest, copy_of: int | None = None
+    ) -> int:
+        """Spool for a named printer, bypassing the station's routes (test pages, reprints)."""
+        if printer not in self.settings.printers:
+            raise UserInputError(f"No printer named {printer!r}.")
+        existing = await PrintJobRow.get_or_none(key=request.key)
+        if existing is None:
+            try:
+                existing = await PrintJobRow.create(
+                    key=request.key[:255],
+                    station=request.station[:64],
+                    printer=printer,
+                    kind=request.kind[:16],
+                    title=request.title[:255],
+                    content_type=request.content_type[:64],
+                    payload=request.payload,
+                    status=QUEUED,
+                    due_at=utcnow(),
+                    copy_of_id=copy_of,
+                )
+            except IntegrityError:  # the same key, submitted at the same moment elsewhere
+                existing = await PrintJobRow.get(key=request.key)
+        if printer in self._workers:
+            self._workers[printer].wake.set()
+        return int(existing.id)
+
+    async def reprint(self, job_id: int, printer: str | None = None) -> int:
+        """Print a job again as a new job marked as a copy; returns the new job id."""
+        original = await self._get(job_id)
+        root = original.copy_of_id or original.id
+        if printer is None:
+            try:
+                printer = self.route(original.station, original.kind)
+            except NoPrinterRoute:
+                printer = original.printer
+        request = PrintRequest(
+            station=original.station,
+            kind=original.kind,
+            title=original.title,
+            content_type=original.content_type,
+            payload=bytes(original.payload),
+            key=f"{original.key[:200]}#copy-{uuid.uuid4().hex[:16]}",
+            copy=True,
+        )
+        return await self.submit_to(printer, request, copy_of=root)
+
+    async def cancel(self, job_id: int) -> None:
+        """Withdraw a job that has not printed yet; a printed or printing one raises ConflictError."""
+        row = await self._get(job_id)
+        changed = await PrintJobRow.filter(id=job_id, status__in=(QUEUED, FAILED)).update(
+            status=CANCELLED, updated_at=utcnow()
+        )
+        if changed or row.status == CANCELLED:
+            return
+        row = await self._get(job_id)
+        if row.status == PRINTING:
+            raise ConflictError(f"Print job {job_id} is being sent to {row.printer} right now.")
+        if row.status == DONE:
+            raise ConflictError(f"Print job {job_id} has already printed on {row.printer}.")
+
+    async def retry(self, job_id: int) -> None:
+        """Queue a failed job again (after the reason was fixed)."""
+        row = await self._get(job_id)
+        if row.status != FAILED:
+            raise ConflictError(f"Print job {job_id} is {row.status}, not failed.")
+        await PrintJobRow.filter(id=job_id, status=FAILED).update(
+            status=QUEUED, due_at=utcnow(), updated_at=utcnow()
+        )
+        if row.printer in self._workers:
+            self._workers[row.printer].nudge()
+
+    async def job(self, job_id: int) -> PrintJobView:
+        return PrintJobView.of(await self._get(job_id))
+
+    async def jobs(
+        self, *, printer: str | None = None, status: str | None = None, limit: int = 50
+    ) -> list[PrintJobView]:
+        query = PrintJobRow.all()
+        if printer:
+            query = query.filter(printer=printer)
+        if status:
+            query = query.filter(status=status)
+        rows = await query.order_by("-id").limit(limit)
+        return [PrintJobView.of(r) for r in rows]
+
+    async def _get(self, job_id: int) -> PrintJobRow:
+        row = await PrintJobRow.get_or_none(id=job_id)
+        if row is None:
+            raise UnknownPrintJob(f"No print job {job_id}.")
+        return row
+
+    # -- status and test pages -----------------------------------------------------------------
+    async def status(self, probe: bool = False) -> list[PrinterStatus]:
+        """Every configured printer's status: stored, or asked now (`probe`) and stored."""
+        names = sorted(self.settings.printers)
+        if probe:
+            found = await asyncio.gather(*(self.transport(n).probe() for n in names))
+            return [await store_status(s.name, s.state, s.detail) for s in found]
+        stored = await load_statuses()
+        return [stored.get(n, PrinterStatus(n, UNKNOWN, "not checked yet")) for n in names]
+
+    async def print_test_page(self, name: str, station: str | None = None) -> PrintJobView:
+        """Spool a test page for `name` and send it now, once; an unreachable printer cancels it."""
+        payload, content_type = printer_test_page(
+            self.settings.printers[self._known(name)], name, utcnow()
+        )
+        request = PrintRequest(
+            station=station or self.settings.station,
+            kind="test_page",
+            title=f"Test page {name}",
+            content_type=content_type,
+            payload=payload,
+            key=f"test:{name}:{uuid.uuid4().hex}",
+        )
+        job_id = await self.submit_to(name, request)
+        worker = self.worker(name)
+        row = await self._get(job_id)
+        await PrintJobRow.filter(id=job_id).update(status=PRINTING, attempts=1)
+        row.attempts = 1
+        if await worker.print_one(row) is not None:
+            await PrintJobRow.filter(id=job_id, status=QUEUED).update(status=CANCELLED)
+        return await self.job(job_id)
+
+    def _known(self, name: str) -> str:
+        self.transport(name)
+        return name
+
+    # -- workers -------------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event, printers: Iterable[str] | None = None) -> None:
+        """Run one worker per printer (default: the printers this station routes to) until `stop`."""
+        names = list(printers) if printers is not None else self.station_printers()
+        async with asyncio.TaskGroup() as group:
+            for name in names:
+                group.create_task(self.worker(name).run(stop), name=f"print-worker-{name}")
+
+
+def pick_slip_request(station: str, slip: PickSlip, key: str | None = None) -> PrintRequest:
+    """A `PrintRequest` for a pick slip; the spool renders it for whichever printer takes it."""
+    return PrintRequest(
+        station=station,
+        kind="pick_slip",
+        title=f"Pick slip {slip.order_ref}",
+        content_type=PICK_SLIP_TYPE,
+        payload=slip.to_json(),
+        key=key or f"pick_slip:{slip.order_ref}",
+    )

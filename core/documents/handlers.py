@@ -16,11 +16,13 @@ from core.documents.render import filename
 from core.documents.store import content_of, get_document, original_pdf, print_shipment_papers
 from core.domain.orders import OrderStatus, Process, check_transition
 from core.domain.outbox import OutboxJob
+from core.errors import ConflictError, UserInputError
 from core.mail import MailTemplates
 from core.persistence.models import AuditEventRow, DocumentRow, OrderRow, OutboxJobRow
 from core.ports import Attachment, ChannelConnector, Mailer, PrintPort
 from core.security import SecretBox
 from core.services import audit
+from core.services.invoicing import issue_credit_note, issue_invoice
 from core.services.outbox import Handler, PermanentFailure
 
 ConnectorFor = Callable[[int], Awaitable[ChannelConnector]]
@@ -29,7 +31,9 @@ _FOLLOW_UPS = {"mail.invoice": (MAILED, MAIL_SKIPPED), "amazon.upload_invoice": 
 
 
 async def _happened(document_id: int, *actions: str) -> bool:
-    return await AuditEventRow.filter(subject=f"document:{document_id}", action__in=actions).exists()
+    return await AuditEventRow.filter(
+        subject=f"document:{document_id}", action__in=actions
+    ).exists()
 
 
 async def _document(job: OutboxJob) -> DocumentRow:
@@ -81,7 +85,9 @@ def make_document_handlers(
         content = content_of(row, box)
         to = str(content["buyer"].get("email") or "").strip()
         if not to:
-            await audit.record(audit.SYSTEM, MAIL_SKIPPED, f"document:{row.id}", reason="no address")
+            await audit.record(
+                audit.SYSTEM, MAIL_SKIPPED, f"document:{row.id}", reason="no address"
+            )
         else:
             pdf = await original_pdf(row, box)
             subject, body = templates.render(content)
@@ -99,13 +105,37 @@ def make_document_handlers(
             order = await OrderRow.get(id=row.order_id)
             connector = await connector_for_account(order.account_id)
             await connector.upload_invoice(
-                order.external_id, order.marketplace_id, row.number, pdf,
+                order.external_id,
+                order.marketplace_id,
+                row.number,
+                pdf,
                 content["totals"]["gross"],
-            )  # fmt: skip
+            )
             await audit.record(audit.SYSTEM, UPLOADED, f"document:{row.id}", number=row.number)
         await finish_invoice_only(row)
 
-    handlers: dict[str, Handler] = {"documents.render": render}
+    async def issue(job: OutboxJob) -> None:
+        """`invoice.issue` (intake, FBA shipped) and `credit_note.issue` (cancelled, refunded)."""
+        try:
+            if job.kind == "invoice.issue":
+                await issue_invoice(int(job.payload["order_id"]), company=settings.company, box=box)
+            else:
+                await issue_credit_note(
+                    int(job.payload["invoice_id"]),
+                    str(job.payload.get("reason") or "refund"),
+                    company=settings.company,
+                    box=box,
+                )
+        except ConflictError:
+            return  # issued already: the job's work is done
+        except UserInputError as exc:  # missing company settings, unknown ids: a person must act
+            raise PermanentFailure(str(exc)) from None
+
+    handlers: dict[str, Handler] = {
+        "documents.render": render,
+        "invoice.issue": issue,
+        "credit_note.issue": issue,
+    }
     if mailer is not None:
         handlers["mail.invoice"] = mail_invoice
     if connector_for_account is not None:

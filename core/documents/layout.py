@@ -20,8 +20,14 @@ from core.documents import fonts, locale
 LEFT, RIGHT_EDGE, WIDTH = 25.0, 190.0, 165.0
 BOTTOM = 297.0 - 30.0  # where the table stops; the footer lives below
 LINE = 4.2
-INVOICE_COLUMNS = (("pos", 9, "L"), ("title", 76, "L"), ("qty", 14, "R"),
-                   ("unit_price", 24, "R"), ("vat", 14, "R"), ("total", 28, "R"))  # fmt: skip
+INVOICE_COLUMNS = (
+    ("pos", 9, "L"),
+    ("title", 76, "L"),
+    ("qty", 14, "R"),
+    ("unit_price", 24, "R"),
+    ("vat", 14, "R"),
+    ("total", 28, "R"),
+)
 NOTE_COLUMNS = (("pos", 9, "L"), ("sku", 40, "L"), ("title", 100, "L"), ("qty", 16, "R"))
 
 
@@ -131,7 +137,14 @@ class Sheet(FPDF):
         if self.page_no() > 1:
             self.font(8)
             c = self.content
-            put(self, LEFT, 10, WIDTH, 4, f"{self.word(c['kind'])} {c['number']} · {c['seller']['name']}")
+            put(
+                self,
+                LEFT,
+                10,
+                WIDTH,
+                4,
+                f"{self.word(c['kind'])} {c['number']} · {c['seller']['name']}",
+            )
 
     def footer(self) -> None:
         """Footers are drawn by `finish` once the page count is known."""
@@ -158,12 +171,16 @@ class Sheet(FPDF):
                 s["commercial_register"],
                 s["email"],
             ],
-            [s["bank_name"], f"IBAN {s['iban']}" if s["iban"] else "",
-             f"BIC {s['bic']}" if s["bic"] else "", s["phone"]],
-        )  # fmt: skip
+            [
+                s["bank_name"],
+                f"IBAN {s['iban']}" if s["iban"] else "",
+                f"BIC {s['bic']}" if s["bic"] else "",
+                s["phone"],
+            ],
+        )
         self.font(7)
         for i, rows in enumerate(columns):
-            y = 297 - 22
+            y = 297.0 - 22
             for row in (r for r in rows if r):
                 put(self, LEFT + i * 55 - 1, y, 55, 3.3, row[:48])
                 y += 3.3
@@ -199,8 +216,15 @@ def _letterhead(pdf: Sheet) -> None:
 def _address_lines(c: dict[str, Any], a: dict[str, str]) -> list[str]:
     town = " ".join(p for p in (a.get("postcode", ""), a.get("city", "")) if p)
     name = a.get("name") or c["buyer"]["name"]
-    rows = [a.get("company", ""), name, a.get("line1", ""), a.get("line2", ""), a.get("line3", ""),
-            town, a.get("region", "")]  # fmt: skip
+    rows = [
+        a.get("company", ""),
+        name,
+        a.get("line1", ""),
+        a.get("line2", ""),
+        a.get("line3", ""),
+        town,
+        a.get("region", ""),
+    ]
     country = a.get("country", "")
     if country and country != c["seller"]["country"]:
         rows.append(country)
@@ -217,8 +241,10 @@ def _info_block(pdf: Sheet) -> None:
         rows.append((pdf.word("delivery_date"), locale.day(c["delivery_date"], pdf.language)))
     if c.get("refers_to"):
         rows.append((pdf.word("refers_to"), c["refers_to"]))
-    rows += [(pdf.word("order"), c["order"]["external_id"]),
-             (pdf.word("marketplace"), c["order"]["marketplace"])]  # fmt: skip
+    rows += [
+        (pdf.word("order"), c["order"]["external_id"]),
+        (pdf.word("marketplace"), c["order"]["marketplace"]),
+    ]
     if c["buyer"].get("vat_id"):
         rows.append((pdf.word("customer_vat"), c["buyer"]["vat_id"]))
     y = 50.0
@@ -260,8 +286,12 @@ def _head_row(pdf: Sheet, columns: tuple[tuple[str, int, str], ...], y: float) -
 
 def _cells(pdf: Sheet, line: dict[str, Any], priced: bool) -> dict[str, str]:
     title = line["title"] + (f"\n{pdf.word('sku')} {line['sku']}" if priced and line["sku"] else "")
-    cells = {"pos": str(line["position"]), "title": title, "sku": line["sku"],
-             "qty": str(line["quantity"])}  # fmt: skip
+    cells = {
+        "pos": str(line["position"]),
+        "title": title,
+        "sku": line["sku"],
+        "qty": str(line["quantity"]),
+    }
     if priced:
         cells["unit_price"] = pdf.money(line["unit_price"])
         cells["vat"] = locale.percent(line["tax_rate"], pdf.language)
@@ -303,8 +333,9 @@ def _totals(pdf: Sheet, y: float) -> float:
     rows = [(pdf.word("net"), pdf.money(t["net"]), False)]
     for r in t["by_rate"]:
         rate = locale.percent(r["rate"], pdf.language)
-        rows.append((pdf.word("vat_amount", rate=rate, net=pdf.money(r["net"])),
-                     pdf.money(r["tax"]), False))  # fmt: skip
+        rows.append(
+            (pdf.word("vat_amount", rate=rate, net=pdf.money(r["net"])), pdf.money(r["tax"]), False)
+        )
     final = "to_credit" if c["kind"] == "credit_note" else "gross"
     rows.append((pdf.word(final), pdf.money(t["gross"]), True))
     if y + len(rows) * 5 > BOTTOM:

@@ -25,7 +25,15 @@ EU_COUNTRIES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
 )
 LANGUAGES = ("de", "en", "fr")
-_LANGUAGE_BY_COUNTRY = {"DE": "de", "AT": "de", "CH": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr"}
+_LANGUAGE_BY_COUNTRY = {
+    "DE": "de",
+    "AT": "de",
+    "CH": "de",
+    "LI": "de",
+    "FR": "fr",
+    "BE": "fr",
+    "LU": "fr",
+}
 _SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
 
 

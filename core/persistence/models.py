@@ -224,6 +224,7 @@ class OrderRow(Timestamped):
         indexes = (
             Index(fields=("status", "latest_ship_at", "is_prime", "purchased_at")),
             Index(fields=("external_id",)),
+            Index(fields=("status", "process")),  # queue counts read the index only
         )
 
 

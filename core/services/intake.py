@@ -37,6 +37,10 @@ from core.services.outbox import enqueue
 BATCH = 500
 CANCELLED_CHANNEL_STATUSES = {"Canceled", "Cancelled"}
 SHIPPED_CHANNEL_STATUSES = {"Shipped"}
+SHIPPED_ELSEWHERE = {
+    "Shipped": OrderStatus.SHIPPED,
+    "PartiallyShipped": OrderStatus.PARTIALLY_SHIPPED,
+}
 CANCELLABLE = {OrderStatus.OPEN, OrderStatus.ON_HOLD, OrderStatus.PACKING, OrderStatus.IMPORTED}
 
 
@@ -151,6 +155,9 @@ async def _insert_new(
         status = INITIAL_STATUS[process]
         if order.channel_status in CANCELLED_CHANNEL_STATUSES:
             status = OrderStatus.CANCELLED
+        elif process is Process.SHIP:
+            # Shipped before Packdesk knew it (history, or shipped from Seller Central).
+            status = SHIPPED_ELSEWHERE.get(order.channel_status, status)
         order.process, order.status = process, status
         order.profile_id = profile.id if profile else None
         rows.append(
@@ -207,7 +214,12 @@ async def _insert_new(
                 )
             )
     await OrderLineRow.bulk_create(line_rows, using_db=conn)
-    to_reserve = [o for o, _ in fresh if o.process is Process.SHIP and o.status is OrderStatus.OPEN]
+    to_reserve = [
+        o
+        for o, _ in fresh
+        if o.process is Process.SHIP
+        and o.status in (OrderStatus.OPEN, OrderStatus.PARTIALLY_SHIPPED)
+    ]
     if to_reserve:
         await _reserve(account_id, to_reserve, conn)
     events = [
@@ -240,15 +252,17 @@ async def _reserve(account_id: int, orders: list[Order], conn: BaseDBAsyncClient
     order_ids = [o.id for o in orders]
     lines = (
         await OrderLineRow.filter(order_id__in=order_ids)
-        .only("id", "sku", "quantity")
+        .only("id", "sku", "quantity", "quantity_shipped")
         .using_db(conn)
     )
     reservations = [
         StockReservationRow(
-            order_line_id=ln.id, article_id=article_of[ln.sku], quantity=ln.quantity
+            order_line_id=ln.id,
+            article_id=article_of[ln.sku],
+            quantity=ln.quantity - ln.quantity_shipped,
         )
         for ln in lines
-        if ln.sku in article_of
+        if ln.sku in article_of and ln.quantity > ln.quantity_shipped
     ]
     if reservations:
         await StockReservationRow.bulk_create(reservations, using_db=conn)
@@ -315,6 +329,17 @@ async def _apply_update(
             await audit.record(
                 actor, "order.cancel_too_late", subject, using_db=conn, status=status.value
             )
+    elif (
+        order.channel_status == "Shipped"
+        and row.process == Process.SHIP.value
+        and status in (OrderStatus.OPEN, OrderStatus.ON_HOLD)
+    ):
+        # Shipped outside Packdesk (Seller Central, another tool): nothing left to pack here.
+        changes.update(status=OrderStatus.SHIPPED.value, claimed_by="", hold_reason="")
+        await release_reservations(row.id, conn)
+        await audit.record(
+            actor, "order.shipped_elsewhere", subject, using_db=conn, previous=status.value
+        )
     if not row.personal_data_purged:
         changes["personal_sealed"] = seal_personal(order, box)
         changes["ship_country"] = order.ship_to.country

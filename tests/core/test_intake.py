@@ -122,3 +122,21 @@ async def test_open_mfn_lines_reserve_stock_via_listing_sku(db, box):
     await upsert_orders(acc, [make_order("R-1", account_id=acc, lines=[("ART-1", 3)])], box)
     held = await StockReservationRow.all()
     assert [h.quantity for h in held] == [3]
+
+
+async def test_mfn_orders_shipped_before_import_are_not_packed_again(db, box):
+    acc = await make_account()
+    await make_article("SKU-1", 1, account_id=acc)
+    await upsert_orders(
+        acc,
+        [
+            make_order("S-1", account_id=acc, channel_status="Shipped"),
+            make_order("S-2", account_id=acc),
+        ],
+        box,
+    )
+    assert (await OrderRow.get(external_id="S-1")).status == "shipped"
+    assert await StockReservationRow.all().count() == 1  # only S-2 holds stock
+    await upsert_orders(acc, [make_order("S-2", account_id=acc, channel_status="Shipped")], box)
+    assert (await OrderRow.get(external_id="S-2")).status == "shipped"
+    assert await StockReservationRow.all().count() == 0

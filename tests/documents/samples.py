@@ -33,7 +33,9 @@ def seller() -> CompanySettings:
     )
 
 
-def line(n: int, price: str = "19.99", qty: int = 1, rate: str = "19", **extra: object) -> OrderLine:
+def line(
+    n: int, price: str = "19.99", qty: int = 1, rate: str = "19", **extra: object
+) -> OrderLine:
     return OrderLine(
         external_id=f"item-{n}",
         sku=f"SKU-{n:03d}",
@@ -65,8 +67,9 @@ def order(
         currency=currency,
         lines=lines if lines is not None else [line(1, qty=2), line(2, "7.50", rate="7")],
         buyer=Buyer(name=name, email="abc123@marketplace.amazon.de", vat_id=vat_id),
-        ship_to=Address(name=name, line1="Hauptstraße 5", postcode="10115", city="Berlin",
-                        country=country),  # fmt: skip
+        ship_to=Address(
+            name=name, line1="Hauptstraße 5", postcode="10115", city="Berlin", country=country
+        ),
         id=7,
     )
 

@@ -92,13 +92,16 @@ def test_shipment_lines_and_charges_of_a_partial_shipment(company: CompanySettin
     o = order([ln, line(2, "5.00")])
     first = build_content(o, INVOICE, "RE-1", ISSUED, company, lines=[(ln, 1)])
     assert [(x["kind"], x["quantity"], x["total"]) for x in first["lines"]] == [
-        ("item", 1, "10.00"), ("shipping", 1, "4.00"), ("promotion", 1, "-0.50"),
-    ]  # fmt: skip
+        ("item", 1, "10.00"),
+        ("shipping", 1, "4.00"),
+        ("promotion", 1, "-0.50"),
+    ]
     ln.quantity_shipped = 1
     rest = build_content(o, INVOICE, "RE-2", ISSUED, company, lines=[(ln, 3)])
     assert [(x["kind"], x["total"]) for x in rest["lines"]] == [
-        ("item", "30.00"), ("promotion", "-1.50"),
-    ]  # fmt: skip
+        ("item", "30.00"),
+        ("promotion", "-1.50"),
+    ]
 
 
 prices = st.decimals(min_value=0, max_value=500, places=2)
@@ -117,8 +120,16 @@ def test_totals_always_add_up_to_the_order_total(rows: list) -> None:  # type: i
     lines = []
     for n, (price, qty, rate, shipping, promo_pct) in enumerate(rows, start=1):
         promo = (price * qty * promo_pct / 100).quantize(Decimal("0.01"))
-        lines.append(line(n, str(price), qty=qty, rate=str(rate), shipping_price=shipping,
-                          promotion_discount=promo))  # fmt: skip
+        lines.append(
+            line(
+                n,
+                str(price),
+                qty=qty,
+                rate=str(rate),
+                shipping_price=shipping,
+                promotion_discount=promo,
+            )
+        )
     o = order(lines)
     content = build_content(o, INVOICE, "RE-1", ISSUED, seller())
     totals_add_up(content)

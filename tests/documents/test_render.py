@@ -39,8 +39,16 @@ def test_invoice_shows_what_paragraph_14_requires(company: CompanySettings) -> N
     o.lines[0].shipping_price = Decimal("4.90")
     text = pdf_text(invoice_for(o, company))
 
-    for expected in ("Rechnung RE-2026-00042", "21.11.2026", "DE123456789", "Jürgen Groß",
-                     "Hauptstraße 5", "302-1234567-7654321", "Amazon.de", "Versandkosten"):  # fmt: skip
+    for expected in (
+        "Rechnung RE-2026-00042",
+        "21.11.2026",
+        "DE123456789",
+        "Jürgen Groß",
+        "Hauptstraße 5",
+        "302-1234567-7654321",
+        "Amazon.de",
+        "Versandkosten",
+    ):
         assert expected in text
     for ln in o.lines:
         assert ln.title in text and ln.sku in text
@@ -146,9 +154,14 @@ def test_delivery_note_barcodes_scan(company: CompanySettings, tmp_path: Path) -
 
 def test_credit_note_refers_to_its_invoice(company: CompanySettings) -> None:
     content = build_content(
-        order(), DocumentKind.CREDIT_NOTE, "GS-2026-00001", ISSUED, company,
-        refers_to="RE-2026-00042", reason="Rücksendung",
-    )  # fmt: skip
+        order(),
+        DocumentKind.CREDIT_NOTE,
+        "GS-2026-00001",
+        ISSUED,
+        company,
+        refers_to="RE-2026-00042",
+        reason="Rücksendung",
+    )
     pdf = render_pdf(content)
     text = pdf_text(pdf)
     assert "Gutschrift (Rechnungskorrektur) GS-2026-00001" in text

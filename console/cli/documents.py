@@ -1,0 +1,186 @@
+"""`packdesk documents list|show|render|reprint|credit|xrechnung` — invoices, delivery notes, credit notes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from console.cli.output import print_json, print_table
+from console.runtime import open_runtime
+from core.documents.einvoice import xrechnung_xml
+from core.documents.store import content_of, find_document, get_document, original_pdf, reprint
+from core.domain.documents import DocumentKind
+from core.errors import UserInputError
+from core.persistence.models import DocumentRow
+from core.persistence.repositories import find_order
+from core.services.invoicing import issue_credit_note, issue_delivery_note, issue_invoice
+
+KINDS = {"invoice": DocumentKind.INVOICE, "delivery-note": DocumentKind.DELIVERY_NOTE}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    docs = sub.add_parser("documents", help="invoices, delivery notes and credit notes")
+    docs_sub = docs.add_subparsers(dest="documents_command", metavar="ACTION")
+    ls = docs_sub.add_parser("list", help="issued documents, newest first")
+    ls.add_argument("--order", help="Packdesk id or the channel's order id")
+    ls.add_argument("--limit", type=int, default=100)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=run_list)
+    show = docs_sub.add_parser("show", help="one document: lines and totals")
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_show)
+    render = docs_sub.add_parser(
+        "render", help="write an order's document as PDF (issued now if it does not exist yet)"
+    )
+    render.add_argument("order", help="Packdesk id or the channel's order id")
+    render.add_argument("--kind", choices=sorted(KINDS), default="invoice")
+    render.add_argument("-o", "--output", required=True, help="PDF file to write")
+    render.set_defaults(handler=run_render)
+    again = docs_sub.add_parser("reprint", help="print an issued document again, stamped COPY")
+    again.add_argument("number")
+    again.add_argument("--station", help="station whose printer takes it (default: this one)")
+    again.set_defaults(handler=run_reprint)
+    credit = docs_sub.add_parser("credit", help="issue a credit note for an invoice")
+    credit.add_argument("number", help="the invoice number")
+    credit.add_argument("--reason", required=True)
+    credit.set_defaults(handler=run_credit)
+    xr = docs_sub.add_parser("xrechnung", help="export an invoice as XRechnung CII XML")
+    xr.add_argument("number")
+    xr.add_argument("--leitweg-id", required=True, help="the public buyer's Leitweg-ID (BT-10)")
+    xr.add_argument("-o", "--output", required=True, help="XML file to write")
+    xr.set_defaults(handler=run_xrechnung)
+
+
+def _summary(row: DocumentRow) -> dict[str, Any]:
+    totals = row.content.get("totals", {})
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "number": row.number,
+        "order_id": row.order_id,
+        "issued_at": row.issued_at.isoformat(),
+        "total": totals.get("gross"),
+        "currency": row.content.get("currency"),
+        "refers_to_id": row.refers_to_id,
+        "rendered": row.pdf is not None,
+    }
+
+
+async def run_list(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UserInputError("--limit must be at least 1")
+    async with open_runtime(args) as rt:
+        query = DocumentRow.all()
+        if args.order:
+            order = await find_order(args.order, rt.box)
+            query = query.filter(order_id=order.id)
+        rows = await query.order_by("-issued_at", "-id").limit(args.limit)
+    data = [_summary(r) for r in rows]
+    if args.json:
+        print_json(data)
+        return 0
+    print_table(
+        ["id", "kind", "number", "order", "issued", "total"],
+        [
+            (
+                d["id"],
+                d["kind"],
+                d["number"],
+                d["order_id"],
+                d["issued_at"][:16],
+                f"{d['total'] or ''} {d['currency'] or ''}",
+            )
+            for d in data
+        ],
+    )
+    return 0
+
+
+async def run_show(args: argparse.Namespace) -> int:
+    async with open_runtime(args) as rt:
+        row = await find_document(args.number)
+        content = content_of(row, rt.box)
+    data = {**_summary(row), "content": content}
+    if args.json:
+        print_json(data)
+        return 0
+    print(
+        f"{row.kind} {row.number} — order {content['order']['external_id']}, {row.issued_at:%Y-%m-%d}"
+    )
+    if content.get("refers_to"):
+        print(f"refers to {content['refers_to']}")
+    print_table(
+        ["pos", "sku", "title", "qty", "unit", "vat %", "total"],
+        [
+            (
+                ln["position"],
+                ln["sku"],
+                ln["title"][:60],
+                ln["quantity"],
+                ln["unit_price"],
+                ln["tax_rate"],
+                ln["total"],
+            )
+            for ln in content["lines"]
+        ],
+    )
+    for r in content["totals"]["by_rate"]:
+        print(f"VAT {r['rate']} %: net {r['net']}  tax {r['tax']}  gross {r['gross']}")
+    print(f"total {content['totals']['gross']} {content['currency']}")
+    return 0
+
+
+async def run_render(args: argparse.Namespace) -> int:
+    kind = KINDS[args.kind]
+    target = Path(args.output)
+    if not target.parent.exists():
+        raise UserInputError(f"-o {args.output}: folder {target.parent} does not exist")
+    async with open_runtime(args) as rt:
+        order = await find_order(args.order, rt.box)
+        assert order.id is not None
+        row = await DocumentRow.filter(order_id=order.id, kind=kind.value).order_by("-id").first()
+        if row is None:
+            company, box = rt.settings.company, rt.box
+            issue = issue_invoice if kind is DocumentKind.INVOICE else issue_delivery_note
+            issued = await issue(order.id, company=company, box=box)
+            row = await get_document(issued.document_id)
+            print(f"issued {kind.value.replace('_', ' ')} {row.number}")
+        data = await original_pdf(row, rt.box)
+    await asyncio.to_thread(target.write_bytes, data)
+    print(f"{row.number} → {target}")
+    return 0
+
+
+async def run_reprint(args: argparse.Namespace) -> int:
+    from printers.spool import Spool
+
+    async with open_runtime(args) as rt:
+        row = await find_document(args.number)
+        station = args.station or rt.settings.station
+        job = await reprint(row, rt.box, Spool(rt.settings), station)
+    print(f"{row.number}: copy queued as print job {job} at {station}")
+    return 0
+
+
+async def run_credit(args: argparse.Namespace) -> int:
+    async with open_runtime(args) as rt:
+        invoice = await find_document(args.number)
+        issued = await issue_credit_note(
+            invoice.id, args.reason, company=rt.settings.company, box=rt.box
+        )
+    print(f"credit note {issued.number} issued for {args.number}")
+    return 0
+
+
+async def run_xrechnung(args: argparse.Namespace) -> int:
+    async with open_runtime(args) as rt:
+        row = await find_document(args.number)
+        if row.kind == DocumentKind.DELIVERY_NOTE.value:
+            raise UserInputError(f"{row.number} is a delivery note; XRechnung is for invoices.")
+        xml = xrechnung_xml(content_of(row, rt.box), args.leitweg_id)
+    await asyncio.to_thread(Path(args.output).write_bytes, xml)
+    print(f"{row.number} → {args.output} (XRechnung CII)")
+    return 0

@@ -103,28 +103,32 @@ DEFAULT_TEMPLATES = {
     "de": (
         "Ihre Rechnung $number zur Amazon-Bestellung $order",
         "Guten Tag $name,\n\nvielen Dank für Ihre Bestellung $order bei $marketplace. "
-        "Im Anhang finden Sie Ihre Rechnung $number über $total.\n\n"
+        "Im Anhang finden Sie Ihre Rechnung $number über $total.\n$tracking\n"
         "Mit freundlichen Grüßen\n$seller\n",
     ),
     "en": (
         "Your invoice $number for Amazon order $order",
         "Hello $name,\n\nthank you for your order $order on $marketplace. "
-        "Please find attached your invoice $number for $total.\n\nKind regards\n$seller\n",
+        "Please find attached your invoice $number for $total.\n$tracking\nKind regards\n$seller\n",
     ),
     "fr": (
         "Votre facture $number pour la commande Amazon $order",
         "Bonjour $name,\n\nmerci pour votre commande $order sur $marketplace. "
-        "Vous trouverez ci-joint votre facture $number d'un montant de $total.\n\n"
+        "Vous trouverez ci-joint votre facture $number d'un montant de $total.\n$tracking\n"
         "Cordialement\n$seller\n",
     ),
 }
+
+
+TRACKING_LABEL = {"de": "Sendungsnummer", "en": "Tracking number", "fr": "Numéro de suivi"}
 
 
 class MailTemplates:
     """Subject and body per language; `<templates_dir>/invoice.<lang>.txt` overrides the default.
 
     A template file holds the subject on its first line, a blank line, then the body. Placeholders:
-    $number, $order, $marketplace, $total, $name, $seller, $kind.
+    $number, $order, $marketplace, $total, $name, $seller, $kind, $tracking (a line per parcel
+    with carrier and tracking number, or nothing before the goods have left).
     """
 
     def __init__(self, templates_dir: Path | None = None) -> None:
@@ -139,9 +143,20 @@ class MailTemplates:
                 return subject.strip(), body.lstrip("\n")
         return DEFAULT_TEMPLATES[language]
 
-    def render(self, content: dict[str, Any]) -> tuple[str, str]:
-        """(subject, body) for the invoice or credit note `content`, in its language."""
+    def render(
+        self, content: dict[str, Any], tracking: Sequence[tuple[str, str]] = ()
+    ) -> tuple[str, str]:
+        """(subject, body) for the invoice or credit note `content`, in its language.
+
+        `tracking` holds (carrier, tracking number) per parcel of the shipment.
+        """
         language = str(content.get("language", "en"))
+        label = TRACKING_LABEL.get(language, TRACKING_LABEL["en"])
+        parcels = "".join(
+            f"{label}: {number}" + (f" ({carrier})" if carrier else "") + "\n"
+            for carrier, number in tracking
+            if number
+        )
         values = {
             "number": content["number"],
             "order": content["order"]["external_id"],
@@ -150,6 +165,7 @@ class MailTemplates:
             "name": content["buyer"].get("name", ""),
             "seller": content["seller"]["name"],
             "kind": locale.text(language, content["kind"]),
+            "tracking": "\n" + parcels if parcels else "",
         }
         subject, body = self.template(language)
         return (

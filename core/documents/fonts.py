@@ -116,8 +116,14 @@ def install(pdf: FPDF, texts: Iterable[str] = ()) -> str:
     """
     used = {ord(ch) for t in texts for ch in t}
     family = FAMILY if used <= _covered() else FALLBACK
-    for style in FACES:
-        _copy_into(pdf, _face(family, style))
+    try:
+        for style in FACES:
+            _copy_into(pdf, _face(family, style))
+    except (AttributeError, TypeError):  # fpdf2 changed its font internals: take the slow road
+        pdf.fonts.clear()
+        for style, name in FACES.items():
+            pdf.add_font(FALLBACK, style, str(FONT_DIR / name))
+        return FALLBACK
     return family
 
 

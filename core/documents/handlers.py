@@ -18,7 +18,7 @@ from core.domain.orders import OrderStatus, Process, check_transition
 from core.domain.outbox import OutboxJob
 from core.errors import ConflictError, UserInputError
 from core.mail import MailTemplates
-from core.persistence.models import AuditEventRow, DocumentRow, OrderRow, OutboxJobRow
+from core.persistence.models import AuditEventRow, DocumentRow, OrderRow, OutboxJobRow, PackageRow
 from core.ports import Attachment, ChannelConnector, Mailer, PrintPort
 from core.security import SecretBox
 from core.services import audit
@@ -60,6 +60,17 @@ async def finish_invoice_only(row: DocumentRow) -> None:
         await audit.record(audit.SYSTEM, "order.done", f"order:{order.id}", using_db=conn)
 
 
+async def _tracking(row: DocumentRow, job: OutboxJob) -> list[tuple[str, str]]:
+    """Carrier and tracking number per parcel: from the job (3PL) or the document's shipment."""
+    given = job.payload.get("tracking")
+    if given:
+        return [(str(t.get("carrier") or ""), str(t.get("tracking_number") or "")) for t in given]
+    if row.shipment_id is None:
+        return []
+    packages = await PackageRow.filter(shipment_id=row.shipment_id).order_by("id")
+    return [(p.carrier_name or p.carrier_code, p.tracking_number) for p in packages]
+
+
 def make_document_handlers(
     box: SecretBox,
     settings: Settings,
@@ -90,7 +101,7 @@ def make_document_handlers(
             )
         else:
             pdf = await original_pdf(row, box)
-            subject, body = templates.render(content)
+            subject, body = templates.render(content, await _tracking(row, job))
             attachment = Attachment(filename(content), "application/pdf", pdf)
             message_id = await mailer.send(to, subject, body, [attachment])
             await audit.record(audit.SYSTEM, MAILED, f"document:{row.id}", message_id=message_id)

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from core.config import CompanySettings
 from core.documents.content import build_content
+from core.documents.sealing import seal_content
 from core.domain.documents import DocumentKind
 from core.domain.errors import DomainError
 from core.domain.orders import Order, OrderLine, OrderStatus, check_transition
@@ -144,7 +145,7 @@ async def complete_packing(
 
         lines_shipped = [(ln, shipped[ln.id]) for ln in order.lines if ln.id in shipped]
         docs = await _issue_documents(
-            order, lines_shipped, shipment.id, account.company, profile, company, now, conn
+            order, lines_shipped, shipment.id, account.company, profile, company, box, now, conn
         )
 
         everything = all(
@@ -289,6 +290,7 @@ async def _issue_documents(
     company_name: str,
     profile: FulfilmentProfileRow | None,
     company: CompanySettings,
+    box: SecretBox,
     now: datetime,
     conn: BaseDBAsyncClient,
 ) -> dict[str, int]:
@@ -306,7 +308,7 @@ async def _issue_documents(
             order_id=order.id,
             shipment_id=shipment_id,
             issued_at=now,
-            content=content,
+            content=seal_content(content, box),
             using_db=conn,
         )
         ids[kind.value] = doc.id

@@ -24,6 +24,7 @@ from core.domain.orders import INITIAL_STATUS, Channel, Order, OrderStatus, Proc
 from core.persistence.models import (
     ArticleRow,
     AuditEventRow,
+    DocumentRow,
     ListingRow,
     OrderLineRow,
     OrderRow,
@@ -304,6 +305,19 @@ async def _queue_follow_up(order: Order, conn: BaseDBAsyncClient) -> None:
         )
 
 
+async def _credit_issued_invoices(order_id: int, account_id: int, conn: BaseDBAsyncClient) -> None:
+    """A cancelled order whose invoice was already issued gets a credit note for it."""
+    invoices = await DocumentRow.filter(order_id=order_id, kind="invoice").using_db(conn)
+    for invoice in invoices:
+        await enqueue(
+            "credit_note.issue",
+            f"credit_note.issue:{invoice.id}",
+            {"invoice_id": invoice.id, "reason": "Order cancelled at the sales channel"},
+            using_db=conn,
+            account_id=account_id,
+        )
+
+
 async def _apply_update(
     row: OrderRow, order: Order, fp: str, box: SecretBox, actor: str, conn: BaseDBAsyncClient
 ) -> None:
@@ -329,7 +343,11 @@ async def _apply_update(
             await audit.record(
                 actor, "order.cancel_too_late", subject, using_db=conn, status=status.value
             )
-    elif (
+    if order.channel_status in CANCELLED_CHANNEL_STATUSES and row.channel_status not in (
+        CANCELLED_CHANNEL_STATUSES
+    ):
+        await _credit_issued_invoices(row.id, order.account_id, conn)
+    if (
         order.channel_status == "Shipped"
         and row.process == Process.SHIP.value
         and status in (OrderStatus.OPEN, OrderStatus.ON_HOLD)

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from core.carriers.tracking import InvalidTrackingNumber, carrier_info, validate_tracking
 from core.config import CompanySettings
 from core.documents.content import build_content
+from core.documents.sealing import seal_content
 from core.domain.documents import DocumentKind
 from core.domain.orders import Order, OrderLine, OrderStatus, Process
 from core.domain.outbox import JobStatus
@@ -306,7 +307,7 @@ async def _apply_shipment(
             .update(quantity_shipped=F("quantity_shipped") + qty)
         )
 
-    invoice_id = await _issue_invoice(order, shipped, record.id, described, company, now, conn)
+    invoice_id = await _issue_invoice(order, shipped, record.id, described, company, box, now, conn)
     profile = await FulfilmentProfileRow.filter(id=row.profile_id).using_db(conn).first()
     if profile is not None and profile.email_invoice:
         # Queued before tracking_known, whose own enqueue of the same key is then a no-op:
@@ -338,6 +339,7 @@ async def _issue_invoice(
     shipment_id: int,
     packages: list[dict[str, Any]],
     company: CompanySettings,
+    box: SecretBox,
     now: datetime,
     conn: BaseDBAsyncClient,
 ) -> int:
@@ -361,7 +363,7 @@ async def _issue_invoice(
         order_id=order.id,
         shipment_id=shipment_id,
         issued_at=now,
-        content=content,
+        content=seal_content(content, box),
         using_db=conn,
     )
     await audit.record(

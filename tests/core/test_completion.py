@@ -93,6 +93,8 @@ async def test_complete_with_tracking_ships_and_queues_everything(db, box):
     kinds = sorted(j.kind for j in await OutboxJobRow.all())
     assert kinds == ["amazon.confirm_shipment", "documents.render", "documents.render"]
     assert await AuditEventRow.filter(action="order.packed").count() == 1
+    stored = str([d.content for d in await DocumentRow.all()])
+    assert "Jürgen" not in stored and "Hauptstraße" not in stored  # buyer data sealed
 
 
 async def test_buy_shipping_carrier_leaves_order_packed_until_the_label_exists(db, box):

@@ -140,3 +140,18 @@ async def test_mfn_orders_shipped_before_import_are_not_packed_again(db, box):
     await upsert_orders(acc, [make_order("S-2", account_id=acc, channel_status="Shipped")], box)
     assert (await OrderRow.get(external_id="S-2")).status == "shipped"
     assert await StockReservationRow.all().count() == 0
+
+
+async def test_cancellation_after_invoicing_queues_a_credit_note(db, box):
+    from core.persistence.models import DocumentRow
+
+    acc = await make_account()
+    await upsert_orders(acc, [make_order("K-1", account_id=acc)], box)
+    row = await OrderRow.get(external_id="K-1")
+    await OrderRow.filter(id=row.id).update(status="shipped")
+    invoice = await DocumentRow.create(
+        kind="invoice", number="RE-9", order_id=row.id, issued_at=row.purchased_at
+    )
+    await upsert_orders(acc, [make_order("K-1", account_id=acc, channel_status="Canceled")], box)
+    jobs = await OutboxJobRow.filter(kind="credit_note.issue")
+    assert [j.payload["invoice_id"] for j in jobs] == [invoice.id]

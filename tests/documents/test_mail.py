@@ -144,3 +144,30 @@ def test_seller_templates_override_the_default(tmp_path: Path) -> None:
     assert body.startswith("Bonjour Élodie, voici Facture RE-7 (1\u202f234,50 €)")
     en_subject, _ = MailTemplates(tmp_path).render({**content, "language": "en"})
     assert en_subject == "Your invoice RE-7 for Amazon order 171-1"
+
+
+async def test_mail_after_packing_names_the_tracking_number(db, box, smtp):
+    from core.persistence.models import FulfilmentProfileRow, OrderLineRow, OrderRow
+    from core.services.claim import claim_order
+    from core.services.completion import PackedBox, complete_packing
+    from core.services.intake import upsert_orders
+    from core.services.setup import ensure_basics
+    from tests.support.factories import make_account, make_order
+
+    inbox, port = smtp
+    await ensure_basics("desk-1")
+    await FulfilmentProfileRow.filter(channel="MFN").update(email_invoice=True)
+    acc = await make_account()
+    await upsert_orders(acc, [make_order("302-7", account_id=acc)], box)
+    order = await OrderRow.get(external_id="302-7")
+    await claim_order(order.id, "desk-1", "anna")
+    line = await OrderLineRow.get(order_id=order.id)
+    await complete_packing(
+        order.id,
+        [PackedBox({line.id: 1}, tracking_number="00340434161094042557", carrier_name="DHL")],
+        station="desk-1", packer="anna", company=seller(), box=box,
+    )  # fmt: skip
+    assert (await mail_runner(box, port, Clock()).drain(kinds=["mail.invoice"])).done == 1
+    [msg] = inbox.messages
+    body = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Sendungsnummer: 00340434161094042557 (DHL)" in body

@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from console.backend import StationBackend
 from console.runtime import Runtime
+from console.wiring import outbox_handlers, outbox_runner
 
 log = logging.getLogger(__name__)
 Loop = Callable[[asyncio.Event], Awaitable[None]]
@@ -51,30 +51,6 @@ async def _guarded(loop: Loop, stop: asyncio.Event) -> None:
         log.exception("background loop %s stopped", getattr(loop, "__qualname__", loop))
 
 
-def ship_from(rt: Runtime) -> dict[str, str]:
-    c = rt.settings.company
-    return {
-        "name": c.name, "line1": c.street, "postcode": c.postcode, "city": c.city,
-        "country": c.country, "email": c.email, "phone": c.phone,
-    }  # fmt: skip
-
-
-def outbox_handlers(rt: Runtime, connectors: dict[int, Any], print_port: Any) -> dict[str, Any]:
-    """Every outbox handler that exists in this installation."""
-    from core.channels.amazon import make_amazon_handlers
-
-    handlers: dict[str, Any] = dict(
-        make_amazon_handlers(rt.box, connectors, print_port, ship_from=ship_from(rt))
-    )
-    try:  # documents: render, print and mail the papers (core/documents)
-        from core.documents import make_document_handlers  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("documents handlers are not available: papers will not be rendered")
-    else:
-        handlers.update(make_document_handlers(rt.settings, rt.box, print_port))
-    return handlers
-
-
 @contextlib.asynccontextmanager
 async def station_services(
     rt: Runtime, *, sync: bool | None = None, time_scale: float = 1.0
@@ -92,17 +68,12 @@ async def station_services(
     if rt.settings.sync.in_console if sync is None else sync:
         from core.channels.amazon import connector_for
         from core.persistence.models import AccountRow
-        from core.services.outbox import OutboxRunner
         from core.sync import SyncWorker
 
         rows = await AccountRow.filter(kind="amazon").order_by("id")
         connectors = {r.id: connector_for(r, rt.box, time_scale=time_scale) for r in rows}
-        runner = OutboxRunner(
-            outbox_handlers(rt, connectors, spool),
-            worker=f"console-{rt.settings.station}-{os.getpid()}",
-            max_attempts=rt.settings.outbox.max_attempts,
-            base_delay_s=rt.settings.outbox.base_delay_s,
-            max_delay_s=rt.settings.outbox.max_delay_s,
+        runner = outbox_runner(
+            rt.settings, outbox_handlers(rt.settings, rt.box, connectors, spool), "console"
         )
         worker = SyncWorker(
             rt.box, connectors, runner, poll_interval_s=rt.settings.sync.poll_interval_s

@@ -16,6 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from core.carriers.registry import choose_carrier
 from core.config import CompanySettings
 from core.documents.content import build_content
 from core.documents.sealing import seal_content
@@ -171,12 +172,14 @@ async def complete_packing(
         status = OrderStatus.PACKED
         all_tracked = all(b.tracking_number.strip() for b in boxes)
         if carrier not in MANUAL_CARRIERS and not all_tracked:
-            for pkg_id in package_ids:
+            options = profile.options if profile else {}
+            for pkg_id, packed in zip(package_ids, boxes, strict=True):
                 key = f"label.buy:{pkg_id}"
+                code = choose_carrier(carrier, options, packed.weight_g)  # by weight, per profile
                 await enqueue(
                     "label.buy",
                     key,
-                    {"package_id": pkg_id, "station": station, "carrier": carrier},
+                    {"package_id": pkg_id, "station": station, "carrier": code},
                     using_db=conn,
                     account_id=order.account_id,
                 )

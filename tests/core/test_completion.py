@@ -211,3 +211,18 @@ async def test_failure_midway_leaves_no_row_behind(db, box, monkeypatch):
     assert (row.status, row.claimed_by) == ("packing", "desk-1")
     assert sorted(s.on_hand for s in await StockLevelRow.all()) == [10, 10]
     assert await StockReservationRow.all().count() == 2
+
+
+async def test_the_profile_picks_the_carrier_by_package_weight(db, box):
+    order_id = await _claimed(box, carrier="dhl")
+    await FulfilmentProfileRow.filter(channel="MFN").update(
+        options={"carriers": [{"max_weight_g": 1000, "carrier": "deutsche_post"}]}
+    )
+    ids = await _lines(order_id)
+    await complete_packing(
+        order_id,
+        [PackedBox({ids["MUG"]: 2}, weight_g=800), PackedBox({ids["TEA"]: 1}, weight_g=2500)],
+        station="desk-1", packer="anna", company=COMPANY, box=box,
+    )  # fmt: skip
+    jobs = await OutboxJobRow.filter(kind="label.buy").order_by("id")
+    assert [j.payload["carrier"] for j in jobs] == ["deutsche_post", "dhl"]

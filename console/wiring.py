@@ -1,0 +1,75 @@
+"""Where the parts meet: settings in, outbox handlers and runners out.
+
+The console, `packdesk sync` and the demo all build their outbox from here, so a job kind that one
+process can run, every process can run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from core.channels.amazon import make_amazon_handlers
+from core.config import Settings
+from core.documents.handlers import make_document_handlers
+from core.errors import PackdeskError
+from core.mail import SmtpMailer
+from core.ports import ChannelConnector, PrintPort
+from core.security import SecretBox
+from core.services.outbox import Handler, OutboxRunner
+from core.thirdparty.cycle import thirdparty_handlers
+
+
+def ship_from(settings: Settings) -> dict[str, str]:
+    """The seller's address as a carrier wants it on the label."""
+    c = settings.company
+    return {
+        "name": c.name,
+        "line1": c.street,
+        "postcode": c.postcode,
+        "city": c.city,
+        "country": c.country,
+        "email": c.email,
+        "phone": c.phone,
+    }
+
+
+def outbox_handlers(
+    settings: Settings,
+    box: SecretBox,
+    connectors: Mapping[int, Any],
+    print_port: PrintPort | None,
+) -> dict[str, Handler]:
+    """Every outbox handler this installation can run.
+
+    Mail jobs get a handler only when `mail.host` is set; until then they wait, visible in the
+    outbox monitor, and go out once SMTP is configured.
+    """
+
+    async def connector_for_account(account_id: int) -> ChannelConnector:
+        if account_id not in connectors:
+            raise PackdeskError(f"no connector for account {account_id} in this process")
+        return connectors[account_id]  # type: ignore[no-any-return]
+
+    mailer = SmtpMailer(settings.mail) if settings.mail.host else None
+    handlers: dict[str, Handler] = {}
+    handlers.update(
+        make_amazon_handlers(box, connectors, print_port, ship_from=ship_from(settings))
+    )
+    handlers.update(
+        make_document_handlers(box, settings, mailer, print_port, connector_for_account)
+    )
+    handlers.update(thirdparty_handlers(settings, box))
+    return handlers
+
+
+def outbox_runner(settings: Settings, handlers: Mapping[str, Handler], role: str) -> OutboxRunner:
+    """A runner named after its process, with the configured retry policy."""
+    return OutboxRunner(
+        handlers,
+        worker=f"{role}-{settings.station}-{os.getpid()}",
+        max_attempts=settings.outbox.max_attempts,
+        base_delay_s=settings.outbox.base_delay_s,
+        max_delay_s=settings.outbox.max_delay_s,
+    )

@@ -19,15 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.channels.amazon import connector_for, make_amazon_handlers  # noqa: E402
-from core.channels.amazon.accounts import import_credentials  # noqa: E402
-from core.channels.amazon.client.limits import USAGE_PLANS  # noqa: E402
-from core.channels.amazon.connector import AmazonOptions  # noqa: E402
-from core.channels.amazon.emulator import run_emulator  # noqa: E402
-from core.persistence.database import open_database  # noqa: E402
-from core.security import SecretBox  # noqa: E402
-from core.services.outbox import OutboxRunner  # noqa: E402
-from core.sync import SyncWorker  # noqa: E402
+from core.channels.amazon import connector_for, make_amazon_handlers
+from core.channels.amazon.accounts import import_credentials
+from core.channels.amazon.client.limits import USAGE_PLANS
+from core.channels.amazon.connector import AmazonOptions
+from core.channels.amazon.emulator import run_emulator
+from core.persistence.database import open_database
+from core.security import SecretBox
+from core.services.outbox import OutboxRunner
+from core.sync import SyncWorker
 
 SCALE = 50.0
 UNPACED = 1e6  # the emulator runs without limits: our buckets must not pace either
@@ -39,7 +39,9 @@ async def _sync(emu, orders_api: str, page_size: int, scale: float, db: str):  #
         rows = await import_credentials(emu.credentials, box)
         options = AmazonOptions(orders_api=orders_api, page_size=page_size)
         conns = {r.id: connector_for(r, box, options=options, time_scale=scale) for r in rows}
-        worker = SyncWorker(box, conns, OutboxRunner(make_amazon_handlers(box, conns)), listings_every_s=None)
+        worker = SyncWorker(
+            box, conns, OutboxRunner(make_amazon_handlers(box, conns)), listings_every_s=None
+        )
         started = time.perf_counter()
         summary = await worker.run_once()
         wall = time.perf_counter() - started
@@ -61,7 +63,9 @@ def _bound(stats, scale: float) -> float:  # type: ignore[no-untyped-def]
 async def limits_bound(orders_api: str, orders: int, page_size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with run_emulator(seed=3, accounts=2, orders=orders, time_scale=SCALE) as emu:
-            summary, wall, stats = await _sync(emu, orders_api, page_size, SCALE, f"sqlite://{tmp}/b.sqlite3")
+            summary, wall, stats = await _sync(
+                emu, orders_api, page_size, SCALE, f"sqlite://{tmp}/b.sqlite3"
+            )
     requests = sum(s.requests for s in stats)
     throttled = sum(s.throttled for s in stats)
     bound = _bound(stats, SCALE)
@@ -79,9 +83,13 @@ async def limits_bound(orders_api: str, orders: int, page_size: int) -> None:
 async def unthrottled(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with run_emulator(seed=5, accounts=2, orders=n, limits=False) as emu:
-            summary, wall, _ = await _sync(emu, "2026-01-01", 100, UNPACED, f"sqlite://{tmp}/u.sqlite3")
+            summary, wall, _ = await _sync(
+                emu, "2026-01-01", 100, UNPACED, f"sqlite://{tmp}/u.sqlite3"
+            )
     got = summary.total("orders_new")
-    print(f"unthrottled: {got} orders into SQLite in {wall:.2f}s = {got / wall:,.0f} orders/s (target ≥ 1,000)")
+    print(
+        f"unthrottled: {got} orders into SQLite in {wall:.2f}s = {got / wall:,.0f} orders/s (target ≥ 1,000)"
+    )
 
 
 async def side_by_side(n: int) -> None:
@@ -90,7 +98,9 @@ async def side_by_side(n: int) -> None:
         from sp_api.auth.access_token_client import AccessTokenClient
         from sp_api.base import Marketplaces
     except ImportError:
-        print("side by side: python-amazon-sp-api is not installed (pip install python-amazon-sp-api)")
+        print(
+            "side by side: python-amazon-sp-api is not installed (pip install python-amazon-sp-api)"
+        )
         return
     async with run_emulator(seed=9, accounts=2, orders=n, limits=False) as emu:
         creds = emu.credentials
@@ -118,7 +128,10 @@ async def side_by_side(n: int) -> None:
                 client = OrdersV20260101(
                     Marketplaces.DE,
                     refresh_token=acc["refresh_token"],
-                    credentials={"lwa_app_id": creds["client_id"], "lwa_client_secret": creds["client_secret"]},
+                    credentials={
+                        "lwa_app_id": creds["client_id"],
+                        "lwa_client_secret": creds["client_secret"],
+                    },
                     auth_token_client_class=EmulatorLwa,
                 )
                 client.endpoint = creds["endpoint"]
@@ -129,9 +142,12 @@ async def side_by_side(n: int) -> None:
                     "includedData": "BUYER,RECIPIENT,PROCEEDS,FULFILLMENT,PACKAGES,TAX,PROMOTION",
                 }
                 while True:
-                    page = client.search_orders(**kwargs).payload
+                    resp = client.search_orders(**kwargs)
+                    page = resp.payload or {}
                     count += len(page.get("orders") or [])
-                    token = (page.get("pagination") or {}).get("nextToken")
+                    token = getattr(resp, "next_token", None) or (
+                        (page.get("pagination") or {}).get("nextToken")
+                    )
                     if not token:
                         break
                     kwargs["paginationToken"] = token

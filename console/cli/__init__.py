@@ -54,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Database drivers log SQL with its parameters at DEBUG; those may carry sealed-but-still
+    # personal rows or credentials, so they stay quiet even under --debug.
+    if args.debug:
+        for name in ("tortoise", "aiosqlite", "asyncpg", "db_client"):
+            logging.getLogger(name).setLevel(logging.INFO)
     handler = getattr(args, "handler", None)
     if handler is None:
         default = getattr(args, "default_handler", None)

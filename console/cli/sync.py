@@ -11,14 +11,16 @@ import sys
 from contextlib import suppress
 
 from console.cli.output import print_json
-from console.runtime import open_runtime
-from core.channels.amazon import connector_for, make_amazon_handlers
+from console.runtime import Runtime, open_runtime
+from console.wiring import outbox_handlers, outbox_runner
+from core.channels.amazon import connector_for
 from core.channels.amazon.client import RetryPolicy
 from core.channels.amazon.connector import AmazonConnector, AmazonOptions
 from core.errors import UserInputError
 from core.persistence.models import AccountRow
-from core.services.outbox import OutboxRunner
 from core.sync import SyncWorker
+from core.thirdparty.cycle import run_thirdparty_cycle
+from printers import Spool
 
 log = logging.getLogger("packdesk.sync")
 
@@ -62,23 +64,11 @@ async def run_sync(args: argparse.Namespace) -> int:
             r.id: connector_for(r, rt.box, options=options, time_scale=args.time_scale, retry=retry)
             for r in rows
         }
-        company = rt.settings.company
-        ship_from = {
-            "name": company.name,
-            "line1": company.street,
-            "postcode": company.postcode,
-            "city": company.city,
-            "country": company.country,
-            "email": company.email,
-            "phone": company.phone,
-        }
-        handlers = make_amazon_handlers(rt.box, connectors, None, ship_from=ship_from)
-        runner = OutboxRunner(
-            handlers,
-            worker=f"sync-{os.getpid()}",
-            max_attempts=rt.settings.outbox.max_attempts,
-            base_delay_s=rt.settings.outbox.base_delay_s,
-            max_delay_s=rt.settings.outbox.max_delay_s,
+        # Documents, labels and 3PL files go through the same handlers as at the desk; print
+        # jobs are only spooled here, the stations' printer workers print them.
+        spool = Spool(rt.settings) if rt.settings.printers else None
+        runner = outbox_runner(
+            rt.settings, outbox_handlers(rt.settings, rt.box, connectors, spool), "sync"
         )
         interactive = sys.stderr.isatty() and not args.json
         worker = SyncWorker(
@@ -91,13 +81,20 @@ async def run_sync(args: argparse.Namespace) -> int:
             else rt.settings.sync.listings_pull_interval_s,
         )
         try:
+            providers = rt.settings.thirdparty.providers
             if args.once:
                 summary = await _with_progress(worker, interactive)
+                thirdparty = await run_thirdparty_cycle(rt.settings, rt.box) if providers else None
                 if args.json:
-                    print_json(summary.to_json())
+                    data = summary.to_json()
+                    if thirdparty is not None:
+                        data["thirdparty"] = thirdparty.to_json()
+                    print_json(data)
                 else:
                     for cycle in summary.accounts:
                         print(f"{cycle.account}: {cycle.health} — {cycle.reason}")
+                    if thirdparty is not None:
+                        print(f"3PL: {thirdparty.to_json()}")
                     print(summary.line())
                 return 0 if summary.ok else 1
             worker.on_event = _log_event
@@ -106,11 +103,26 @@ async def run_sync(args: argparse.Namespace) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with suppress(NotImplementedError):
                     loop.add_signal_handler(sig, stop.set)
-            await worker.run_forever(stop)
+            loops = [worker.run_forever(stop)]
+            if providers:
+                loops.append(_thirdparty_forever(rt, stop))
+            await asyncio.gather(*loops)
             return 0
         finally:
             for c in connectors.values():
                 await c.close()
+
+
+async def _thirdparty_forever(rt: Runtime, stop: asyncio.Event) -> None:
+    """Hand orders to the fulfilment providers and read their tracking files, on a schedule."""
+    while not stop.is_set():
+        try:
+            summary = await run_thirdparty_cycle(rt.settings, rt.box)
+            _log_event("3pl", str(summary.to_json()))
+        except Exception:  # a provider's outage must not stop the Amazon sync
+            log.exception("3PL cycle failed")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), rt.settings.thirdparty.poll_interval_s)
 
 
 def _log_event(account: str, message: str) -> None:

@@ -29,7 +29,6 @@ from core.persistence.models import (
     BinRow,
     DocumentRow,
     FulfilmentProfileRow,
-    ListingRow,
     OrderLineRow,
     OrderRow,
     PackageLineRow,
@@ -43,6 +42,7 @@ from core.persistence.models import (
 from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
+from core.services.intake import flag_listings
 from core.services.numbering import allocate
 from core.services.outbox import enqueue
 
@@ -275,7 +275,7 @@ async def _take_stock(
             )
         touched.add(article_id)
     if touched:
-        await ListingRow.filter(article_id__in=touched).using_db(conn).update(stock_dirty=True)
+        await flag_listings(touched, conn)
 
 
 async def _default_bin(conn: BaseDBAsyncClient) -> int:

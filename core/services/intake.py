@@ -267,11 +267,26 @@ async def _reserve(account_id: int, orders: list[Order], conn: BaseDBAsyncClient
     ]
     if reservations:
         await StockReservationRow.bulk_create(reservations, using_db=conn)
-        await (
-            ListingRow.filter(article_id__in={r.article_id for r in reservations})
-            .using_db(conn)
-            .update(stock_dirty=True)
-        )
+        await flag_listings({r.article_id for r in reservations}, conn)
+
+
+async def flag_listings(article_ids: set[int], conn: BaseDBAsyncClient) -> None:
+    """Mark the listings of these articles for a stock push.
+
+    Rows are locked in id order first: two transactions flagging overlapping listings (two
+    accounts' intakes, a desk completing an order) then wait for each other instead of deadlocking.
+    """
+    if not article_ids:
+        return
+    rows = (
+        await ListingRow.filter(article_id__in=article_ids)
+        .order_by("id")
+        .select_for_update()
+        .only("id")
+        .using_db(conn)
+    )
+    if rows:
+        await ListingRow.filter(id__in=[r.id for r in rows]).using_db(conn).update(stock_dirty=True)
 
 
 async def release_reservations(order_id: int, conn: BaseDBAsyncClient) -> None:
@@ -282,11 +297,7 @@ async def release_reservations(order_id: int, conn: BaseDBAsyncClient) -> None:
     held = await StockReservationRow.filter(order_line_id__in=line_ids).using_db(conn)
     if held:
         await StockReservationRow.filter(id__in=[h.id for h in held]).using_db(conn).delete()
-        await (
-            ListingRow.filter(article_id__in={h.article_id for h in held})
-            .using_db(conn)
-            .update(stock_dirty=True)
-        )
+        await flag_listings({h.article_id for h in held}, conn)
 
 
 async def _queue_follow_up(order: Order, conn: BaseDBAsyncClient) -> None:

@@ -14,5 +14,7 @@ from tests.amazon.support import SCALE
 async def emu() -> AsyncIterator[Any]:
     from core.channels.amazon.emulator import run_emulator
 
-    async with run_emulator(seed=7, accounts=2, orders=60, time_scale=SCALE, frozen=True) as emulator:
+    async with run_emulator(
+        seed=7, accounts=2, orders=60, time_scale=SCALE, frozen=True
+    ) as emulator:
         yield emulator

@@ -45,7 +45,11 @@ class Wired:
 
 @asynccontextmanager
 async def wired(
-    emu: Any, box: SecretBox, *, orders_api: str = "2026-01-01", page_size: int = 100,
+    emu: Any,
+    box: SecretBox,
+    *,
+    orders_api: str = "2026-01-01",
+    page_size: int = 100,
     listings: bool = False,
 ) -> AsyncIterator[Wired]:
     rows = await import_credentials(emu.credentials, box)
@@ -55,10 +59,18 @@ async def wired(
         for r in rows
     }
     spool = SpoolFake()
-    ship_from = {"name": "Muster GmbH", "line1": "Hafenstraße 1", "postcode": "20457",
-                 "city": "Hamburg", "country": "DE", "email": "lager@example.com", "phone": "040 1"}
+    ship_from = {
+        "name": "Muster GmbH",
+        "line1": "Hafenstraße 1",
+        "postcode": "20457",
+        "city": "Hamburg",
+        "country": "DE",
+        "email": "lager@example.com",
+        "phone": "040 1",
+    }
     runner = OutboxRunner(
-        make_amazon_handlers(box, connectors, spool, ship_from=ship_from), base_delay_s=0.01,
+        make_amazon_handlers(box, connectors, spool, ship_from=ship_from),
+        base_delay_s=0.01,
         max_delay_s=0.05,
     )
     worker = SyncWorker(box, connectors, runner, listings_every_s=3600 if listings else None)

@@ -23,7 +23,9 @@ from core.services.setup import ensure_basics
 from tests.amazon.support import wired
 
 pytestmark = pytest.mark.network
-COMPANY = CompanySettings(name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE1")
+COMPANY = CompanySettings(
+    name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE1"
+)
 APPLY = 31  # emulated seconds until an ACCEPTED listings change shows
 
 
@@ -46,9 +48,12 @@ async def test_listings_pulled_then_stock_pushed_one_by_one_and_as_a_feed(db, bo
         bin_id = (await StockLevelRow.first() or None) and (await StockLevelRow.first()).bin_id  # type: ignore[union-attr]
         if bin_id is None:
             from core.persistence.models import BinRow
+
             bin_id = (await BinRow.first()).id  # type: ignore[union-attr]
         for n, listing in enumerate(mfn):
-            await StockLevelRow.get_or_create(article_id=listing.article_id, bin_id=bin_id, defaults={"on_hand": 0})
+            await StockLevelRow.get_or_create(
+                article_id=listing.article_id, bin_id=bin_id, defaults={"on_hand": 0}
+            )
             await StockLevelRow.filter(article_id=listing.article_id).update(on_hand=40 + n)
         # A few SKUs: one patch each.
         await ListingRow.filter(account_id=row.id).update(stock_dirty=False)
@@ -62,7 +67,10 @@ async def test_listings_pulled_then_stock_pushed_one_by_one_and_as_a_feed(db, bo
     on_hand = {s.article_id: s.on_hand for s in await StockLevelRow.all()}
     for listing in mfn:
         expected = on_hand[listing.article_id]
-        assert _mfn_quantity(emu, row.seller_id, listing.seller_sku, listing.marketplace_id) == expected
+        assert (
+            _mfn_quantity(emu, row.seller_id, listing.seller_sku, listing.marketplace_id)
+            == expected
+        )
     assert await ListingRow.filter(stock_dirty=True, account_id=row.id).count() == 0
     assert any(f.feed_type == "JSON_LISTINGS_FEED" for f in emu.state.feeds.values())
 
@@ -73,7 +81,9 @@ async def test_an_article_pushed_becomes_a_listing(db, box, emu):
     async with wired(emu, box) as w:
         row = w.accounts[0]
         market = row.marketplace_ids[0]
-        answer = await push_article(w.connectors[row.id], article.id, market, quantity=5, price="9.99")
+        answer = await push_article(
+            w.connectors[row.id], article.id, market, quantity=5, price="9.99"
+        )
         emu.advance(APPLY)
     assert answer["status"] == "ACCEPTED"
     assert _mfn_quantity(emu, row.seller_id, "PD-NEW-1", market) == 5
@@ -85,13 +95,19 @@ async def test_buy_shipping_label_ships_confirms_and_prints(db, box, emu):
     await FulfilmentProfileRow.filter(channel="MFN").update(carrier="amazon_buy_shipping")
     async with wired(emu, box) as w:
         await w.worker.run_once()
-        order = await OrderRow.filter(channel="MFN", channel_status="Unshipped", process="ship").first()
+        order = await OrderRow.filter(
+            channel="MFN", channel_status="Unshipped", process="ship"
+        ).first()
         assert order is not None
         lines = {ln.id: ln.quantity for ln in await OrderLineRow.filter(order_id=order.id)}
         await claim_order(order.id, "desk-1", "anna")
         result = await complete_packing(
-            order.id, [PackedBox(lines, weight_g=800)], station="desk-1", packer="anna",
-            company=COMPANY, box=box,
+            order.id,
+            [PackedBox(lines, weight_g=800)],
+            station="desk-1",
+            packer="anna",
+            company=COMPANY,
+            box=box,
         )
         await w.worker.run_once()
     package = await PackageRow.get(id=result.package_ids[0])
@@ -109,7 +125,11 @@ async def test_invoice_upload_carries_its_metadata(db, box, emu):
     async with wired(emu, box) as w:
         row = w.accounts[0]
         await w.connectors[row.id].upload_invoice(
-            "302-1234567-1234567", row.marketplace_ids[0], "RE-2026-00001", b"%PDF-1.7 test", "119.00"
+            "302-1234567-1234567",
+            row.marketplace_ids[0],
+            "RE-2026-00001",
+            b"%PDF-1.7 test",
+            "119.00",
         )
         emu.advance(3600)  # the feed is processed
     feed = next(f for f in emu.state.feeds.values() if f.feed_type == "UPLOAD_VAT_INVOICE")

@@ -28,7 +28,9 @@ CLI = (
     "import sys, console.cli as c; c.COMMAND_MODULES = ('console.cli.sync',); "
     "sys.exit(c.main(sys.argv[1:]))"
 )
-COMPANY = CompanySettings(name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE1")
+COMPANY = CompanySettings(
+    name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE1"
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,8 +46,17 @@ async def _sync(db: str, key: bytes, tmp: Path) -> asyncio.subprocess.Process:
     }
     env.pop("PACKDESK_CONFIG", None)
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CLI, "sync", "--once", "--json", "--no-listings",
-        env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-c",
+        CLI,
+        "sync",
+        "--once",
+        "--json",
+        "--no-listings",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
 
 
@@ -60,14 +71,19 @@ async def test_kill_minus_nine_midway_then_rerun(db, emu, tmp_path):
         lines = {ln.id: ln.quantity for ln in await OrderLineRow.filter(order_id=order.id)}
         await claim_order(order.id, "desk-1", "anna")
         await complete_packing(
-            order.id, [PackedBox(lines, tracking_number=f"T-{order.id}", carrier_code="DHL")],
-            station="desk-1", packer="anna", company=COMPANY, box=box,
+            order.id,
+            [PackedBox(lines, tracking_number=f"T-{order.id}", carrier_code="DHL")],
+            station="desk-1",
+            packer="anna",
+            company=COMPANY,
+            box=box,
         )
     emu.advance(600)  # new orders arrive, so the poll has work too
     emu.set_faults("slow:seconds=0.4")
     first = await _sync(db, key, tmp_path)
     deadline = time.monotonic() + 20
-    while not emu.state.confirmations and time.monotonic() < deadline:
+    # The condition is met by another process: look at it every few ms until the deadline.
+    while not emu.state.confirmations and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.02)
     if not emu.state.confirmations:
         if first.returncode is None:
@@ -82,12 +98,14 @@ async def test_kill_minus_nine_midway_then_rerun(db, emu, tmp_path):
         locked_until=datetime.now(UTC) - timedelta(seconds=1)
     )
     second = await _sync(db, key, tmp_path)
-    out, err = await asyncio.wait_for(second.communicate(), 60)
+    _, err = await asyncio.wait_for(second.communicate(), 60)
     assert second.returncode == 0, err.decode()
     ids = list(await OrderRow.all().values_list("external_id", flat=True))
     assert len(ids) == len(set(ids))
     assert set(ids) == importable(emu)
     sent = Counter((c["order_id"], c["package_reference_id"]) for c in emu.state.confirmations)
     assert sent == {(o.external_id, "1"): 1 for o in orders}
-    assert await OutboxJobRow.filter(kind="amazon.confirm_shipment", status="done").count() == len(orders)
+    assert await OutboxJobRow.filter(kind="amazon.confirm_shipment", status="done").count() == len(
+        orders
+    )
     assert {a.health for a in await AccountRow.all()} == {"ok"}

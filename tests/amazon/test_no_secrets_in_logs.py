@@ -14,7 +14,9 @@ from core.services.setup import ensure_basics
 from tests.amazon.support import wired
 
 pytestmark = pytest.mark.network
-COMPANY = CompanySettings(name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE1")
+COMPANY = CompanySettings(
+    name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE1"
+)
 
 
 async def test_logs_hold_no_secrets_or_personal_data(db, box, emu, caplog):
@@ -28,8 +30,12 @@ async def test_logs_hold_no_secrets_or_personal_data(db, box, emu, caplog):
         lines = {ln.id: ln.quantity for ln in await OrderLineRow.filter(order_id=order.id)}
         await claim_order(order.id, "desk-1", "anna")
         await complete_packing(
-            order.id, [PackedBox(lines, tracking_number="TRACK1", carrier_code="DHL")],
-            station="desk-1", packer="anna", company=COMPANY, box=box,
+            order.id,
+            [PackedBox(lines, tracking_number="TRACK1", carrier_code="DHL")],
+            station="desk-1",
+            packer="anna",
+            company=COMPANY,
+            box=box,
         )
         await w.worker.run_once()
         tokens = [c.client.tokens._token for c in w.connectors.values()]

@@ -16,7 +16,11 @@ from tests.amazon.support import importable, wired
 
 pytestmark = pytest.mark.network
 COMPANY = CompanySettings(
-    name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE123456789"
+    name="Muster GmbH",
+    street="Hafenstraße 1",
+    postcode="20457",
+    city="Hamburg",
+    vat_id="DE123456789",
 )
 
 
@@ -41,8 +45,12 @@ async def test_mfn_ships_and_afn_gets_its_invoice(db, box, emu):
     mfn = [r for r in rows if r.channel == Channel.MFN.value]
     afn = [r for r in rows if r.channel == Channel.AFN.value]
     assert mfn and afn
-    assert {(r.process, r.status) for r in mfn if r.channel_status == "Unshipped"} == {("ship", "open")}
-    assert {(r.process, r.status, r.channel_status) for r in afn} == {("invoice_only", "imported", "Shipped")}
+    assert {(r.process, r.status) for r in mfn if r.channel_status == "Unshipped"} == {
+        ("ship", "open")
+    }
+    assert {(r.process, r.status, r.channel_status) for r in afn} == {
+        ("invoice_only", "imported", "Shipped")
+    }
     jobs = set(await OutboxJobRow.filter(kind="invoice.issue").values_list("key", flat=True))
     assert jobs == {f"invoice.issue:{r.id}" for r in afn}
     one = emu.state.orders[mfn[0].external_id]
@@ -55,9 +63,20 @@ async def _ship(order_id: int, lines: dict[int, int], tracking: str, box) -> Non
     await claim_order(order_id, "desk-1", "anna")
     await complete_packing(
         order_id,
-        [PackedBox(lines, tracking_number=tracking, carrier_code="DHL", carrier_name="DHL",
-                   shipping_method="Paket")],
-        station="desk-1", packer="anna", company=COMPANY, box=box, partial=True,
+        [
+            PackedBox(
+                lines,
+                tracking_number=tracking,
+                carrier_code="DHL",
+                carrier_name="DHL",
+                shipping_method="Paket",
+            )
+        ],
+        station="desk-1",
+        packer="anna",
+        company=COMPANY,
+        box=box,
+        partial=True,
     )
 
 
@@ -66,7 +85,8 @@ async def test_partial_shipment_then_the_rest_reach_amazon_once(db, box, emu):
     async with wired(emu, box) as w:
         await w.worker.run_once()
         candidates = [
-            r for r in await OrderRow.filter(channel="MFN", status="open", channel_status="Unshipped")
+            r
+            for r in await OrderRow.filter(channel="MFN", status="open", channel_status="Unshipped")
             if sum(ln.quantity for ln in await OrderLineRow.filter(order_id=r.id)) >= 2
         ]
         order = candidates[0]

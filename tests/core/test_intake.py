@@ -155,3 +155,25 @@ async def test_cancellation_after_invoicing_queues_a_credit_note(db, box):
     await upsert_orders(acc, [make_order("K-1", account_id=acc, channel_status="Canceled")], box)
     jobs = await OutboxJobRow.filter(kind="credit_note.issue")
     assert [j.payload["invoice_id"] for j in jobs] == [invoice.id]
+
+
+async def test_two_accounts_importing_at_once_share_articles_without_deadlock(db, box):
+    import asyncio
+
+    from core.persistence.models import ListingRow
+
+    a, b = await make_account("a"), await make_account("b")
+    for n in range(1, 51):
+        article_id = await make_article(f"SKU-{n}", n, account_id=a)
+        await ListingRow.create(
+            article_id=article_id,
+            account_id=b,
+            marketplace_id="A1PA6795UKMFR9",
+            seller_sku=f"SKU-{n}",
+        )
+    results = await asyncio.gather(
+        upsert_orders(a, make_orders(600, a, seed=1), box),
+        upsert_orders(b, make_orders(600, b, seed=2), box),
+    )
+    assert [r.new for r in results] == [600, 600]
+    assert await ListingRow.filter(stock_dirty=True).count() == 100

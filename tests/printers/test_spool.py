@@ -97,7 +97,9 @@ async def test_offline_printer_keeps_jobs_and_prints_each_once_when_back(
     ids = [await spool.submit(pick_slip_request("desk-1", slip(f"302-{i}"))) for i in range(3)]
     await eventually(lambda: status_of("receipt"), 2)
     assert await status_of("receipt") == "offline"
-    first = await eventually(lambda: PrintJobRow.get_or_none(id=ids[0], attempts__gte=2))
+    first = await eventually(
+        lambda: PrintJobRow.get_or_none(id=ids[0], attempts__gte=2, status="queued")
+    )
     assert first.status == "queued" and "cannot be reached" in first.last_error
     back = await Sink(port=port).start()  # switched on again
     try:

@@ -59,10 +59,38 @@ def currency_of(value: Any) -> str:
 
 
 # VAT rates in use in Amazon's European marketplaces (standard and reduced), in percent.
-KNOWN_RATES = [Decimal(r) for r in (
-    "0", "2.1", "3", "4", "5", "5.5", "6", "7", "8", "9", "10", "12", "13", "13.5", "14", "15",
-    "17", "18", "19", "20", "21", "22", "23", "24", "25", "25.5", "27",
-)]
+KNOWN_RATES = [
+    Decimal(r)
+    for r in (
+        "0",
+        "2.1",
+        "3",
+        "4",
+        "5",
+        "5.5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+        "12",
+        "13",
+        "13.5",
+        "14",
+        "15",
+        "17",
+        "18",
+        "19",
+        "20",
+        "21",
+        "22",
+        "23",
+        "24",
+        "25",
+        "25.5",
+        "27",
+    )
+]
 
 
 def tax_rate(gross: Decimal, tax: Decimal) -> Decimal:

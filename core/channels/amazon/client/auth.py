@@ -90,7 +90,7 @@ class TokenSource:
                 await self._ask()
                 return
             except LwaError as exc:
-                if exc.status and exc.status < 500 or attempt == self.attempts:
+                if (exc.status and exc.status < 500) or attempt == self.attempts:
                     raise
                 log.info("LWA token request failed (%s), retry %d", exc.error, attempt)
                 await asyncio.sleep(self.retry_base_s * 2 ** (attempt - 1))

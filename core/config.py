@@ -80,7 +80,9 @@ class EscposPrinter(_Section):
     width_mm: Literal[58, 80] = 80
     codepage: str = "CP858"
     timeout_s: float = Field(default=5, gt=0)
-    status_query: bool = True  # ask DLE EOT before each job (network); off for printers that never answer
+    status_query: bool = (
+        True  # ask DLE EOT before each job (network); off for printers that never answer
+    )
 
 
 class ZplPrinter(_Section):
@@ -147,7 +149,9 @@ class ThirdPartyProvider(_Section):
     archive_dir: str = "tracking/done"
     error_dir: str = "tracking/error"
     release_queue: bool = False  # orders wait for `packdesk 3pl release` before export
-    stale_after_s: float = Field(default=900, gt=0)  # an unfinished file older than this is an error
+    stale_after_s: float = Field(
+        default=900, gt=0
+    )  # an unfinished file older than this is an error
     timeout_s: float = Field(default=30, gt=0)
 
 

@@ -42,7 +42,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
-def _runs(bits: str) -> Iterator[tuple[int, int]]:
+def bar_runs(bits: str) -> Iterator[tuple[int, int]]:
     """(start, length) of each run of bars in a barcode module string."""
     i = 0
     while i < len(bits):
@@ -60,7 +60,7 @@ def code128(pdf: FPDF, text: str, x: float, y: float, height: float, module: flo
     """Draw `text` as Code128 bars (vector rectangles) with its quiet zones left to the caller."""
     bits = barcode.get("code128", text).build()[0]
     pdf.set_fill_color(0, 0, 0)
-    for start, length in _runs(bits):
+    for start, length in bar_runs(bits):
         pdf.rect(x + start * module, y, length * module, height, style="F")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import barcode
 import segno
 
 from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
+from core.documents.layout import bar_runs
 from printers.render import zpl
 from printers.render.escpos import EscposBuilder
 
@@ -30,19 +30,6 @@ def escpos_test_page(
     return bytes(doc)
 
 
-def _runs(bits: str) -> Iterator[tuple[int, int]]:
-    i = 0
-    while i < len(bits):
-        if bits[i] == "1":
-            j = i
-            while j < len(bits) and bits[j] == "1":
-                j += 1
-            yield i, j - i
-            i = j
-        else:
-            i += 1
-
-
 def pdf_test_page(name: str, now: datetime) -> bytes:
     """An A4 PDF test page (vector barcodes, core font)."""
     from fpdf import FPDF  # only CUPS and folder printers need it; keeps imports light
@@ -57,12 +44,12 @@ def pdf_test_page(name: str, now: datetime) -> bytes:
     pdf.text(20, 50, now.strftime("%Y-%m-%d %H:%M:%S"))
     pdf.text(20, 58, SAMPLE.encode("latin-1", "replace").decode("latin-1"))
     modules = barcode.get("code128", name).build()[0]
-    for start, length in _runs(modules):
+    for start, length in bar_runs(modules):
         pdf.rect(20 + start * 0.33, 70, length * 0.33, 18, style="F")
     matrix = [list(row) for row in segno.make_qr(qr_payload(name)).matrix]
     module = 40 / len(matrix)
     for r, row in enumerate(matrix):
-        for start, length in _runs("".join("1" if v else "0" for v in row)):
+        for start, length in bar_runs("".join("1" if v else "0" for v in row)):
             pdf.rect(20 + start * module, 100 + r * module, length * module, module, style="F")
     return bytes(pdf.output())
 

@@ -38,7 +38,7 @@ from core.persistence.models import (
 from core.ports import PrintPort
 from core.security import SecretBox
 from core.services import claim
-from core.services.queries import OrderSummary, packing_queue
+from core.services.queries import OrderSummary, packing_queue, search_filter
 
 
 @dataclass(frozen=True)
@@ -366,9 +366,7 @@ class StationBackend(ReadModels):
             query = query.filter(is_prime=True)
         if filters.search:
             term = filters.search.strip()
-            query = query.filter(
-                Q(external_id__icontains=term) | Q(lines__sku=term) | Q(claimed_by=term)
-            ).distinct()
+            query = query.filter(search_filter(term, self.box) | Q(claimed_by=term)).distinct()
         rows = (
             await query.order_by("latest_ship_at", "-is_prime", "purchased_at", "id")
             .offset(offset)

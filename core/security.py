@@ -6,8 +6,12 @@ use. Losing the key means losing the sealed data, so `packdesk init` tells where
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,8 @@ class SecretBox:
     """Seals and opens small values. Hand one instance to whoever needs it; it holds no global state."""
 
     def __init__(self, key: bytes) -> None:
+        # A separate key for search tokens, derived so that tokens reveal nothing about the cipher.
+        self._blind_key = hashlib.sha256(b"packdesk blind index\0" + key).digest()
         try:
             self._fernet = Fernet(key)
         except (ValueError, TypeError) as exc:
@@ -67,3 +73,30 @@ class SecretBox:
                 "Sealed data cannot be opened with this key — is PACKDESK_SECRET_KEY or the key "
                 "file the one this database was written with?"
             ) from exc
+
+    def blind_tokens(self, *texts: str) -> str:
+        """Keyed hashes of the words of `texts`, space-separated and space-framed.
+
+        Lets a sealed name be found by any of its words (`" <token> "` in the column) without the
+        database ever holding the word: a blind index.
+        """
+        tokens = sorted({self.blind_token(w) for t in texts for w in _words(t)})
+        return f" {' '.join(tokens)} " if tokens else ""
+
+    def blind_token(self, word: str) -> str:
+        return hmac.new(self._blind_key, _fold(word).encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _fold(word: str) -> str:
+    """Case and accents do not matter when searching a name: Groß = gross, Wójcik = wojcik."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold().replace("ß", "ss").replace("ł", "l"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\W_]+", text) if len(w) >= 2]
+
+
+def blind_words(text: str) -> list[str]:
+    """The words of a search term that a blind index can match."""
+    return _words(text)

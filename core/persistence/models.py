@@ -211,6 +211,8 @@ class OrderRow(Timestamped):
     claimed_by = fields.CharField(max_length=64, default="")
     claimed_at = fields.DatetimeField(null=True)
     personal_sealed = fields.TextField(default="")
+    # Keyed hashes of the buyer's name words (core.security.blind_tokens): searchable, not readable.
+    buyer_tokens = fields.TextField(default="", db_default="")  # db default: existing rows
     ship_country = fields.CharField(
         max_length=2, default=""
     )  # not personal on its own; VAT needs it
@@ -278,6 +280,7 @@ class ShipmentRow(Model):
     station = fields.CharField(max_length=64)
     packer = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
+    shipped_at = fields.DatetimeField(null=True)  # when the goods left, if not at creation (3PL)
 
     class Meta:
         table = "shipment"

@@ -58,6 +58,13 @@ class IntakeResult:
         return self
 
 
+def buyer_tokens(order: Order, box: SecretBox) -> str:
+    """The blind index that lets people find an order by the buyer's or recipient's name."""
+    return box.blind_tokens(
+        order.buyer.name, order.buyer.company, order.ship_to.name, order.ship_to.company
+    )
+
+
 def fingerprint(order: Order) -> str:
     """A hash of everything the channel told us about an order."""
     data = {
@@ -181,6 +188,7 @@ async def _insert_new(
                 total=order.total,
                 item_count=sum(ln.quantity for ln in order.lines),
                 personal_sealed=seal_personal(order, box),
+                buyer_tokens=buyer_tokens(order, box),
                 ship_country=order.ship_to.country,
                 fingerprint=fp,
             )
@@ -371,6 +379,7 @@ async def _apply_update(
         )
     if not row.personal_data_purged:
         changes["personal_sealed"] = seal_personal(order, box)
+        changes["buyer_tokens"] = buyer_tokens(order, box)
         changes["ship_country"] = order.ship_to.country
     changes["latest_ship_at"] = _aware(order.latest_ship_at)
     changes["delivered_at"] = _aware(order.delivered_at)

@@ -44,7 +44,7 @@ async def purge_personal_data(
         await (
             OrderRow.filter(id__in=ids)
             .using_db(conn)
-            .update(personal_sealed="", personal_data_purged=True)
+            .update(personal_sealed="", buyer_tokens="", personal_data_purged=True)
         )
         await AuditEventRow.bulk_create(
             [

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 
 from core.domain.orders import OrderStatus
 from core.persistence.models import AccountRow, DocumentRow, OrderRow, PackageRow, ShipmentRow
+from core.security import SecretBox, blind_words
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,19 @@ class OrderSummary:
         }
 
 
+def search_filter(term: str, box: SecretBox | None) -> Q:
+    """Order id (any part), exact SKU, or every word of a buyer's name (via the blind index)."""
+    term = term.strip()
+    found = Q(external_id__icontains=term) | Q(lines__sku=term)
+    words = blind_words(term) if box is not None else []
+    if box is not None and words:
+        by_name = Q()
+        for word in words:
+            by_name &= Q(buyer_tokens__contains=f" {box.blind_token(word)} ")
+        found |= by_name
+    return found
+
+
 async def _accounts() -> dict[int, str]:
     return {a.id: a.name for a in await AccountRow.all().only("id", "name")}
 
@@ -86,10 +100,14 @@ async def list_orders(
     channel: str | None = None,
     account: str | None = None,
     search: str | None = None,
+    box: SecretBox | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[OrderSummary]:
-    """Orders, newest first, filtered by status, channel and account name."""
+    """Orders, newest first, filtered by status, channel and account name.
+
+    `search` matches the order id, a SKU, or — given the secret box — the buyer's name.
+    """
     accounts = await _accounts()
     query = OrderRow.all()
     if status:
@@ -100,7 +118,7 @@ async def list_orders(
         ids = [i for i, name in accounts.items() if name == account]
         query = query.filter(account_id__in=ids)
     if search:
-        query = query.filter(Q(external_id__icontains=search) | Q(lines__sku=search)).distinct()
+        query = query.filter(search_filter(search, box)).distinct()
     rows = await query.order_by("-purchased_at", "-id").offset(offset).limit(limit)
     return [_summary(r, accounts) for r in rows]
 

@@ -79,3 +79,26 @@ async def test_purge_removes_personal_data_and_keeps_documents(db, box):
     doc = await DocumentRow.get(number="RE-1")
     assert doc.content["buyer"]["name"] == "Jürgen Groß"  # issued documents are kept
     assert (await purge_personal_data(30, now=now)).orders == 0
+
+
+async def test_orders_can_be_found_by_buyer_name_without_storing_it(db, box):
+    from core.services.queries import list_orders
+
+    acc = await make_account()
+    await upsert_orders(
+        acc,
+        [make_order("N-1", account_id=acc, buyer_name="Łukasz Wójcik"),
+         make_order("N-2", account_id=acc, buyer_name="Jürgen Groß")],
+        box,
+    )  # fmt: skip
+    found = await list_orders(search="wojcik", box=box)
+    assert [o.external_id for o in found] == ["N-1"]
+    assert [o.external_id for o in await list_orders(search="Jürgen GROSS", box=box)] == ["N-2"]
+    assert await list_orders(search="wojcik") == []  # without the key there is nothing to match
+    row = await OrderRow.get(external_id="N-1")
+    assert "ojcik" not in row.buyer_tokens.lower() and row.buyer_tokens.strip()
+    await OrderRow.filter(id=row.id).update(
+        status="done", delivered_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    await purge_personal_data(30)
+    assert await list_orders(search="wojcik", box=box) == []

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 FILE_TYPES = {"PDF": "application/pdf", "PNG": "image/png", "ZPL203": "application/zpl"}
-_FONT_CANDIDATES = (
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,37 +22,18 @@ class LabelText:
     weight: str
 
 
-def _font() -> Path | None:
-    return next((p for p in _FONT_CANDIDATES if p.exists()), None)
-
-
-def _latin1(text: str) -> str:
-    """A core-font-safe rendering when no Unicode font is installed (ł → l)."""
-    folded = unicodedata.normalize(
-        "NFKD", text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("ß", "ss")
-    )
-    return (
-        "".join(c for c in folded if not unicodedata.combining(c))
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
-
-
 def render_pdf(label: LabelText) -> bytes:
-    """A one-page 4×6 inch PDF with a Code 39 tracking barcode."""
+    """A one-page 4×6 inch PDF with a Code 39 tracking barcode, in the fonts the package ships."""
     from fpdf import FPDF
+
+    from core.documents import fonts
 
     pdf = FPDF(unit="mm", format=(101.6, 152.4))
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    font = _font()
-    if font is not None:
-        pdf.add_font("DejaVu", fname=str(font))
-        pdf.set_font("DejaVu", size=9)
-        clean: Callable[[str], str] = str
-    else:
-        pdf.set_font("Helvetica", size=9)
-        clean = _latin1
+    texts = (*label.ship_from, *label.ship_to, label.carrier, label.service)
+    pdf.set_font(fonts.install(pdf, texts), size=9)
+    clean: Callable[[str], str] = str
     pdf.set_xy(5, 5)
     pdf.multi_cell(90, 4, clean("FROM:\n" + "\n".join(label.ship_from)))
     pdf.set_font_size(12)
@@ -85,14 +59,12 @@ def render_png(label: LabelText) -> bytes:
 
     image = Image.new("1", (812, 1218), 1)
     draw = ImageDraw.Draw(image)
-    font_path = _font()
+    from core.documents.fonts import FACES, FONT_DIR
+
+    font_path = FONT_DIR / FACES[""]  # shipped in the package: the same label on every machine
 
     def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        return (
-            ImageFont.truetype(str(font_path), size)
-            if font_path
-            else ImageFont.load_default(size=size)
-        )
+        return ImageFont.truetype(str(font_path), size)
 
     y = 30
     for text, size in [

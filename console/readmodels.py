@@ -11,19 +11,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
-from tortoise.transactions import in_transaction
 
-from core.domain.catalog import classify, normalize_code
-from core.errors import ConflictError, NotFound, UserInputError
+from core.domain.catalog import normalize_code
+from core.errors import ConflictError, NotFound
 from core.persistence.models import (
     AccountRow,
     ArticleRow,
-    BarcodeRow,
-    BinRow,
-    ListingRow,
     NumberRangeRow,
     OrderRow,
     OutboxJobRow,
@@ -31,14 +26,12 @@ from core.persistence.models import (
     PrintJobRow,
     ShipmentRow,
     StockLevelRow,
-    StockMovementRow,
     StockReservationRow,
     SyncCheckpointRow,
-    WarehouseRow,
 )
 from core.persistence.repositories import load_order
 from core.ports import PrintRequest
-from core.services import audit, outbox
+from core.services import audit, outbox, stock
 from core.services.audit import trail
 from core.services.queries import OrderSummary, _summary, order_extras
 
@@ -195,83 +188,11 @@ class ReadModels:
 
     async def adjust_stock(self, article_id: int, delta: int, reason: str, actor: str) -> int:
         """Book `delta` pieces in or out of the article's main bin; returns the new on-hand."""
-        if not reason.strip():
-            raise UserInputError("Say why the stock changes (count, damage, found …).")
-        if delta == 0:
-            raise UserInputError("The change must not be zero.")
-        async with in_transaction() as conn:
-            article = await ArticleRow.get_or_none(id=article_id).using_db(conn)
-            if article is None:
-                raise NotFound(f"No article with id {article_id}.")
-            level = (
-                await StockLevelRow.filter(article_id=article_id)
-                .order_by("-on_hand")
-                .using_db(conn)
-                .first()
-            )
-            if level is None:
-                warehouse, _ = await WarehouseRow.get_or_create(name="main", using_db=conn)
-                bin_row, _ = await BinRow.get_or_create(
-                    warehouse_id=warehouse.id, code="DEFAULT", using_db=conn
-                )
-                level = await StockLevelRow.create(
-                    article_id=article_id, bin_id=bin_row.id, using_db=conn
-                )
-            await (
-                StockLevelRow.filter(id=level.id)
-                .using_db(conn)
-                .update(on_hand=F("on_hand") + delta)
-            )
-            await StockMovementRow.create(
-                article_id=article_id,
-                bin_id=level.bin_id,
-                quantity=delta,
-                reason="adjustment",
-                reference=reason.strip()[:128],
-                actor=actor,
-                using_db=conn,
-            )
-            await ListingRow.filter(article_id=article_id).using_db(conn).update(stock_dirty=True)
-            await audit.record(
-                actor,
-                "stock.adjusted",
-                f"article:{article_id}",
-                station=self.station,
-                using_db=conn,
-                delta=delta,
-                reason=reason.strip(),
-            )
-            total = sum(
-                s.on_hand for s in await StockLevelRow.filter(article_id=article_id).using_db(conn)
-            )
-        return total
+        return await stock.adjust(article_id, delta, reason, actor, station=self.station)
 
     async def assign_barcode(self, article_id: int, code: str, actor: str) -> str:
         """Give an article one more barcode (scanned at the desk); returns the stored form."""
-        norm = normalize_code(code)
-        if not norm:
-            raise UserInputError("Scan the barcode to assign.")
-        existing = await BarcodeRow.filter(code=norm).prefetch_related("article").first()
-        if existing is not None:
-            raise ConflictError(
-                f"{norm} already belongs to {existing.article.sku} — nothing changed."
-            )
-        try:
-            async with in_transaction() as conn:
-                await BarcodeRow.create(
-                    article_id=article_id, code=norm, kind=classify(norm).value, using_db=conn
-                )
-                await audit.record(
-                    actor,
-                    "article.barcode_assigned",
-                    f"article:{article_id}",
-                    station=self.station,
-                    using_db=conn,
-                    code=norm,
-                )
-        except IntegrityError:
-            raise ConflictError(f"{norm} was just assigned elsewhere — nothing changed.") from None
-        return norm
+        return await stock.assign_barcode(article_id, code, actor, station=self.station)
 
     # -- printers ----------------------------------------------------------------------------
     async def print_jobs(self, limit: int = 200) -> list[PrintJobRow]:

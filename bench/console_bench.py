@@ -169,6 +169,10 @@ async def completion(tmp: Path, n: int = 30) -> None:
                 orders = await packable_orders(n)
                 times = []
                 for order in orders:
+                    # A packer needs seconds to scan an order; Amazon allows 2 createShipment/s
+                    # (burst 2). Back to back, every other label would wait for the usage plan
+                    # (~470 ms), which measures Amazon's limit rather than Packdesk.
+                    await asyncio.sleep(0.5)
                     target = await services.backend.open_order(order.external_id, "anna")
                     session = PackingSession(target.external_id, target.lines)
                     for c in order.codes:

@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from console.backend import StationBackend
@@ -67,11 +68,18 @@ async def station_services(
     connectors: dict[int, Any] = {}
     if rt.settings.sync.in_console if sync is None else sync:
         from core.channels.amazon import connector_for
+        from core.channels.amazon.connector import AmazonOptions
         from core.persistence.models import AccountRow
         from core.sync import SyncWorker
 
         rows = await AccountRow.filter(kind="amazon").order_by("id")
-        connectors = {r.id: connector_for(r, rt.box, time_scale=time_scale) for r in rows}
+        options = AmazonOptions(
+            orders_api=rt.settings.sync.orders_api,
+            overlap=timedelta(seconds=rt.settings.sync.overlap_s),
+        )
+        connectors = {
+            r.id: connector_for(r, rt.box, options=options, time_scale=time_scale) for r in rows
+        }
         runner = outbox_runner(
             rt.settings, outbox_handlers(rt.settings, rt.box, connectors, spool), "console"
         )

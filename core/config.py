@@ -126,6 +126,8 @@ class SyncSettings(_Section):
     poll_interval_s: float = Field(default=120, gt=0)
     overlap_s: float = Field(default=300, ge=0)
     listings_pull_interval_s: float = Field(default=3600, gt=0)
+    fba_report_interval_s: float = Field(default=3600, gt=0)  # FBA shipments report, per account
+    orders_api: Literal["2026-01-01", "v0"] = "2026-01-01"  # v0 until Amazon retires it
 
 
 class OutboxSettings(_Section):

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from contextlib import suppress
+from datetime import timedelta
 
 from console.cli.output import print_json
 from console.runtime import Runtime, open_runtime
@@ -33,8 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--orders-api",
         choices=["2026-01-01", "v0"],
-        default=os.environ.get("PACKDESK_AMAZON_ORDERS_API", "2026-01-01"),
-        help="Orders API version to read with (env PACKDESK_AMAZON_ORDERS_API)",
+        default=os.environ.get("PACKDESK_AMAZON_ORDERS_API") or None,
+        help="Orders API version to read with (env PACKDESK_AMAZON_ORDERS_API; "
+        "default: the setting sync.orders_api)",
     )
     p.add_argument(
         "--time-scale",
@@ -49,6 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 async def run_sync(args: argparse.Namespace) -> int:
     if args.time_scale <= 0:
         raise UserInputError("--time-scale must be positive")
+    if args.orders_api not in (None, "2026-01-01", "v0"):
+        raise UserInputError(
+            f"PACKDESK_AMAZON_ORDERS_API {args.orders_api!r} must be 2026-01-01 or v0"
+        )
     async with open_runtime(args) as rt:
         query = AccountRow.filter(kind="amazon")
         if args.account:
@@ -58,7 +64,10 @@ async def run_sync(args: argparse.Namespace) -> int:
             raise UserInputError(
                 "No Amazon account yet — add one with `packdesk accounts add` or `import`."
             )
-        options = AmazonOptions(orders_api=args.orders_api)
+        options = AmazonOptions(
+            orders_api=args.orders_api or rt.settings.sync.orders_api,
+            overlap=timedelta(seconds=rt.settings.sync.overlap_s),
+        )
         retry = RetryPolicy(base_s=1.0)
         connectors: dict[int, AmazonConnector] = {
             r.id: connector_for(r, rt.box, options=options, time_scale=args.time_scale, retry=retry)
@@ -79,6 +88,7 @@ async def run_sync(args: argparse.Namespace) -> int:
             listings_every_s=None
             if args.no_listings
             else rt.settings.sync.listings_pull_interval_s,
+            fba_report_every_s=rt.settings.sync.fba_report_interval_s,
         )
         try:
             providers = rt.settings.thirdparty.providers
@@ -133,10 +143,10 @@ async def _with_progress(worker: SyncWorker, interactive: bool):  # type: ignore
     if not interactive:
         worker.on_event = _log_event
         return await worker.run_once()
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def event(account: str, message: str) -> None:
             if account not in tasks:

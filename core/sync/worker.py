@@ -1,5 +1,5 @@
 """The sync worker: per Amazon account, concurrently — poll orders, drain the outbox, push stock,
-pull listings on a schedule — and record the account's health.
+pull listings and the FBA shipments report on a schedule — and record the account's health.
 
 The order checkpoint is saved only after every page of a poll is in the database, so a process
 killed midway polls the same window again; intake is idempotent, so nothing is doubled.
@@ -24,6 +24,7 @@ from core.persistence.models import SyncCheckpointRow
 from core.security import SecretBox
 from core.services.intake import upsert_orders
 from core.services.outbox import OutboxRunner
+from core.sync.fba import pull_fba_shipments
 from core.sync.summary import AccountCycle, SyncSummary
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class SyncWorker:
     runner: OutboxRunner
     poll_interval_s: float = 120.0
     listings_every_s: float | None = 3600.0
+    fba_report_every_s: float | None = 3600.0  # FBA shipments report; None: not requested
     on_event: Event = field(default=lambda account, message: None)
     throttled_share: float = 0.05  # more 429s than this share of requests: health "throttled"
     # Accounts fetch concurrently but write one at a time: intake of two accounts touches the
@@ -85,6 +87,8 @@ class SyncWorker:
             self._step(cycle, connector, "orders", self._poll_orders),
             self._step(cycle, connector, "outbox", self._drain),
         )
+        # After the order poll: the report only adds FBA orders searchOrders has not brought.
+        await self._step(cycle, connector, "fba shipments", self._fba_shipments)
         await self._step(cycle, connector, "stock", self._push_stock)
         await self._step(cycle, connector, "listings", self._pull_listings)
         cycle.requests = stats.requests - requests0
@@ -150,6 +154,19 @@ class SyncWorker:
         producer.result()  # a failed fetch raises here, before the checkpoint moves
         if checkpoint and checkpoint != since:
             await save_checkpoint(account_id, ORDERS, checkpoint)
+
+    async def _fba_shipments(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
+        if self.fba_report_every_s is None:
+            return
+        result = await pull_fba_shipments(
+            connector, self.box, timedelta(seconds=self.fba_report_every_s), self.intake_lock
+        )
+        cycle.orders_new += result.new
+        cycle.orders_updated += result.updated
+        if result.new or result.updated:
+            self.on_event(
+                cycle.account, f"FBA shipments: {result.new} new, {result.updated} updated"
+            )
 
     async def _drain(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
         summary = await self.runner.drain(account_id=connector.account_id)

@@ -1,13 +1,14 @@
-"""Applying a provider's tracking file: shipment, packages, invoice and what follows, all at once.
+"""Applying a provider's file: a tracking file's shipments with all that follows, or a stock count.
 
 One file is one transaction. Every shipment in it is matched to a handed-over order of this
-provider, every package to exactly the items it holds; the shipment and packages are written with
-their tracking numbers, quantities shipped are raised (never above what was ordered), the invoice
-is numbered from the profile's range, and `tracking_known` moves the order to shipped or partially
-shipped and queues Amazon's confirmation per package and the invoice mail. The file's SHA-256 is
-written in the same transaction as an `outbox_job` row (kind `thirdparty.file`, status `done`,
-unique key `thirdparty.file:<sha256>`), so the same file is never applied twice — not even by two
-workers racing for it.
+provider, every package to exactly the items it holds; the shipment (with the provider's ship
+time) and packages are written with their tracking numbers, quantities shipped are raised (never
+above what was ordered), delivery note and invoice are numbered from the profile's ranges
+(`papers`), and `tracking_known` moves the order to shipped or partially shipped and queues
+Amazon's confirmation per package and the invoice mail. A stock file sets the provider's bin to
+the counted quantities (`stock`). The file's SHA-256 is written in the same transaction as an
+`outbox_job` row (kind `thirdparty.file`, status `done`, unique key `thirdparty.file:<sha256>`),
+so the same file is never applied twice — not even by two workers racing for it.
 """
 
 from __future__ import annotations
@@ -24,14 +25,10 @@ from tortoise.transactions import in_transaction
 
 from core.carriers.tracking import InvalidTrackingNumber, carrier_info, validate_tracking
 from core.config import CompanySettings
-from core.documents.content import build_content
-from core.documents.sealing import seal_content
 from core.domain.documents import DocumentKind
 from core.domain.orders import Order, OrderLine, OrderStatus, Process
 from core.domain.outbox import JobStatus
 from core.persistence.models import (
-    AccountRow,
-    DocumentRow,
     FulfilmentProfileRow,
     OrderLineRow,
     OrderRow,
@@ -44,7 +41,6 @@ from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
 from core.services.completion import tracking_known
-from core.services.numbering import allocate
 from core.services.outbox import enqueue
 from core.thirdparty.files import (
     BadFile,
@@ -54,7 +50,9 @@ from core.thirdparty.files import (
     TrackingReport,
     parse_inbound,
 )
+from core.thirdparty.papers import issue_shipment_papers
 from core.thirdparty.routing import provider_for
+from core.thirdparty.stock import apply_stock
 
 FILE_KIND = "thirdparty.file"
 
@@ -70,6 +68,8 @@ class AppliedFile:
     orders: list[str] = field(default_factory=list)
     packages: list[int] = field(default_factory=list)
     jobs: list[str] = field(default_factory=list)
+    documents: list[int] = field(default_factory=list)
+    stock: dict[str, tuple[int, int]] = field(default_factory=dict)  # SKU → (before, now)
 
 
 def file_key(sha256: str) -> str:
@@ -105,6 +105,8 @@ async def apply_file(
                         shipment, provider, providers, company, box, now, conn, result
                     )
             else:
+                counted = await apply_stock(report.levels, provider, name, conn)
+                result.stock = counted.changed
                 await audit.record(
                     f"3pl:{provider}",
                     "thirdparty.stock",
@@ -112,6 +114,7 @@ async def apply_file(
                     using_db=conn,
                     file=name,
                     levels=report.levels,
+                    changed={sku: now_ - was for sku, (was, now_) in counted.changed.items()},
                 )
             await OutboxJobRow.create(
                 kind=FILE_KIND,
@@ -122,6 +125,8 @@ async def apply_file(
                     "kind": result.kind,
                     "orders": result.orders,
                     "packages": result.packages,
+                    "documents": result.documents,
+                    "stock_changed": sorted(result.stock),
                 },
                 status=JobStatus.DONE.value,
                 due_at=now,
@@ -258,7 +263,11 @@ async def _apply_shipment(
         packed.append((pkg, number, _allocate(order, pkg, left)))
 
     record = await ShipmentRow.create(
-        order_id=row.id, station=f"3pl:{provider}", packer=provider, using_db=conn
+        order_id=row.id,
+        station=f"3pl:{provider}",
+        packer=provider,
+        shipped_at=shipment.shipped_at,
+        using_db=conn,
     )
     first_ref = await PackageRow.filter(shipment__order_id=row.id).using_db(conn).count() + 1
     package_ids: list[int] = []
@@ -307,7 +316,18 @@ async def _apply_shipment(
             .update(quantity_shipped=F("quantity_shipped") + qty)
         )
 
-    invoice_id = await _issue_invoice(order, shipped, record.id, described, company, box, now, conn)
+    papers = await issue_shipment_papers(
+        order,
+        shipped,
+        record.id,
+        described,
+        company,
+        box,
+        issued_at=now,
+        delivered_on=shipment.shipped_at.date(),
+        conn=conn,
+    )
+    invoice_id = papers[DocumentKind.INVOICE]
     profile = await FulfilmentProfileRow.filter(id=row.profile_id).using_db(conn).first()
     if profile is not None and profile.email_invoice:
         # Queued before tracking_known, whose own enqueue of the same key is then a no-op:
@@ -319,7 +339,8 @@ async def _apply_shipment(
             using_db=conn,
             account_id=row.account_id,
         )
-    keys = await tracking_known(row.id, package_ids, conn, now=now)
+    # The order's shipped time is when the goods left the provider, not when we heard of it.
+    keys = await tracking_known(row.id, package_ids, conn, now=shipment.shipped_at)
     await audit.record(
         f"3pl:{provider}",
         "thirdparty.shipment_imported",
@@ -331,47 +352,4 @@ async def _apply_shipment(
     result.orders.append(row.external_id)
     result.packages += package_ids
     result.jobs += keys
-
-
-async def _issue_invoice(
-    order: Order,
-    shipped: dict[int, int],
-    shipment_id: int,
-    packages: list[dict[str, Any]],
-    company: CompanySettings,
-    box: SecretBox,
-    now: datetime,
-    conn: BaseDBAsyncClient,
-) -> int:
-    """The invoice for exactly what this shipment holds, saying which items are in which package."""
-    account = await AccountRow.filter(id=order.account_id).using_db(conn).get()
-    profile = (
-        await FulfilmentProfileRow.filter(id=order.profile_id).using_db(conn).first()
-        if order.profile_id
-        else None
-    )
-    number = await allocate(
-        account.company, profile.invoice_range if profile else "invoice", now.date(), using_db=conn
-    )
-    lines = [(ln, shipped[ln.id]) for ln in order.lines if ln.id in shipped]
-    content = build_content(order, DocumentKind.INVOICE, number, now, company, lines=lines)
-    content["packages"] = packages
-    content["tracking_numbers"] = [p["tracking_number"] for p in packages]
-    doc = await DocumentRow.create(
-        kind=DocumentKind.INVOICE.value,
-        number=number,
-        order_id=order.id,
-        shipment_id=shipment_id,
-        issued_at=now,
-        content=seal_content(content, box),
-        using_db=conn,
-    )
-    await audit.record(
-        audit.SYSTEM,
-        "document.issued",
-        f"order:{order.id}",
-        using_db=conn,
-        kind=DocumentKind.INVOICE.value,
-        number=number,
-    )
-    return doc.id
+    result.documents += papers.values()

@@ -51,6 +51,7 @@ async def wired(
     orders_api: str = "2026-01-01",
     page_size: int = 100,
     listings: bool = False,
+    fba: bool = False,
 ) -> AsyncIterator[Wired]:
     rows = await import_credentials(emu.credentials, box)
     options = AmazonOptions(orders_api=orders_api, page_size=page_size)
@@ -73,7 +74,13 @@ async def wired(
         base_delay_s=0.01,
         max_delay_s=0.05,
     )
-    worker = SyncWorker(box, connectors, runner, listings_every_s=3600 if listings else None)
+    worker = SyncWorker(
+        box,
+        connectors,
+        runner,
+        listings_every_s=3600 if listings else None,
+        fba_report_every_s=3600 if fba else None,
+    )
     try:
         yield Wired(rows, connectors, runner, worker, spool)
     finally:

@@ -13,6 +13,7 @@ from core.persistence.models import FulfilmentProfileRow, OrderRow
 from core.security import SecretBox
 from core.services.intake import upsert_orders
 from core.services.setup import ensure_basics
+from core.thirdparty.cycle import run_thirdparty_cycle
 from core.thirdparty.files import TrackedItem, TrackedPackage, TrackedShipment, TrackingReport
 from core.thirdparty.files import render_tracking as _render
 from tests.support.factories import make_account, make_order
@@ -30,6 +31,29 @@ SHIPPED = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)
 DHL_1 = "00340434161094015902"
 DHL_2 = "00340434161094042557"
 UPS_1 = "1Z5R89390357567127"
+ORDER = "302-0000001-0000001"
+
+
+def inbox(settings: Settings) -> Path:
+    """The provider's inbox folder (created)."""
+    cfg = settings.thirdparty.providers["acme"]
+    assert cfg.path is not None
+    path = cfg.path / cfg.inbox_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def errors(settings: Settings) -> dict[str, str]:
+    """Rejected file name → the text of its reason file."""
+    cfg = settings.thirdparty.providers["acme"]
+    assert cfg.path is not None
+    folder = cfg.path / cfg.error_dir
+    if not folder.exists():
+        return {}
+    return {
+        p.name.split("-", 1)[1].removesuffix(".reason.txt"): p.read_text()
+        for p in folder.glob("*.reason.txt")
+    }
 
 
 def settings_for(root: Path, **provider: object) -> Settings:
@@ -48,9 +72,7 @@ def settings(tmp_path: Path) -> Settings:
 
 async def third_party_orders(
     box: SecretBox,
-    orders: Sequence[tuple[str, Sequence[tuple[str, int]]]] = (
-        ("302-0000001-0000001", (("MUG", 2), ("TEA", 1))),
-    ),
+    orders: Sequence[tuple[str, Sequence[tuple[str, int]]]] = ((ORDER, (("MUG", 2), ("TEA", 1))),),
     *,
     email_invoice: bool = True,
     options: dict[str, object] | None = None,
@@ -70,6 +92,15 @@ async def third_party_orders(
         acc, [make_order(ext, account_id=acc, lines=list(lines)) for ext, lines in orders], box
     )
     return [(await OrderRow.get(external_id=ext)).id for ext, _ in orders]
+
+
+async def exported(settings: Settings, box: SecretBox) -> int:
+    """The default order of `third_party_orders`, handed over to acme; its Packdesk id."""
+    [order_id] = await third_party_orders(box)
+    summary = await run_thirdparty_cycle(settings, box, imports=False)
+    assert summary.export is not None and summary.export.exported == {"acme": [ORDER]}
+    assert summary.delivered == 1
+    return order_id
 
 
 def tracking_xml(

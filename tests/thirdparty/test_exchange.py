@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 from lxml import etree
 
@@ -24,39 +23,15 @@ from core.thirdparty.status import thirdparty_status
 from tests.thirdparty.conftest import (
     DHL_1,
     DHL_2,
+    ORDER,
     UPS_1,
+    errors,
+    exported,
+    inbox,
     settings_for,
     third_party_orders,
     tracking_xml,
 )
-
-ORDER = "302-0000001-0000001"
-
-
-def inbox(settings) -> Path:  # type: ignore[no-untyped-def]
-    cfg = settings.thirdparty.providers["acme"]
-    path = cfg.path / cfg.inbox_dir
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def errors(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    cfg = settings.thirdparty.providers["acme"]
-    folder = cfg.path / cfg.error_dir
-    if not folder.exists():
-        return {}
-    return {
-        p.name.split("-", 1)[1].removesuffix(".reason.txt"): p.read_text()
-        for p in folder.glob("*.reason.txt")
-    }
-
-
-async def exported(settings, box) -> int:  # type: ignore[no-untyped-def]
-    [order_id] = await third_party_orders(box)
-    summary = await run_thirdparty_cycle(settings, box, imports=False)
-    assert summary.export is not None and summary.export.exported == {"acme": [ORDER]}
-    assert summary.delivered == 1
-    return order_id
 
 
 async def test_export_hands_over_and_delivers_a_valid_order_file(db, box, settings):

@@ -18,6 +18,12 @@ from core.channels.amazon.client import (
     documents,
     orders,
 )
+from core.channels.amazon.fba_shipments import (
+    MAX_WINDOW,
+    REPORT_TYPE,
+    ShippedItem,
+    shipped_items_from_report,
+)
 from core.channels.amazon.normalize import (
     order_from_2026,
     order_from_v0,
@@ -166,6 +172,33 @@ class AmazonConnector:
             requests=self.client.stats.requests - before_requests,
             throttled=self.client.stats.throttled - before_429,
         )
+
+    async def request_fba_shipments(self, start: datetime, end: datetime) -> str:
+        """Ask Amazon for the FBA shipments of a window (at most a month); returns the report id."""
+        start = max(start, end - MAX_WINDOW)
+        return await documents.create_report(
+            self.client,
+            REPORT_TYPE,
+            list(self.account.marketplace_ids),
+            start=_iso(start),
+            end=_iso(end),
+        )
+
+    async def fba_shipments(self, report_id: str) -> list[ShippedItem] | None:
+        """The shipped items of a requested report; None while Amazon is still making it."""
+        report = await documents.get_report(self.client, report_id)
+        status = report.get("processingStatus")
+        if status == "CANCELLED":  # Amazon's way of saying "no data for this window"
+            return []
+        if status == "FATAL":
+            raise SpApiError(
+                f"Amazon could not make the FBA shipments report {report_id}",
+                operation="getReport",
+            )
+        if status != "DONE":
+            return None
+        text = await documents.report_document(self.client, str(report["reportDocumentId"]))
+        return shipped_items_from_report(text, list(self.account.marketplace_ids))
 
     async def get_order(self, order_external_id: str) -> dict[str, Any]:
         """The raw 2026-01-01 order with its packages (to see what Amazon already knows)."""

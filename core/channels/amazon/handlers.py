@@ -67,7 +67,8 @@ async def confirmation_for(package_id: int) -> ShipmentConfirmation:
         carrier_name=package.carrier_name or package.carrier_code,
         shipping_method=package.shipping_method,
         tracking_number=package.tracking_number,
-        ship_date=shipment.created_at,
+        # A shipment recorded after the goods left (a 3PL's file) carries when they really left.
+        ship_date=shipment.shipped_at or shipment.created_at,
         items=[(externals[ln.order_line_id], ln.quantity) for ln in lines if ln.quantity > 0],
     )
 

@@ -74,6 +74,41 @@ async def wait_until_final(
         waited += poll_s
 
 
+async def create_report(
+    client: SpApiClient,
+    report_type: str,
+    marketplace_ids: list[str],
+    *,
+    options: dict[str, str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> str:
+    """Ask Amazon for a report; returns its id (the report is made asynchronously)."""
+    spec: dict[str, Any] = {"reportType": report_type, "marketplaceIds": marketplace_ids}
+    if options:
+        spec["reportOptions"] = options
+    if start:
+        spec["dataStartTime"] = start
+    if end:
+        spec["dataEndTime"] = end
+    created = await client.call("createReport", "POST", f"{REPORTS}/reports", json=spec)
+    return str((created.body or {})["reportId"])
+
+
+async def get_report(client: SpApiClient, report_id: str) -> dict[str, Any]:
+    """The Report object: `processingStatus`, and `reportDocumentId` once DONE."""
+    resp = await client.call("getReport", "GET", f"{REPORTS}/reports/{report_id}")
+    return dict(resp.body or {})
+
+
+async def report_document(client: SpApiClient, document_id: str) -> str:
+    """A finished report's text (gzip sniffed, charset honoured)."""
+    doc = await client.call("getReportDocument", "GET", f"{REPORTS}/documents/{document_id}")
+    info = doc.body or {}
+    raw, content_type = await download(client, info["url"])
+    return decode_document(raw, content_type, info.get("compressionAlgorithm", ""))
+
+
 async def run_report(
     client: SpApiClient,
     report_type: str,
@@ -84,16 +119,10 @@ async def run_report(
     end: str | None = None,
     poll_s: float = 15.0,
 ) -> str | None:
-    """Request a report and return its text; None when Amazon had no data (CANCELLED)."""
-    spec: dict[str, Any] = {"reportType": report_type, "marketplaceIds": marketplace_ids}
-    if options:
-        spec["reportOptions"] = options
-    if start:
-        spec["dataStartTime"] = start
-    if end:
-        spec["dataEndTime"] = end
-    created = await client.call("createReport", "POST", f"{REPORTS}/reports", json=spec)
-    report_id = (created.body or {})["reportId"]
+    """Request a report, wait for it and return its text; None when Amazon had no data."""
+    report_id = await create_report(
+        client, report_type, marketplace_ids, options=options, start=start, end=end
+    )
     report = await wait_until_final(
         client, "getReport", f"{REPORTS}/reports/{report_id}", poll_s=poll_s
     )
@@ -103,12 +132,7 @@ async def run_report(
         raise SpApiError(
             f"report {report_id} ended {report['processingStatus']}", operation="getReport"
         )
-    doc = await client.call(
-        "getReportDocument", "GET", f"{REPORTS}/documents/{report['reportDocumentId']}"
-    )
-    info = doc.body or {}
-    raw, content_type = await download(client, info["url"])
-    return decode_document(raw, content_type, info.get("compressionAlgorithm", ""))
+    return await report_document(client, str(report["reportDocumentId"]))
 
 
 async def submit_feed(

@@ -1,0 +1,111 @@
+"""The FBA shipments report on a schedule, without holding up a sync cycle.
+
+Amazon takes minutes to make a report, so one cycle requests it and a later cycle (a report
+is looked at every cycle until it is ready) records it. The checkpoint keeps the pending report
+and the end of the last window recorded; the next window starts an overlap before that end, so a
+shipment reported late is still seen, and recording is idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from core.channels.amazon.client import SpApiError
+from core.channels.amazon.connector import AmazonConnector
+from core.channels.amazon.fba_shipments import FbaIntake, record_fba_shipments
+from core.channels.amazon.normalize import parse_time
+from core.persistence.models import SyncCheckpointRow
+from core.security import SecretBox
+
+log = logging.getLogger(__name__)
+
+STREAM = "fba_shipments"
+
+
+@dataclass
+class FbaReportState:
+    """The `fba_shipments` checkpoint: pending report, its window, last window recorded."""
+
+    until: str = ""  # end of the last window recorded
+    requested_at: str = ""
+    report_id: str = ""
+    start: str = ""
+    end: str = ""
+
+    @classmethod
+    def parse(cls, value: str | None) -> FbaReportState:
+        try:
+            data: Any = json.loads(value or "{}")
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        return cls(**{k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def dump(self) -> str:
+        return json.dumps({k: v for k, v in self.__dict__.items() if v}, separators=(",", ":"))
+
+
+async def _load(account_id: int) -> FbaReportState:
+    row = await SyncCheckpointRow.get_or_none(account_id=account_id, stream=STREAM)
+    return FbaReportState.parse(row.value if row else None)
+
+
+async def _save(account_id: int, state: FbaReportState) -> None:
+    value = state.dump()
+    if not await SyncCheckpointRow.filter(account_id=account_id, stream=STREAM).update(value=value):
+        await SyncCheckpointRow.create(account_id=account_id, stream=STREAM, value=value)
+
+
+def _iso(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def pull_fba_shipments(
+    connector: AmazonConnector,
+    box: SecretBox,
+    every: timedelta,
+    intake_lock: asyncio.Lock,
+) -> FbaIntake:
+    """Record a finished report if one is pending; request the next one when it is due."""
+    account_id = connector.account_id
+    state = await _load(account_id)
+    result = FbaIntake()
+    if state.report_id:
+        try:
+            items = await connector.fba_shipments(state.report_id)
+        except SpApiError:
+            # A failed report is dropped, so the same window is asked for again next time.
+            await _save(account_id, FbaReportState(until=state.until))
+            raise
+        if items is None:
+            return result  # Amazon is still making it: look again next cycle
+        if items:
+            async with intake_lock:
+                result = await record_fba_shipments(account_id, items, box)
+        log.info(
+            "account %s: FBA shipments report recorded: %d new, %d updated orders",
+            connector.account.name,
+            result.new,
+            result.updated,
+        )
+        state = FbaReportState(until=state.end, requested_at=state.requested_at)
+        await _save(account_id, state)
+    now = connector.client.server_now()
+    last = parse_time(state.requested_at)
+    if last is not None and now - last < every:
+        return result
+    until = parse_time(state.until)
+    start = until - connector.options.overlap if until else now - connector.options.initial_lookback
+    state.report_id = await connector.request_fba_shipments(start, now)
+    state.start, state.end, state.requested_at = _iso(start), _iso(now), _iso(now)
+    await _save(account_id, state)
+    return result
+
+
+__all__ = ["STREAM", "FbaReportState", "pull_fba_shipments"]

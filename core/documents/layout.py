@@ -349,6 +349,32 @@ def _totals(pdf: Sheet, y: float) -> float:
     return y + 3
 
 
+def _packages(pdf: Sheet, y: float) -> float:
+    """Which items travel in which parcel, with carrier and tracking number where known."""
+    packages = pdf.content.get("packages") or []
+    if len(packages) < 2 and not any(p.get("tracking_number") for p in packages):
+        return y
+    pdf.font(8.5)
+    rows: list[tuple[bool, str]] = []
+    for package in packages:
+        head = pdf.word("package", reference=str(package.get("reference", "")))
+        carrier = " ".join(
+            str(package.get(k) or "") for k in ("carrier", "tracking_number")
+        ).strip()
+        rows.append((True, f"{head}: {carrier}" if carrier else head))
+        items = ", ".join(f"{i['quantity']} × {i['sku']}" for i in package.get("items", []))
+        rows += [(False, row) for row in wrap(pdf, items, WIDTH - 4)]
+    y += 2
+    for bold, row in rows:
+        if y + 4 > BOTTOM:
+            pdf.add_page()
+            y = 20
+        pdf.font(8.5, bold=bold)
+        put(pdf, LEFT - 1 + (0 if bold else 4), y, WIDTH, 4, row)
+        y += 4
+    return y + 2
+
+
 def _notes(pdf: Sheet, y: float) -> None:
     c = pdf.content
     notes: list[str] = []
@@ -388,5 +414,6 @@ def draw(content: dict[str, Any]) -> bytes:
     y = _table(pdf, y)
     if content["kind"] != "delivery_note":
         y = _totals(pdf, y)
+    y = _packages(pdf, y)
     _notes(pdf, y)
     return pdf.finish()

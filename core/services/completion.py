@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
@@ -47,6 +48,9 @@ from core.services.numbering import allocate
 from core.services.outbox import enqueue
 
 MANUAL_CARRIERS = {"manual", ""}
+# Fulfilment providers' stock lives in warehouses of their own ("3pl:<provider>"); a desk never
+# ships from there.
+PROVIDER_WAREHOUSE_PREFIX = "3pl:"
 
 
 @dataclass
@@ -145,9 +149,11 @@ async def complete_packing(
         await _take_stock(order, shipped, packer, conn)
 
         lines_shipped = [(ln, shipped[ln.id]) for ln in order.lines if ln.id in shipped]
+        parcels = _described(order, boxes, first_ref)
         docs = await _issue_documents(
-            order, lines_shipped, shipment.id, account.company, profile, company, box, now, conn
-        )
+            order, lines_shipped, parcels, shipment.id, account.company, profile, company, box,
+            now, conn,
+        )  # fmt: skip
 
         everything = all(
             ln.quantity_shipped + shipped.get(ln.id or 0, 0) >= ln.quantity for ln in order.lines
@@ -208,6 +214,24 @@ async def complete_packing(
     )
 
 
+def _described(order: Order, boxes: Sequence[PackedBox], first_ref: int) -> list[dict[str, Any]]:
+    """The parcels as documents list them (tracking only where it is known at packing time)."""
+    by_id = {ln.id: ln for ln in order.lines}
+    return [
+        {
+            "reference": str(n),
+            "carrier": packed.carrier_name or packed.carrier_code,
+            "tracking_number": packed.tracking_number.strip(),
+            "items": [
+                {"sku": by_id[i].sku, "title": by_id[i].title, "quantity": q}
+                for i, q in packed.lines.items()
+                if q > 0 and i in by_id
+            ],
+        }
+        for n, packed in enumerate(boxes, start=first_ref)
+    ]
+
+
 def _check_quantities(order: Order, boxes: Sequence[PackedBox], partial: bool) -> dict[int, int]:
     by_id: dict[int, OrderLine] = {ln.id: ln for ln in order.lines if ln.id is not None}
     shipped: dict[int, int] = {}
@@ -246,6 +270,7 @@ async def _take_stock(
         article_id = held.article_id
         level = (
             await StockLevelRow.filter(article_id=article_id, on_hand__gt=0)
+            .exclude(bin__warehouse__name__startswith=PROVIDER_WAREHOUSE_PREFIX)
             .order_by("-on_hand")
             .using_db(conn)
             .first()
@@ -289,6 +314,7 @@ async def _default_bin(conn: BaseDBAsyncClient) -> int:
 async def _issue_documents(
     order: Order,
     lines: list[tuple[OrderLine, int]],
+    parcels: list[dict[str, Any]],
     shipment_id: int,
     company_name: str,
     profile: FulfilmentProfileRow | None,
@@ -305,6 +331,7 @@ async def _issue_documents(
     for kind, range_name in ranges.items():
         number = await allocate(company_name, range_name, now.date(), using_db=conn)
         content = build_content(order, kind, number, now, company, lines=lines)
+        content["packages"] = parcels  # documents say which items are in which parcel
         doc = await DocumentRow.create(
             kind=kind.value,
             number=number,

@@ -17,6 +17,7 @@ from core.persistence.models import (
     WarehouseRow,
 )
 from core.services import audit
+from core.services.completion import PROVIDER_WAREHOUSE_PREFIX
 from core.services.intake import flag_listings
 
 
@@ -32,6 +33,7 @@ async def adjust(article_id: int, delta: int, reason: str, actor: str, *, statio
             raise NotFound(f"No article with id {article_id}.")
         level = (
             await StockLevelRow.filter(article_id=article_id)
+            .exclude(bin__warehouse__name__startswith=PROVIDER_WAREHOUSE_PREFIX)
             .order_by("-on_hand")
             .using_db(conn)
             .first()

@@ -23,6 +23,7 @@ from core.persistence.models import (
     StockMovementRow,
     WarehouseRow,
 )
+from core.services.completion import PROVIDER_WAREHOUSE_PREFIX
 from core.services.intake import flag_listings
 from core.thirdparty.files import BadFile
 
@@ -31,7 +32,7 @@ BIN_CODE = "MAIN"
 
 
 def warehouse_name(provider: str) -> str:
-    return f"3pl:{provider}"
+    return f"{PROVIDER_WAREHOUSE_PREFIX}{provider}"
 
 
 @dataclass

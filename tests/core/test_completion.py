@@ -226,3 +226,43 @@ async def test_the_profile_picks_the_carrier_by_package_weight(db, box):
     )  # fmt: skip
     jobs = await OutboxJobRow.filter(kind="label.buy").order_by("id")
     assert [j.payload["carrier"] for j in jobs] == ["deutsche_post", "dhl"]
+
+
+async def test_desk_shipments_never_take_from_a_providers_bin(db, box):
+    from core.persistence.models import BinRow, WarehouseRow
+
+    order_id = await _claimed(box, lines=(("MUG", 1),))
+    mug = (await OrderLineRow.get(order_id=order_id)).sku
+    level = await StockLevelRow.get(article__sku=mug)
+    provider = await WarehouseRow.create(name="3pl:acme")
+    provider_bin = await BinRow.create(warehouse_id=provider.id, code="MAIN")
+    await StockLevelRow.create(article_id=level.article_id, bin_id=provider_bin.id, on_hand=500)
+    ids = await _lines(order_id)
+    await complete_packing(order_id, [PackedBox({ids["MUG"]: 1}, tracking_number="T")],
+                           station="desk-1", packer="anna", company=COMPANY, box=box)  # fmt: skip
+    assert (await StockLevelRow.get(id=level.id)).on_hand == 9
+    assert (await StockLevelRow.get(bin_id=provider_bin.id)).on_hand == 500
+
+
+async def test_documents_list_the_parcels_and_their_items(db, box):
+    import io
+
+    from pypdf import PdfReader
+
+    from core.documents.render import render_pdf
+    from core.documents.sealing import open_content
+
+    order_id = await _claimed(box)
+    ids = await _lines(order_id)
+    await complete_packing(
+        order_id,
+        [PackedBox({ids["MUG"]: 2}, tracking_number="00340434161094042557", carrier_name="DHL"),
+         PackedBox({ids["TEA"]: 1}, tracking_number="1Z999AA10123456784", carrier_name="UPS")],
+        station="desk-1", packer="anna", company=COMPANY, box=box,
+    )  # fmt: skip
+    note = await DocumentRow.get(kind="delivery_note")
+    text = (
+        PdfReader(io.BytesIO(render_pdf(open_content(note.content, box)))).pages[0].extract_text()
+    )
+    assert "00340434161094042557" in text and "1Z999AA10123456784" in text
+    assert "2 × MUG" in text and "1 × TEA" in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,15 @@ from core.services.outbox import OutboxRunner
 from core.thirdparty.cycle import run_thirdparty_cycle
 from tests.amazon.support import SCALE, wired
 from tests.documents.test_mail import Inbox, free_port
-from tests.thirdparty.conftest import DHL_1, DHL_2, UPS_1, inbox, settings_for, tracking_xml
+from tests.thirdparty.conftest import (
+    DHL_1,
+    DHL_2,
+    SHIPPED,
+    UPS_1,
+    inbox,
+    settings_for,
+    tracking_xml,
+)
 
 pytestmark = pytest.mark.network
 
@@ -158,6 +167,10 @@ async def test_tracking_file_to_confirmation_and_invoice_mail_over_smtp(
 
     sent = [c for c in emu.state.confirmations if c["order_id"] == order.external_id]
     assert sorted(c["tracking_number"] for c in sent) == sorted([DHL_1, UPS_1])
+    # the ship date Amazon hears is when the goods left the provider, as its file says
+    assert {datetime.fromisoformat(c["ship_date"].replace("Z", "+00:00")) for c in sent} == {
+        SHIPPED
+    }
     assert emu.state.orders[order.external_id].status == "Shipped"
     assert (await OrderRow.get(id=order.id)).status == "shipped"
 

@@ -7,9 +7,6 @@ hand the App a fake with the same methods. The read models of the monitor screen
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +35,7 @@ from core.persistence.models import (
 from core.ports import PrintPort
 from core.security import SecretBox
 from core.services import claim
+from core.services.people import check_pin
 from core.services.queries import OrderSummary, packing_queue, search_filter
 
 
@@ -102,23 +100,6 @@ class CompletionReport:
     external_id: str
     status: str
     documents: dict[str, str] = field(default_factory=dict)
-
-
-def hash_pin(pin: str, salt: bytes | None = None) -> str:
-    """A PIN as stored in `packer.pin_hash` (scrypt, salted)."""
-    salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def check_pin(pin: str, stored: str) -> bool:
-    try:
-        scheme, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    return hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt)).split("$")[2], digest)
 
 
 def _packer(row: PackerRow) -> PackerInfo:

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "console.cli.console_cmd",
     "console.cli.setup",
     "console.cli.orders",
+    "console.cli.packers",
     "console.cli.documents",
     "console.cli.printers",
     "console.cli.emulator",

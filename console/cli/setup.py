@@ -89,6 +89,8 @@ async def run_init(args: argparse.Namespace) -> int:
             print(f"Key file:  {data_dir / KEY_FILE} (back it up: sealed buyer data needs it)")
         for item in result.created:
             print(f"Created:   {item}")
+        if any(item.startswith("supervisor") for item in result.created):
+            print("Next:      packdesk packers set-pin supervisor   (guards supervisor screens)")
         if not result.created:
             print("Everything was already set up.")
     return 0

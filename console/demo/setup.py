@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console.backend import hash_pin
 from core.config import Settings
 from core.persistence.models import (
     ArticleRow,
@@ -22,6 +21,7 @@ from core.persistence.models import (
     WarehouseRow,
 )
 from core.security import SecretBox
+from core.services.people import hash_pin
 
 STATION = "desk-1"
 PACKERS = (("anna", "P-ANNA", "packer"), ("ben", "P-BEN", "packer"))

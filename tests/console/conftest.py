@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pytest
 
 from console.app import PackdeskApp
-from console.backend import StationBackend, hash_pin
+from console.backend import StationBackend
 from core.config import CompanySettings, Settings
 from core.persistence.models import OrderRow, PackerRow
 from core.services.intake import upsert_orders
+from core.services.people import hash_pin
 from core.services.setup import ensure_basics
 from tests.support.factories import ean, make_account, make_article, make_order
 

@@ -84,3 +84,24 @@ def test_missing_config_named_by_the_environment_is_an_error(env):
 def test_version(env):
     out = packdesk(env, "--version")
     assert out.returncode == 0 and out.stdout.startswith("packdesk ")
+
+
+def test_packers_add_set_pin_list_and_deactivate(env):
+    packdesk(env, "init")
+    env["PACKDESK_PACKER_PIN"] = "4711"
+    added = packdesk(env, "packers", "add", "Anna", "--badge", "P-ANNA")
+    assert added.returncode == 0, added.stderr
+    boss = packdesk(env, "packers", "add", "Sue", "--badge", "SUP-2", "--role", "supervisor")
+    assert boss.returncode == 0, boss.stderr
+    again = packdesk(env, "packers", "add", "Anna", "--badge", "P-OTHER")
+    assert again.returncode == 1 and "exists" in again.stderr
+    env["PACKDESK_PACKER_PIN"] = "12"
+    short = packdesk(env, "packers", "set-pin", "Anna")
+    assert short.returncode == 2 and "4 to 12 digits" in short.stderr
+    assert packdesk(env, "packers", "deactivate", "Anna").returncode == 0
+    listed = json.loads(packdesk(env, "packers", "list", "--json").stdout)
+    assert [(p["name"], p["role"]) for p in listed] == [
+        ("Sue", "supervisor"),
+        ("supervisor", "supervisor"),
+    ]
+    assert "4711" not in str(listed)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from core.channels.amazon.client import SpApiError
+from core.channels.amazon.client import NotFoundError, SpApiError
 from core.channels.amazon.connector import AmazonConnector
 from core.channels.amazon.fba_shipments import FbaIntake, record_fba_shipments
 from core.channels.amazon.normalize import parse_time
@@ -79,23 +79,30 @@ async def pull_fba_shipments(
     if state.report_id:
         try:
             items = await connector.fba_shipments(state.report_id)
+        except NotFoundError:
+            # Amazon no longer knows the report (it expired): ask for the same window again now.
+            log.info("account %s: FBA report %s is gone; asking again",
+                     connector.account.name, state.report_id)  # fmt: skip
+            state = FbaReportState(until=state.until)
+            items = []
         except SpApiError:
             # A failed report is dropped, so the same window is asked for again next time.
             await _save(account_id, FbaReportState(until=state.until))
             raise
         if items is None:
             return result  # Amazon is still making it: look again next cycle
-        if items:
-            async with intake_lock:
-                result = await record_fba_shipments(account_id, items, box)
-        log.info(
-            "account %s: FBA shipments report recorded: %d new, %d updated orders",
-            connector.account.name,
-            result.new,
-            result.updated,
-        )
-        state = FbaReportState(until=state.end, requested_at=state.requested_at)
-        await _save(account_id, state)
+        if state.report_id:
+            if items:
+                async with intake_lock:
+                    result = await record_fba_shipments(account_id, items, box)
+            log.info(
+                "account %s: FBA shipments report recorded: %d new, %d updated orders",
+                connector.account.name,
+                result.new,
+                result.updated,
+            )
+            state = FbaReportState(until=state.end, requested_at=state.requested_at)
+            await _save(account_id, state)
     now = connector.client.server_now()
     last = parse_time(state.requested_at)
     if last is not None and now - last < every:

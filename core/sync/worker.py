@@ -89,6 +89,8 @@ class SyncWorker:
         )
         # After the order poll: the report only adds FBA orders searchOrders has not brought.
         await self._step(cycle, connector, "fba shipments", self._fba_shipments)
+        # Jobs the intake just queued (FBA invoices, cancellations' credit notes) run this cycle.
+        await self._step(cycle, connector, "outbox", self._drain)
         await self._step(cycle, connector, "stock", self._push_stock)
         await self._step(cycle, connector, "listings", self._pull_listings)
         cycle.requests = stats.requests - requests0

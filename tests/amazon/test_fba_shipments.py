@@ -172,3 +172,26 @@ async def test_the_report_adds_amazons_shipments_to_orders_search_orders_brought
         assert all(ln.quantity_shipped == ln.quantity for ln in lines)
     assert again.total("orders_new") == 0 and again.total("orders_updated") == 0
     assert await _snapshot() == before
+
+
+@pytest.mark.network
+async def test_a_report_amazon_no_longer_knows_is_asked_for_again_without_alarm(db, box, emu):
+    from core.sync.fba import FbaReportState
+
+    await ensure_basics("desk-1")
+    expected = shipped_fba(emu)
+    async with wired(emu, box, fba=True) as w:
+        for connector in w.connectors.values():
+            connector.order_pages = _nothing_from_search_orders  # type: ignore[method-assign]
+        await w.worker.run_once()
+        for row in await SyncCheckpointRow.filter(stream=STREAM):
+            state = FbaReportState.parse(row.value)
+            state.report_id = "gone-" + state.report_id  # e.g. expired at Amazon
+            row.value = state.dump()
+            await row.save()
+        lost = await w.worker.run_once()
+        assert lost.ok, [c.reason for c in lost.accounts]
+        emu.advance(60)
+        recorded = await w.worker.run_once()
+    assert recorded.total("orders_new") == len(expected)
+    assert {a.health for a in await AccountRow.all()} == {"ok"}

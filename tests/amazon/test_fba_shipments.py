@@ -195,3 +195,20 @@ async def test_a_report_amazon_no_longer_knows_is_asked_for_again_without_alarm(
         recorded = await w.worker.run_once()
     assert recorded.total("orders_new") == len(expected)
     assert {a.health for a in await AccountRow.all()} == {"ok"}
+
+
+@pytest.mark.network
+async def test_a_report_flagged_gzip_but_sent_plain_is_still_read(db, box, emu):
+    await ensure_basics("desk-1")
+    expected = shipped_fba(emu)
+    async with wired(emu, box, fba=True) as w:
+        for connector in w.connectors.values():
+            connector.order_pages = _nothing_from_search_orders  # type: ignore[method-assign]
+        await w.worker.run_once()
+        emu.advance(60)
+        emu.set_faults("gzip_plain")  # Amazon says GZIP, the bytes are plain text
+        try:
+            recorded = await w.worker.run_once()
+        finally:
+            emu.set_faults(None)
+    assert recorded.ok and recorded.total("orders_new") == len(expected)

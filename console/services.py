@@ -11,12 +11,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from console.backend import StationBackend
 from console.runtime import Runtime
-from console.wiring import outbox_handlers, outbox_runner
+from console.wiring import amazon_options, outbox_handlers, outbox_runner
 
 log = logging.getLogger(__name__)
 Loop = Callable[[asyncio.Event], Awaitable[None]]
@@ -68,15 +67,11 @@ async def station_services(
     connectors: dict[int, Any] = {}
     if rt.settings.sync.in_console if sync is None else sync:
         from core.channels.amazon import connector_for
-        from core.channels.amazon.connector import AmazonOptions
         from core.persistence.models import AccountRow
         from core.sync import SyncWorker
 
         rows = await AccountRow.filter(kind="amazon").order_by("id")
-        options = AmazonOptions(
-            orders_api=rt.settings.sync.orders_api,
-            overlap=timedelta(seconds=rt.settings.sync.overlap_s),
-        )
+        options = amazon_options(rt.settings)
         connectors = {
             r.id: connector_for(r, rt.box, options=options, time_scale=time_scale) for r in rows
         }

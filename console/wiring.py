@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from core.channels.amazon import make_amazon_handlers
+from core.channels.amazon.connector import AmazonOptions
 from core.config import Settings
 from core.documents.handlers import make_document_handlers
 from core.errors import PackdeskError
@@ -33,6 +35,14 @@ def ship_from(settings: Settings) -> dict[str, str]:
         "email": c.email,
         "phone": c.phone,
     }
+
+
+def amazon_options(settings: Settings, orders_api: str | None = None) -> AmazonOptions:
+    """How every process of this installation talks to Amazon (`orders_api` overrides config)."""
+    return AmazonOptions(
+        orders_api=orders_api or settings.sync.orders_api,
+        overlap=timedelta(seconds=settings.sync.overlap_s),
+    )
 
 
 def outbox_handlers(

@@ -9,14 +9,13 @@ import os
 import signal
 import sys
 from contextlib import suppress
-from datetime import timedelta
 
 from console.cli.output import print_json
 from console.runtime import Runtime, open_runtime
-from console.wiring import outbox_handlers, outbox_runner
+from console.wiring import amazon_options, outbox_handlers, outbox_runner
 from core.channels.amazon import connector_for
 from core.channels.amazon.client import RetryPolicy
-from core.channels.amazon.connector import AmazonConnector, AmazonOptions
+from core.channels.amazon.connector import AmazonConnector
 from core.errors import UserInputError
 from core.persistence.models import AccountRow
 from core.sync import SyncWorker
@@ -64,10 +63,7 @@ async def run_sync(args: argparse.Namespace) -> int:
             raise UserInputError(
                 "No Amazon account yet — add one with `packdesk accounts add` or `import`."
             )
-        options = AmazonOptions(
-            orders_api=args.orders_api or rt.settings.sync.orders_api,
-            overlap=timedelta(seconds=rt.settings.sync.overlap_s),
-        )
+        options = amazon_options(rt.settings, args.orders_api)
         retry = RetryPolicy(base_s=1.0)
         connectors: dict[int, AmazonConnector] = {
             r.id: connector_for(r, rt.box, options=options, time_scale=args.time_scale, retry=retry)

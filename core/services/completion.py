@@ -23,7 +23,7 @@ from core.documents.content import build_content
 from core.documents.sealing import seal_content
 from core.domain.documents import DocumentKind
 from core.domain.errors import DomainError
-from core.domain.orders import Order, OrderLine, OrderStatus, check_transition
+from core.domain.orders import Order, OrderLine, OrderStatus, Process, check_transition
 from core.errors import ConflictError
 from core.persistence.models import (
     AccountRow,
@@ -378,8 +378,6 @@ async def tracking_known(
         )
         status = OrderStatus.PARTIALLY_SHIPPED if open_qty else OrderStatus.SHIPPED
     if row.status != status.value:
-        from core.domain.orders import Process
-
         check_transition(
             Process(row.process), OrderStatus(row.status), status, f"Order {row.external_id}"
         )

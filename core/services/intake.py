@@ -20,7 +20,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from core.domain.accounts import DEFAULT_PROCESS, route
-from core.domain.orders import INITIAL_STATUS, Channel, Order, OrderStatus, Process
+from core.domain.orders import INITIAL_STATUS, Order, OrderStatus, Process
 from core.persistence.models import (
     ArticleRow,
     AuditEventRow,
@@ -393,6 +393,3 @@ async def _apply_update(
     order.id, order.process = row.id, Process(row.process)
     order.status = OrderStatus(changes.get("status", row.status))
     await _queue_follow_up(order, conn)
-
-
-__all__ = ["Channel", "IntakeResult", "release_reservations", "upsert_orders"]

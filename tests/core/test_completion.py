@@ -53,6 +53,12 @@ async def _claimed(box, lines=(("MUG", 2), ("TEA", 1)), carrier: str | None = No
     return order_id
 
 
+async def _complete(box, order_id: int, *boxes: PackedBox, station: str = "desk-1",
+                    packer: str = "anna", partial: bool = False):  # fmt: skip
+    return await complete_packing(order_id, list(boxes), station=station, packer=packer,
+                                  company=COMPANY, box=box, partial=partial)  # fmt: skip
+
+
 async def _lines(order_id: int) -> dict[str, int]:
     return {ln.sku: ln.id for ln in await OrderLineRow.filter(order_id=order_id)}
 
@@ -60,20 +66,15 @@ async def _lines(order_id: int) -> dict[str, int]:
 async def test_complete_with_tracking_ships_and_queues_everything(db, box):
     order_id = await _claimed(box)
     ids = await _lines(order_id)
-    result = await complete_packing(
+    result = await _complete(
+        box,
         order_id,
-        [
-            PackedBox(
-                {ids["MUG"]: 2, ids["TEA"]: 1},
-                tracking_number="00340434161094042557",
-                carrier_code="DHL",
-                carrier_name="DHL",
-            )
-        ],
-        station="desk-1",
-        packer="anna",
-        company=COMPANY,
-        box=box,
+        PackedBox(
+            {ids["MUG"]: 2, ids["TEA"]: 1},
+            tracking_number="00340434161094042557",
+            carrier_code="DHL",
+            carrier_name="DHL",
+        ),
     )
     assert result.status == "shipped"
     assert result.document_numbers == {
@@ -100,14 +101,7 @@ async def test_complete_with_tracking_ships_and_queues_everything(db, box):
 async def test_buy_shipping_carrier_leaves_order_packed_until_the_label_exists(db, box):
     order_id = await _claimed(box, carrier="amazon_buy_shipping")
     ids = await _lines(order_id)
-    result = await complete_packing(
-        order_id,
-        [PackedBox({ids["MUG"]: 2}), PackedBox({ids["TEA"]: 1})],
-        station="desk-1",
-        packer="anna",
-        company=COMPANY,
-        box=box,
-    )
+    result = await _complete(box, order_id, PackedBox({ids["MUG"]: 2}), PackedBox({ids["TEA"]: 1}))
     assert result.status == "packed"
     assert [p.reference for p in await PackageRow.all().order_by("id")] == ["1", "2"]
     assert await OutboxJobRow.filter(kind="label.buy").count() == 2
@@ -118,41 +112,26 @@ async def test_partial_shipment_then_the_rest(db, box):
     order_id = await _claimed(box)
     ids = await _lines(order_id)
     with pytest.raises(DomainError, match="1 item"):
-        await complete_packing(
-            order_id,
-            [PackedBox({ids["MUG"]: 2}, tracking_number="T1")],
-            station="desk-1",
-            packer="anna",
-            company=COMPANY,
-            box=box,
-        )
-    first = await complete_packing(
-        order_id,
-        [PackedBox({ids["MUG"]: 2}, tracking_number="T1")],
-        station="desk-1",
-        packer="anna",
-        company=COMPANY,
-        box=box,
-        partial=True,
+        await _complete(box, order_id, PackedBox({ids["MUG"]: 2}, tracking_number="T1"))
+    first = await _complete(
+        box, order_id, PackedBox({ids["MUG"]: 2}, tracking_number="T1"), partial=True
     )
     assert first.status == "partially_shipped"
     await claim_order(order_id, "desk-2", "ben")
     with pytest.raises(DomainError, match="only 0 still to ship"):
-        await complete_packing(
+        await _complete(
+            box,
             order_id,
-            [PackedBox({ids["MUG"]: 1}, tracking_number="T2")],
+            PackedBox({ids["MUG"]: 1}, tracking_number="T2"),
             station="desk-2",
             packer="ben",
-            company=COMPANY,
-            box=box,
         )
-    second = await complete_packing(
+    second = await _complete(
+        box,
         order_id,
-        [PackedBox({ids["TEA"]: 1}, tracking_number="T2")],
+        PackedBox({ids["TEA"]: 1}, tracking_number="T2"),
         station="desk-2",
         packer="ben",
-        company=COMPANY,
-        box=box,
     )
     assert second.status == "shipped"
     assert [p.reference for p in await PackageRow.all().order_by("id")] == ["1", "2"]
@@ -163,13 +142,8 @@ async def test_only_the_claiming_station_can_complete(db, box):
     order_id = await _claimed(box)
     ids = await _lines(order_id)
     with pytest.raises(ConflictError, match="not being packed at desk-9"):
-        await complete_packing(
-            order_id,
-            [PackedBox({ids["MUG"]: 2, ids["TEA"]: 1})],
-            station="desk-9",
-            packer="x",
-            company=COMPANY,
-            box=box,
+        await _complete(
+            box, order_id, PackedBox({ids["MUG"]: 2, ids["TEA"]: 1}), station="desk-9", packer="x"
         )
 
 
@@ -189,13 +163,8 @@ async def test_failure_midway_leaves_no_row_behind(db, box, monkeypatch):
     monkeypatch.setattr(completion, "allocate", failing_allocate)
     ranges_before = {(r.name, r.next_seq) for r in await NumberRangeRow.all()}
     with pytest.raises(RuntimeError, match="disk full"):
-        await complete_packing(
-            order_id,
-            [PackedBox({ids["MUG"]: 2, ids["TEA"]: 1}, tracking_number="T")],
-            station="desk-1",
-            packer="anna",
-            company=COMPANY,
-            box=box,
+        await _complete(
+            box, order_id, PackedBox({ids["MUG"]: 2, ids["TEA"]: 1}, tracking_number="T")
         )
     for model in (
         ShipmentRow,
@@ -219,11 +188,12 @@ async def test_the_profile_picks_the_carrier_by_package_weight(db, box):
         options={"carriers": [{"max_weight_g": 1000, "carrier": "deutsche_post"}]}
     )
     ids = await _lines(order_id)
-    await complete_packing(
+    await _complete(
+        box,
         order_id,
-        [PackedBox({ids["MUG"]: 2}, weight_g=800), PackedBox({ids["TEA"]: 1}, weight_g=2500)],
-        station="desk-1", packer="anna", company=COMPANY, box=box,
-    )  # fmt: skip
+        PackedBox({ids["MUG"]: 2}, weight_g=800),
+        PackedBox({ids["TEA"]: 1}, weight_g=2500),
+    )
     jobs = await OutboxJobRow.filter(kind="label.buy").order_by("id")
     assert [j.payload["carrier"] for j in jobs] == ["deutsche_post", "dhl"]
 
@@ -238,8 +208,7 @@ async def test_desk_shipments_never_take_from_a_providers_bin(db, box):
     provider_bin = await BinRow.create(warehouse_id=provider.id, code="MAIN")
     await StockLevelRow.create(article_id=level.article_id, bin_id=provider_bin.id, on_hand=500)
     ids = await _lines(order_id)
-    await complete_packing(order_id, [PackedBox({ids["MUG"]: 1}, tracking_number="T")],
-                           station="desk-1", packer="anna", company=COMPANY, box=box)  # fmt: skip
+    await _complete(box, order_id, PackedBox({ids["MUG"]: 1}, tracking_number="T"))
     assert (await StockLevelRow.get(id=level.id)).on_hand == 9
     assert (await StockLevelRow.get(bin_id=provider_bin.id)).on_hand == 500
 
@@ -254,12 +223,12 @@ async def test_documents_list_the_parcels_and_their_items(db, box):
 
     order_id = await _claimed(box)
     ids = await _lines(order_id)
-    await complete_packing(
+    await _complete(
+        box,
         order_id,
-        [PackedBox({ids["MUG"]: 2}, tracking_number="00340434161094042557", carrier_name="DHL"),
-         PackedBox({ids["TEA"]: 1}, tracking_number="1Z999AA10123456784", carrier_name="UPS")],
-        station="desk-1", packer="anna", company=COMPANY, box=box,
-    )  # fmt: skip
+        PackedBox({ids["MUG"]: 2}, tracking_number="00340434161094042557", carrier_name="DHL"),
+        PackedBox({ids["TEA"]: 1}, tracking_number="1Z999AA10123456784", carrier_name="UPS"),
+    )
     note = await DocumentRow.get(kind="delivery_note")
     text = (
         PdfReader(io.BytesIO(render_pdf(open_content(note.content, box)))).pages[0].extract_text()

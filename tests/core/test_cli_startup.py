@@ -1,0 +1,79 @@
+"""`packdesk --version` and `--help` answer without loading what no command runs yet.
+
+The CLI used to import the emulator, Factur-X and the ORM before parsing arguments (1.7–1.9 s of
+CPU for `--version`). Each command's module is now imported only when that command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("tortoise", "textual", "facturx", "aiohttp", "fpdf", "cryptography", "core.persistence")
+CPU_BUDGET_S = 0.3
+
+
+def _child(code: str) -> tuple[str, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return done.stdout, cpu
+
+
+PROBE = """
+import contextlib, io, json, sys
+from console.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+    main({argv!r})
+print(json.dumps({{"out": out.getvalue(), "modules": sorted(sys.modules)}}))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_version_and_help_load_no_heavy_module(argv: list[str]) -> None:
+    stdout, _ = _child(PROBE.format(argv=argv))
+    seen = json.loads(stdout.splitlines()[-1])
+    loaded = [m for m in seen["modules"] if m.split(".")[0] in HEAVY or m in HEAVY]
+    assert not loaded, f"`packdesk {' '.join(argv)}` loaded {loaded[:8]}"
+    if argv == ["--help"]:
+        for command in ("console", "demo", "init", "db", "orders", "accounts", "sync", "3pl"):
+            assert command in seen["out"]
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_version_and_help_cost_little_cpu(argv: list[str]) -> None:
+    # CPU time, not wall time: a busy machine slows the clock, not the work.
+    code = (
+        "import contextlib\nfrom console.cli import main\n"
+        f"with contextlib.suppress(SystemExit):\n    main({argv!r})\n"
+    )
+    cheapest = min(_child(code)[1] for _ in range(3))
+    assert cheapest <= CPU_BUDGET_S, f"`packdesk {' '.join(argv)}` took {cheapest:.2f} s of CPU"
+
+
+def test_a_command_help_loads_only_its_own_module() -> None:
+    stdout, _ = _child(PROBE.format(argv=["orders", "--help"]))
+    seen = json.loads(stdout.splitlines()[-1])
+    cli_modules = {m for m in seen["modules"] if m.startswith("console.cli.")}
+    assert "console.cli.orders" in cli_modules
+    assert not cli_modules & {"console.cli.sync", "console.cli.documents", "console.cli.emulator"}
+    assert "list" in seen["out"] and "show" in seen["out"]
+
+
+def test_lazy_names_match_what_the_modules_register() -> None:
+    from console.cli import LAZY_COMMANDS, build_parser
+
+    full = build_parser()
+    sub = next(a for a in full._actions if a.dest == "command")
+    helps = {c.dest: c.help for c in sub._choices_actions}  # type: ignore[attr-defined]
+    for command, (_, help_text) in LAZY_COMMANDS.items():
+        assert command in helps, f"{command} is listed but no module registers it"
+        assert helps[command] == help_text, command

@@ -25,6 +25,7 @@ from console.backend import StationBackend
 from console.screens.packing import PackingScreen
 from console.screens.queue import QueueScreen
 from core.config import Settings
+from core.domain.outbox import JobKind
 from core.persistence.database import open_database
 from core.persistence.models import OrderRow
 from core.security import SecretBox
@@ -182,13 +183,13 @@ async def completion(tmp: Path, n: int = 30) -> None:
                     pkgs = [
                         p.id for p in await PackageRow.filter(shipment__order_id=target.order_id)
                     ]
-                    keys = [f"label.buy:{p}" for p in pkgs]
+                    keys = [JobKind.BUY_LABEL.key(p) for p in pkgs]
                     while await OutboxJobRow.filter(
                         key__in=keys, status__in=["pending", "running"]
                     ).exists():
-                        await services.runner.run_once(kinds=["label.buy"])
+                        await services.runner.run_once(kinds=[JobKind.BUY_LABEL])
                     assert await OutboxJobRow.filter(
-                        key__in=[f"amazon.confirm_shipment:{p}" for p in pkgs]
+                        key__in=[JobKind.CONFIRM_SHIPMENT.key(p) for p in pkgs]
                     ).exists()
                     assert await PrintJobRow.filter(kind="label").count() >= 1
                     times.append((time.perf_counter() - t0) * 1000)

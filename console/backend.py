@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 from console.readmodels import ReadModels
 from core.config import Settings
 from core.domain.catalog import normalize_code
+from core.domain.outbox import JobKind
 from core.domain.packing import ExpectedLine
 from core.errors import ConflictError, NotFound, UserInputError
 from core.persistence.models import (
@@ -315,9 +316,9 @@ class StationBackend(ReadModels):
         pkgs = [
             p for (p,) in await PackageRow.filter(shipment__order_id=order_id).values_list("id")
         ]
-        keys = [f"documents.render:{d}" for d in docs]
-        keys += [f"label.buy:{p}" for p in set(pkgs)]
-        keys += [f"amazon.confirm_shipment:{p}" for p in set(pkgs)]
+        keys = [JobKind.RENDER_DOCUMENT.key(d) for d in docs]
+        keys += [JobKind.BUY_LABEL.key(p) for p in set(pkgs)]
+        keys += [JobKind.CONFIRM_SHIPMENT.key(p) for p in set(pkgs)]
         jobs = await OutboxJobRow.filter(key__in=keys).order_by("id")
         order = await OrderRow.get(id=order_id).only("id", "status")
         out = [JobProgress("order", order.status)]

@@ -6,13 +6,14 @@ from textual.widgets import Static
 
 from console.backend import JobProgress
 from console.i18n import _
+from core.domain.outbox import JobKind
 
 _NAMES = {
-    "documents.render": "papers",
-    "label.buy": "label",
-    "amazon.confirm_shipment": "Amazon",
-    "mail.invoice": "mail",
-    "amazon.upload_invoice": "upload",
+    JobKind.RENDER_DOCUMENT: "papers",
+    JobKind.BUY_LABEL: "label",
+    JobKind.CONFIRM_SHIPMENT: "Amazon",
+    JobKind.MAIL_INVOICE: "mail",
+    JobKind.UPLOAD_INVOICE: "upload",
 }
 _MARKS = {"done": "✓", "printed": "✓", "dead": "✗", "failed": "✗", "discarded": "–"}
 

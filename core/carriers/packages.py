@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from core.carriers.manual import ManualCarrier
 from core.domain.documents import DocumentKind
 from core.domain.orders import OrderStatus
-from core.domain.outbox import JobStatus
+from core.domain.outbox import JobKind, JobStatus
 from core.errors import ConflictError, NotFound, UserInputError
 from core.persistence.models import DocumentRow, OrderRow, OutboxJobRow, PackageRow, ShipmentRow
 from core.ports import Carrier, Label
@@ -34,7 +34,7 @@ class CancelResult:
 
 
 def confirm_key(package_id: int) -> str:
-    return f"amazon.confirm_shipment:{package_id}"
+    return JobKind.CONFIRM_SHIPMENT.key(package_id)
 
 
 async def record_tracking(
@@ -131,7 +131,7 @@ async def cancel_label(
         order = await OrderRow.filter(id=order.id).select_for_update().using_db(conn).get()
         withdrawn = []
         keys = [confirm_key(package_id)] + [
-            f"mail.invoice:{d.id}"
+            JobKind.MAIL_INVOICE.key(d.id)
             for d in await DocumentRow.filter(
                 shipment_id=shipment.id, kind=DocumentKind.INVOICE.value
             ).using_db(conn)

@@ -15,7 +15,7 @@ from core.config import Settings
 from core.documents.render import filename
 from core.documents.store import content_of, get_document, original_pdf, print_shipment_papers
 from core.domain.orders import OrderStatus, Process, check_transition
-from core.domain.outbox import OutboxJob
+from core.domain.outbox import JobKind, OutboxJob
 from core.errors import ConflictError, UserInputError
 from core.mail import MailTemplates
 from core.persistence.models import AuditEventRow, DocumentRow, OrderRow, OutboxJobRow, PackageRow
@@ -27,7 +27,7 @@ from core.services.outbox import Handler, PermanentFailure
 
 ConnectorFor = Callable[[int], Awaitable[ChannelConnector]]
 MAILED, MAIL_SKIPPED, UPLOADED = "document.mailed", "document.mail_skipped", "document.uploaded"
-_FOLLOW_UPS = {"mail.invoice": (MAILED, MAIL_SKIPPED), "amazon.upload_invoice": (UPLOADED,)}
+_FOLLOW_UPS = {JobKind.MAIL_INVOICE: (MAILED, MAIL_SKIPPED), JobKind.UPLOAD_INVOICE: (UPLOADED,)}
 
 
 async def _happened(document_id: int, *actions: str) -> bool:
@@ -45,9 +45,9 @@ async def _document(job: OutboxJob) -> DocumentRow:
 
 async def finish_invoice_only(row: DocumentRow) -> None:
     """Invoice-only order: once every follow-up of its invoice happened, the order is done."""
-    jobs = await OutboxJobRow.filter(key__in=[f"{k}:{row.id}" for k in _FOLLOW_UPS])
+    jobs = await OutboxJobRow.filter(key__in=[k.key(row.id) for k in _FOLLOW_UPS])
     for job in jobs:
-        if not await _happened(row.id, *_FOLLOW_UPS[job.kind]):
+        if not await _happened(row.id, *_FOLLOW_UPS[JobKind(job.kind)]):
             return
     async with in_transaction() as conn:
         order = await OrderRow.filter(id=row.order_id).select_for_update().using_db(conn).first()
@@ -128,7 +128,7 @@ def make_document_handlers(
     async def issue(job: OutboxJob) -> None:
         """`invoice.issue` (intake, FBA shipped) and `credit_note.issue` (cancelled, refunded)."""
         try:
-            if job.kind == "invoice.issue":
+            if job.kind == JobKind.ISSUE_INVOICE:
                 await issue_invoice(int(job.payload["order_id"]), company=settings.company, box=box)
             else:
                 await issue_credit_note(
@@ -143,12 +143,12 @@ def make_document_handlers(
             raise PermanentFailure(str(exc)) from None
 
     handlers: dict[str, Handler] = {
-        "documents.render": render,
-        "invoice.issue": issue,
-        "credit_note.issue": issue,
+        JobKind.RENDER_DOCUMENT: render,
+        JobKind.ISSUE_INVOICE: issue,
+        JobKind.ISSUE_CREDIT_NOTE: issue,
     }
     if mailer is not None:
-        handlers["mail.invoice"] = mail_invoice
+        handlers[JobKind.MAIL_INVOICE] = mail_invoice
     if connector_for_account is not None:
-        handlers["amazon.upload_invoice"] = upload_invoice
+        handlers[JobKind.UPLOAD_INVOICE] = upload_invoice
     return handlers

@@ -9,6 +9,25 @@ from enum import StrEnum
 from typing import Any
 
 
+class JobKind(StrEnum):
+    """Every kind of outbox job. The stored value is the string in the `outbox_job.kind` column."""
+
+    RENDER_DOCUMENT = "documents.render"  # subject: document id
+    ISSUE_INVOICE = "invoice.issue"  # subject: order id
+    ISSUE_CREDIT_NOTE = "credit_note.issue"  # subject: the invoice it credits
+    MAIL_INVOICE = "mail.invoice"  # subject: document id
+    UPLOAD_INVOICE = "amazon.upload_invoice"  # subject: document id
+    BUY_LABEL = "label.buy"  # subject: package id
+    CONFIRM_SHIPMENT = "amazon.confirm_shipment"  # subject: package id
+    PUSH_STOCK = "amazon.push_stock"  # subject: account id
+    DELIVER_TO_PROVIDER = "thirdparty.deliver"  # subject: order id
+    PROVIDER_FILE = "thirdparty.file"  # subject: sha256 of the file; a record, never run
+
+    def key(self, subject: int | str) -> str:
+        """The idempotency key: one job per kind and subject, so the same effect is queued once."""
+        return f"{self.value}:{subject}"
+
+
 class JobStatus(StrEnum):
     PENDING = "pending"
     RUNNING = "running"
@@ -19,7 +38,7 @@ class JobStatus(StrEnum):
 
 @dataclass
 class OutboxJob:
-    kind: str  # e.g. amazon.confirm_shipment, mail.invoice, print.document
+    kind: str  # a JobKind value (kept a str: a row may hold a kind this version does not know)
     key: str  # idempotency key, unique: the same effect is never queued twice
     payload: dict[str, Any] = field(default_factory=dict)
     status: JobStatus = JobStatus.PENDING

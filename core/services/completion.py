@@ -24,6 +24,7 @@ from core.documents.sealing import seal_content
 from core.domain.documents import DocumentKind
 from core.domain.errors import DomainError
 from core.domain.orders import Order, OrderLine, OrderStatus, Process, check_transition
+from core.domain.outbox import JobKind
 from core.errors import ConflictError
 from core.persistence.models import (
     AccountRow,
@@ -44,8 +45,9 @@ from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
 from core.services.intake import flag_listings
+from core.services.invoicing import queue_invoice_delivery
 from core.services.numbering import allocate
-from core.services.outbox import enqueue
+from core.services.outbox import queue_job
 
 MANUAL_CARRIERS = {"manual", ""}
 # Fulfilment providers' stock lives in warehouses of their own ("3pl:<provider>"); a desk never
@@ -166,25 +168,26 @@ async def complete_packing(
             .using_db(conn)
             .update(status=OrderStatus.PACKED.value, claimed_by="", claimed_at=None)
         )
-        jobs = [f"documents.render:{doc_id}" for doc_id in docs.values()]
+        jobs = []
         for doc_id in docs.values():
-            await enqueue(
-                "documents.render",
-                f"documents.render:{doc_id}",
-                {"document_id": doc_id, "station": station},
-                using_db=conn,
-                account_id=order.account_id,
+            jobs.append(
+                await queue_job(
+                    JobKind.RENDER_DOCUMENT,
+                    doc_id,
+                    {"document_id": doc_id, "station": station},
+                    using_db=conn,
+                    account_id=order.account_id,
+                )
             )
         status = OrderStatus.PACKED
         all_tracked = all(b.tracking_number.strip() for b in boxes)
         if carrier not in MANUAL_CARRIERS and not all_tracked:
             options = profile.options if profile else {}
             for pkg_id, packed in zip(package_ids, boxes, strict=True):
-                key = f"label.buy:{pkg_id}"
                 code = choose_carrier(carrier, options, packed.weight_g)  # by weight, per profile
-                await enqueue(
-                    "label.buy",
-                    key,
+                key = await queue_job(
+                    JobKind.BUY_LABEL,
+                    pkg_id,
                     {"package_id": pkg_id, "station": station, "carrier": code},
                     using_db=conn,
                     account_id=order.account_id,
@@ -365,10 +368,12 @@ async def tracking_known(
     *,
     status: OrderStatus | None = None,
     now: datetime | None = None,
+    mail_extra: dict[str, object] | None = None,
 ) -> list[str]:
     """Packages have tracking numbers: the order counts as shipped, Amazon and the buyer are told.
 
     Called by completion (manual carrier) and by the label handler once a label is bought.
+    `mail_extra` goes into the invoice mail's payload (a provider's tracking numbers).
     """
     row = await OrderRow.filter(id=order_id).select_for_update().using_db(conn).get()
     if status is None:
@@ -389,10 +394,9 @@ async def tracking_known(
     account_id = row.account_id
     keys = []
     for pkg_id in package_ids:
-        key = f"amazon.confirm_shipment:{pkg_id}"
-        await enqueue(
-            "amazon.confirm_shipment",
-            key,
+        key = await queue_job(
+            JobKind.CONFIRM_SHIPMENT,
+            pkg_id,
             {"package_id": pkg_id},
             using_db=conn,
             account_id=account_id,
@@ -413,22 +417,9 @@ async def tracking_known(
         .distinct()
     )
     for doc in invoices:
-        if profile and profile.email_invoice:
-            key = f"mail.invoice:{doc.id}"
-            await enqueue(
-                "mail.invoice", key, {"document_id": doc.id}, using_db=conn, account_id=account_id
-            )
-            keys.append(key)
-        if profile and profile.upload_invoice:
-            key = f"amazon.upload_invoice:{doc.id}"
-            await enqueue(
-                "amazon.upload_invoice",
-                key,
-                {"document_id": doc.id},
-                using_db=conn,
-                account_id=account_id,
-            )
-            keys.append(key)
+        keys += await queue_invoice_delivery(
+            doc.id, profile, conn, account_id, mail_extra=mail_extra
+        )
     await audit.record(
         audit.SYSTEM,
         f"order.{status.value}",

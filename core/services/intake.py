@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from core.domain.accounts import DEFAULT_PROCESS, route
 from core.domain.orders import INITIAL_STATUS, Order, OrderStatus, Process
+from core.domain.outbox import JobKind
 from core.persistence.models import (
     ArticleRow,
     AuditEventRow,
@@ -33,7 +34,7 @@ from core.persistence.models import (
 from core.persistence.repositories import load_profiles, seal_personal
 from core.security import SecretBox
 from core.services import audit
-from core.services.outbox import enqueue
+from core.services.outbox import queue_job
 
 BATCH = 500
 CANCELLED_CHANNEL_STATUSES = {"Canceled", "Cancelled"}
@@ -311,13 +312,14 @@ async def release_reservations(order_id: int, conn: BaseDBAsyncClient) -> None:
 async def _queue_follow_up(order: Order, conn: BaseDBAsyncClient) -> None:
     """FBA orders that Amazon has shipped get their invoice without anyone lifting a finger."""
     if (
-        order.process is Process.INVOICE_ONLY
+        order.id is not None
+        and order.process is Process.INVOICE_ONLY
         and order.status is OrderStatus.IMPORTED
         and order.channel_status in SHIPPED_CHANNEL_STATUSES
     ):
-        await enqueue(
-            "invoice.issue",
-            f"invoice.issue:{order.id}",
+        await queue_job(
+            JobKind.ISSUE_INVOICE,
+            order.id,
             {"order_id": order.id},
             using_db=conn,
             account_id=order.account_id,
@@ -328,9 +330,9 @@ async def _credit_issued_invoices(order_id: int, account_id: int, conn: BaseDBAs
     """A cancelled order whose invoice was already issued gets a credit note for it."""
     invoices = await DocumentRow.filter(order_id=order_id, kind="invoice").using_db(conn)
     for invoice in invoices:
-        await enqueue(
-            "credit_note.issue",
-            f"credit_note.issue:{invoice.id}",
+        await queue_job(
+            JobKind.ISSUE_CREDIT_NOTE,
+            invoice.id,
             {"invoice_id": invoice.id, "reason": "Order cancelled at the sales channel"},
             using_db=conn,
             account_id=account_id,

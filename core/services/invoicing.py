@@ -18,13 +18,14 @@ from core.documents.content import build_content
 from core.documents.sealing import open_content, seal_content
 from core.domain.documents import DocumentKind
 from core.domain.orders import Order, OrderStatus, Process, check_transition
+from core.domain.outbox import JobKind
 from core.errors import ConflictError, UserInputError
 from core.persistence.models import AccountRow, DocumentRow, FulfilmentProfileRow, OrderRow
 from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
 from core.services.numbering import allocate
-from core.services.outbox import enqueue
+from core.services.outbox import queue_job
 
 
 @dataclass
@@ -46,14 +47,47 @@ async def _profile(order: Order, conn: BaseDBAsyncClient) -> FulfilmentProfileRo
     return await FulfilmentProfileRow.filter(id=order.profile_id).using_db(conn).first()
 
 
-async def _queue(
-    kind: str, document_id: int, conn: BaseDBAsyncClient, account_id: int, **extra: object
+async def queue_invoice_delivery(
+    document_id: int,
+    profile: FulfilmentProfileRow | None,
+    conn: BaseDBAsyncClient,
+    account_id: int,
+    *,
+    mail_extra: dict[str, object] | None = None,
+) -> list[str]:
+    """After an invoice (or credit note): mail it to the buyer and/or upload it, as the profile says.
+
+    Returns the keys of the jobs queued. `mail_extra` adds to the mail job's payload (e.g. the
+    tracking numbers the buyer should see); a job queued already is left as it is.
+    """
+    keys = []
+    if profile and profile.email_invoice:
+        payload = {"document_id": document_id, **(mail_extra or {})}
+        keys.append(
+            await queue_job(
+                JobKind.MAIL_INVOICE, document_id, payload, using_db=conn, account_id=account_id
+            )
+        )
+    if profile and profile.upload_invoice:
+        keys.append(
+            await queue_job(
+                JobKind.UPLOAD_INVOICE,
+                document_id,
+                {"document_id": document_id},
+                using_db=conn,
+                account_id=account_id,
+            )
+        )
+    return keys
+
+
+async def _render(
+    document_id: int, conn: BaseDBAsyncClient, account_id: int, **extra: object
 ) -> str:
-    key = f"{kind}:{document_id}"
-    await enqueue(
-        kind, key, {"document_id": document_id, **extra}, using_db=conn, account_id=account_id
+    payload = {"document_id": document_id, **extra}
+    return await queue_job(
+        JobKind.RENDER_DOCUMENT, document_id, payload, using_db=conn, account_id=account_id
     )
-    return key
 
 
 async def issue_invoice(
@@ -102,11 +136,8 @@ async def issue_invoice(
             content=seal_content(content, box),
             using_db=conn,
         )
-        jobs = [await _queue("documents.render", doc.id, conn, order.account_id, station=station)]
-        if profile and profile.email_invoice:
-            jobs.append(await _queue("mail.invoice", doc.id, conn, order.account_id))
-        if profile and profile.upload_invoice:
-            jobs.append(await _queue("amazon.upload_invoice", doc.id, conn, order.account_id))
+        jobs = [await _render(doc.id, conn, order.account_id, station=station)]
+        jobs += await queue_invoice_delivery(doc.id, profile, conn, order.account_id)
         if order.process == Process.INVOICE_ONLY:
             status = OrderStatus.INVOICED if len(jobs) > 1 else OrderStatus.DONE
             if status is OrderStatus.DONE:  # nothing to mail or upload: done right away
@@ -194,11 +225,8 @@ async def issue_credit_note(
             content=seal_content(content, box),
             using_db=conn,
         )
-        jobs = [await _queue("documents.render", doc.id, conn, order.account_id)]
-        if profile and profile.email_invoice:
-            jobs.append(await _queue("mail.invoice", doc.id, conn, order.account_id))
-        if profile and profile.upload_invoice:
-            jobs.append(await _queue("amazon.upload_invoice", doc.id, conn, order.account_id))
+        jobs = [await _render(doc.id, conn, order.account_id)]
+        jobs += await queue_invoice_delivery(doc.id, profile, conn, order.account_id)
         await audit.record(
             audit.SYSTEM,
             "document.issued",

@@ -22,7 +22,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from core.domain.outbox import JobStatus, OutboxJob, backoff_delay
+from core.domain.outbox import JobKind, JobStatus, OutboxJob, backoff_delay
 from core.errors import NotFound, PackdeskError
 from core.persistence.models import OutboxJobRow
 
@@ -66,6 +66,21 @@ async def enqueue(
         status=JobStatus.PENDING.value,
     )
     await OutboxJobRow.bulk_create([row], ignore_conflicts=True, using_db=using_db)
+
+
+async def queue_job(
+    kind: JobKind,
+    subject: int | str,
+    payload: dict[str, Any],
+    *,
+    using_db: BaseDBAsyncClient | None = None,
+    account_id: int | None = None,
+    due_at: datetime | None = None,
+) -> str:
+    """Queue the job `kind` does for `subject` (once: its key is `kind:subject`); returns the key."""
+    key = kind.key(subject)
+    await enqueue(kind, key, payload, using_db=using_db, account_id=account_id, due_at=due_at)
+    return key
 
 
 def to_job(row: OutboxJobRow) -> OutboxJob:

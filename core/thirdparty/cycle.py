@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.config import CompanySettings, Settings, ThirdPartySettings
+from core.domain.outbox import JobKind
 from core.errors import PackdeskError
 from core.security import SecretBox
 from core.services import audit
 from core.services.outbox import Handler, OutboxRunner
 from core.thirdparty.drops import Drop, InboxFile, open_drop
-from core.thirdparty.export import DELIVER, ExportResult, deliver_handler, export_orders
+from core.thirdparty.export import ExportResult, deliver_handler, export_orders
 from core.thirdparty.files import BadFile, looks_complete
 from core.thirdparty.inbound import apply_file
 
@@ -157,7 +158,11 @@ def thirdparty_handlers(
     settings: Settings, box: SecretBox, drops: Drops | None = None
 ) -> dict[str, Handler]:
     """Outbox handlers for the sync worker's runner: `thirdparty.deliver`."""
-    return {DELIVER: deliver_handler(settings.thirdparty, box, drops or Drops(settings.thirdparty))}
+    return {
+        JobKind.DELIVER_TO_PROVIDER: deliver_handler(
+            settings.thirdparty, box, drops or Drops(settings.thirdparty)
+        )
+    }
 
 
 async def run_thirdparty_cycle(
@@ -184,7 +189,7 @@ async def run_thirdparty_cycle(
                     base_delay_s=settings.outbox.base_delay_s,
                     max_delay_s=settings.outbox.max_delay_s,
                 )
-                ran = await runner.drain(kinds=[DELIVER])
+                ran = await runner.drain(kinds=[JobKind.DELIVER_TO_PROVIDER])
                 summary.delivered, summary.delivery_failures = ran.done, ran.retried + ran.dead
         if imports and not dry_run:
             for provider in cfg.providers:

@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from core.carriers.registry import choose_carrier
 from core.config import ThirdPartySettings
 from core.domain.orders import Order, OrderStatus, Process, check_transition
-from core.domain.outbox import OutboxJob
+from core.domain.outbox import JobKind, OutboxJob
 from core.errors import NotFound, UserInputError
 from core.persistence.models import (
     ArticleRow,
@@ -32,12 +32,11 @@ from core.persistence.models import (
 from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
-from core.services.outbox import Handler, PermanentFailure, enqueue
+from core.services.outbox import Handler, PermanentFailure, queue_job
 from core.thirdparty.drops import Drop
 from core.thirdparty.files import render_orders
 from core.thirdparty.routing import provider_for
 
-DELIVER = "thirdparty.deliver"
 RELEASED = "thirdparty.released"
 
 
@@ -166,10 +165,9 @@ async def _hand_over(
         await (
             OrderRow.filter(id=order_id).using_db(conn).update(status=OrderStatus.HANDED_OVER.value)
         )
-        key = f"{DELIVER}:{order_id}"
-        await enqueue(
-            DELIVER,
-            key,
+        key = await queue_job(
+            JobKind.DELIVER_TO_PROVIDER,
+            order_id,
             {"order_id": order_id, "provider": provider, "file": file_name(order)},
             using_db=conn,
             account_id=row.account_id,

@@ -25,9 +25,8 @@ from tortoise.transactions import in_transaction
 
 from core.carriers.tracking import InvalidTrackingNumber, carrier_info, validate_tracking
 from core.config import CompanySettings
-from core.domain.documents import DocumentKind
 from core.domain.orders import Order, OrderLine, OrderStatus, Process
-from core.domain.outbox import JobStatus
+from core.domain.outbox import JobKind, JobStatus
 from core.persistence.models import (
     FulfilmentProfileRow,
     OrderLineRow,
@@ -41,7 +40,6 @@ from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
 from core.services.completion import tracking_known
-from core.services.outbox import enqueue
 from core.thirdparty.files import (
     BadFile,
     StockReport,
@@ -53,8 +51,6 @@ from core.thirdparty.files import (
 from core.thirdparty.papers import issue_shipment_papers
 from core.thirdparty.routing import provider_for
 from core.thirdparty.stock import apply_stock
-
-FILE_KIND = "thirdparty.file"
 
 
 class AlreadyApplied(BadFile):
@@ -73,7 +69,7 @@ class AppliedFile:
 
 
 def file_key(sha256: str) -> str:
-    return f"{FILE_KIND}:{sha256}"
+    return JobKind.PROVIDER_FILE.key(sha256)
 
 
 async def apply_file(
@@ -117,7 +113,7 @@ async def apply_file(
                     changed={sku: now_ - was for sku, (was, now_) in counted.changed.items()},
                 )
             await OutboxJobRow.create(
-                kind=FILE_KIND,
+                kind=JobKind.PROVIDER_FILE,
                 key=file_key(sha),
                 payload={
                     "provider": provider,
@@ -327,20 +323,11 @@ async def _apply_shipment(
         delivered_on=shipment.shipped_at.date(),
         conn=conn,
     )
-    invoice_id = papers[DocumentKind.INVOICE]
-    profile = await FulfilmentProfileRow.filter(id=row.profile_id).using_db(conn).first()
-    if profile is not None and profile.email_invoice:
-        # Queued before tracking_known, whose own enqueue of the same key is then a no-op:
-        # the mail job carries the tracking numbers the buyer should see.
-        await enqueue(
-            "mail.invoice",
-            f"mail.invoice:{invoice_id}",
-            {"document_id": invoice_id, "tracking": described},
-            using_db=conn,
-            account_id=row.account_id,
-        )
-    # The order's shipped time is when the goods left the provider, not when we heard of it.
-    keys = await tracking_known(row.id, package_ids, conn, now=shipment.shipped_at)
+    # The order's shipped time is when the goods left the provider, not when we heard of it;
+    # the invoice mail carries the tracking numbers the buyer should see.
+    keys = await tracking_known(
+        row.id, package_ids, conn, now=shipment.shipped_at, mail_extra={"tracking": described}
+    )
     await audit.record(
         f"3pl:{provider}",
         "thirdparty.shipment_imported",

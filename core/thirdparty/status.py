@@ -11,9 +11,9 @@ from typing import Any
 
 from core.config import ThirdPartySettings
 from core.domain.orders import OrderStatus, Process
+from core.domain.outbox import JobKind
 from core.persistence.models import AuditEventRow, FulfilmentProfileRow, OrderRow, OutboxJobRow
-from core.thirdparty.export import DELIVER, RELEASED
-from core.thirdparty.inbound import FILE_KIND
+from core.thirdparty.export import RELEASED
 from core.thirdparty.routing import provider_for
 
 ACTIVE = [
@@ -61,13 +61,15 @@ async def thirdparty_status(settings: ThirdPartySettings, recent: int = 10) -> d
     for name, cfg in settings.providers.items():
         jobs = [
             j
-            for j in await OutboxJobRow.filter(kind=DELIVER).only("status", "payload", "created_at")
+            for j in await OutboxJobRow.filter(kind=JobKind.DELIVER_TO_PROVIDER).only(
+                "status", "payload", "created_at"
+            )
             if j.payload.get("provider") == name
         ]
         deliveries = Counter(j.status for j in jobs)
         files = [
             j
-            for j in await OutboxJobRow.filter(kind=FILE_KIND)
+            for j in await OutboxJobRow.filter(kind=JobKind.PROVIDER_FILE)
             .order_by("-id")
             .only("payload", "done_at")
             if j.payload.get("provider") == name

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from core.domain.outbox import OutboxJob, backoff_delay
+from core.domain.outbox import JobKind, OutboxJob, backoff_delay
 from core.persistence.models import OutboxJobRow
 from core.services.outbox import (
     OutboxRunner,
@@ -16,6 +16,7 @@ from core.services.outbox import (
     RetryLater,
     discard_job,
     enqueue,
+    queue_job,
     retry_job,
 )
 
@@ -155,3 +156,13 @@ def test_backoff_is_capped_and_jittered():
     assert all(d <= 60 for d in delays)
     assert 1 <= delays[0] <= 2
     assert delays[-1] >= 30
+
+
+async def test_a_job_kind_queues_one_job_per_subject_under_its_stored_name(db):
+    async with in_transaction() as conn:
+        first = await queue_job(JobKind.MAIL_INVOICE, 7, {"document_id": 7}, using_db=conn)
+        again = await queue_job(JobKind.MAIL_INVOICE, 7, {"document_id": 7}, using_db=conn)
+    assert first == again == "mail.invoice:7"  # the key rule stored rows were written with
+    row = await OutboxJobRow.get(key=first)
+    assert row.kind == "mail.invoice" and JobKind(row.kind) is JobKind.MAIL_INVOICE
+    assert await OutboxJobRow.all().count() == 1

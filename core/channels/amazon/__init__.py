@@ -76,6 +76,7 @@ def make_amazon_handlers(
         confirm_shipment_handler,
         push_stock_handler,
     )
+    from core.domain.outbox import JobKind
 
     others = dict(carriers or {})
 
@@ -91,9 +92,9 @@ def make_amazon_handlers(
             await buy(job)
 
     return {
-        "amazon.confirm_shipment": confirm_shipment_handler(connectors),
-        "amazon.push_stock": push_stock_handler(connectors),
-        "label.buy": label_buy,
+        JobKind.CONFIRM_SHIPMENT: confirm_shipment_handler(connectors),
+        JobKind.PUSH_STOCK: push_stock_handler(connectors),
+        JobKind.BUY_LABEL: label_buy,
     }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from core.config import Settings, load_settings
 from core.persistence.database import open_database
 from core.security import SecretBox
+from core.services.keys import open_guarded_box
 
 
 @dataclass
@@ -26,8 +27,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
 async def open_runtime(
     args: argparse.Namespace | None = None, *, settings: Settings | None = None
 ) -> AsyncIterator[Runtime]:
-    """Load settings, open the secret box and the (migrated) database for the block."""
+    """Load settings, open the (migrated) database and the secret box for the block.
+
+    The box comes from the key guard: a key that is not the database's, or no key while sealed
+    data exists, stops here with a message naming the key that is needed.
+    """
     settings = settings or settings_from(args or argparse.Namespace())
-    box = SecretBox.from_environment(settings.resolved_data_dir)
     async with open_database(settings.database_url, settings.database.busy_timeout_ms):
+        box = await open_guarded_box(settings.resolved_data_dir)
         yield Runtime(settings=settings, box=box)

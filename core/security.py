@@ -1,7 +1,9 @@
 """Sealing personal data and credentials at rest (authenticated encryption, Fernet: AES + HMAC).
 
-The key comes from `PACKDESK_SECRET_KEY` or from `secret.key` in the data dir, created 0600 on first
-use. Losing the key means losing the sealed data, so `packdesk init` tells where it is.
+The key comes from `PACKDESK_SECRET_KEY` or from `secret.key` in the data dir. Which key a database
+was sealed with is recorded there as a fingerprint (core/services/keys.py): a process with another
+key, or none while sealed data exists, refuses to start instead of creating one. Losing the key means
+losing the sealed data, so `packdesk init` tells where it is.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from cryptography.fernet import Fernet, InvalidToken
 from core.errors import PackdeskError
 
 KEY_FILE = "secret.key"
+KEY_ENV = "PACKDESK_SECRET_KEY"
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short name for a key that reveals nothing about it (shown in messages, kept in the DB)."""
+    return hashlib.sha256(b"packdesk key fingerprint\0" + key.strip()).hexdigest()[:16]
 
 
 class SecretsError(PackdeskError):
@@ -30,6 +38,7 @@ class SecretBox:
     """Seals and opens small values. Hand one instance to whoever needs it; it holds no global state."""
 
     def __init__(self, key: bytes) -> None:
+        self.fingerprint = key_fingerprint(key)
         # A separate key for search tokens, derived so that tokens reveal nothing about the cipher.
         self._blind_key = hashlib.sha256(b"packdesk blind index\0" + key).digest()
         try:
@@ -44,20 +53,28 @@ class SecretBox:
         return Fernet.generate_key()
 
     @classmethod
-    def from_environment(cls, data_dir: Path, environ: dict[str, str] | None = None) -> SecretBox:
-        """The key from `PACKDESK_SECRET_KEY`, else from the key file (created if missing)."""
+    def find_key(cls, data_dir: Path, environ: dict[str, str] | None = None) -> bytes | None:
+        """The key from `PACKDESK_SECRET_KEY`, else from the key file; None when there is neither.
+
+        Never creates a key: only the key guard may, and only for a database with nothing sealed.
+        """
         env = os.environ if environ is None else environ
-        if key := env.get("PACKDESK_SECRET_KEY"):
-            return cls(key.encode())
+        if key := env.get(KEY_ENV):
+            return key.strip().encode()
         path = data_dir / KEY_FILE
         if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(cls.generate_key())
+            return None
         if path.stat().st_mode & 0o077:
             raise SecretsError(f"{path} must be readable by its owner only (chmod 600 {path}).")
-        return cls(path.read_bytes().strip())
+        return path.read_bytes().strip()
+
+    @classmethod
+    def write_key_file(cls, path: Path, key: bytes) -> None:
+        """Write a key file readable by its owner only; never overwrites one."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key + b"\n")
 
     def seal(self, value: Any) -> str:
         """JSON-encode and encrypt; the result is ASCII text for a TEXT column."""

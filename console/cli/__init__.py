@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "console.cli.accounts",
     "console.cli.sync",
     "console.cli.threepl",
+    "console.cli.secrets",
 )
 
 

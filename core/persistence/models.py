@@ -456,3 +456,15 @@ class PackerRow(Timestamped):
 
     class Meta:
         table = "packer"
+
+
+class SecretKeyRow(Model):
+    # Which key the sealed data is sealed with (core.security.key_fingerprint): one row, id 1.
+    # Lets every station refuse to start with another key instead of sealing under two keys.
+
+    id = fields.IntField(primary_key=True)
+    fingerprint = fields.CharField(max_length=32)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "secret_key"

@@ -12,6 +12,7 @@ from core.persistence.models import DocumentRow, OrderRow
 from core.persistence.repositories import load_order
 from core.security import SecretBox, SecretsError
 from core.services.intake import upsert_orders
+from core.services.keys import open_guarded_box
 from core.services.purge import purge_personal_data
 from tests.support.factories import make_account, make_order
 
@@ -39,12 +40,12 @@ async def test_wrong_key_gives_a_clear_error(db, box):
         await load_order((await OrderRow.get(external_id="P-2")).id, other)
 
 
-def test_key_file_is_created_owner_only(tmp_path):
-    SecretBox.from_environment(tmp_path, environ={})
+async def test_key_file_is_created_owner_only(db, tmp_path):
+    await open_guarded_box(tmp_path, environ={})
     assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
     (tmp_path / "secret.key").chmod(0o644)
     with pytest.raises(SecretsError, match="chmod 600"):
-        SecretBox.from_environment(tmp_path, environ={})
+        await open_guarded_box(tmp_path, environ={})
 
 
 async def test_purge_removes_personal_data_and_keeps_documents(db, box):

@@ -10,6 +10,7 @@ in the complete font instead, so nothing ever prints as a box that DejaVu could 
 
 from __future__ import annotations
 
+import copy
 import io
 import threading
 from collections.abc import Iterable
@@ -90,12 +91,29 @@ def _covered() -> frozenset[int]:
     return frozenset(_face(FAMILY, "").proto.cmap)
 
 
+# What a document may share with the parsed face: values fpdf2 never changes after parsing.
+# Everything else (the font descriptor, which gets the document's object id on output; the width
+# table, a defaultdict that grows on every lookup of a missing character; the glyph maps) is copied
+# (one level deep: their values are numbers and strings)
+# so that documents rendered at the same time never write into each other's objects.
+_IMMUTABLE_SLOTS = frozenset(
+    {"type", "name", "sp", "ss", "up", "ut", "ttffile", "fontkey", "emphasis", "scale"}
+    | {"unicode_range", "palette_index", "is_compressed", "is_cff", "is_cid_keyed", "is_symbol"}
+    | {"cff_ros", "collection_font_number"}
+)
+# Made afresh for each document below.
+_FRESH_SLOTS = frozenset(
+    {"i", "ttfont", "subset", "missing_glyphs", "biggest_size_pt", "_hbfont", "color_font"}
+)
+
+
 def _copy_into(pdf: FPDF, face: _Face) -> None:
     proto = face.proto
     font: Any = TTFFont.__new__(TTFFont)
     for slot in TTFFont.__slots__:
-        if hasattr(proto, slot):
-            setattr(font, slot, getattr(proto, slot))
+        if hasattr(proto, slot) and slot not in _FRESH_SLOTS:
+            value = getattr(proto, slot)
+            setattr(font, slot, value if slot in _IMMUTABLE_SLOTS else copy.copy(value))
     font.i = len(pdf.fonts) + 1
     # The subsetter on output edits the font in place, so each document gets its own TTFont.
     font.ttfont = ttLib.TTFont(

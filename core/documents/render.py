@@ -9,23 +9,28 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from core.documents import einvoice, fonts, layout, locale
+from core.documents import clock, einvoice, fonts, layout, locale
 
 E_INVOICE_KINDS = frozenset({"invoice", "credit_note"})
 
 
 def render_pdf(content: dict[str, Any]) -> bytes:
-    """The document as PDF; invoices and credit notes carry their EN 16931 XML (Factur-X)."""
-    pdf = layout.draw(content)
-    if content["kind"] not in E_INVOICE_KINDS:
-        return pdf
-    return einvoice.embed(pdf, einvoice.einvoice_xml(content), content["language"])
+    """The document as PDF; invoices and credit notes carry their EN 16931 XML (Factur-X).
+
+    Every date inside the file is the document's issue time (core/documents/clock.py).
+    """
+    with clock.document_time(datetime.fromisoformat(content["issued_at"])):
+        pdf = layout.draw(content)
+        if content["kind"] not in E_INVOICE_KINDS:
+            return pdf
+        return einvoice.embed(pdf, einvoice.einvoice_xml(content), content["language"])
 
 
 def filename(content: dict[str, Any]) -> str:

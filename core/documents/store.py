@@ -6,7 +6,8 @@ import asyncio
 import uuid
 from typing import Any
 
-from core.documents.render import merge_pdfs, render_pdf, stamp_copy
+from core.documents.integrity import check_pdf
+from core.documents.render import E_INVOICE_KINDS, merge_pdfs, render_pdf, stamp_copy
 from core.documents.sealing import open_content, open_pdf, seal_pdf
 from core.domain.documents import DocumentKind
 from core.errors import NotFound
@@ -38,7 +39,10 @@ async def original_pdf(row: DocumentRow, box: SecretBox) -> bytes:
     """The issued PDF: rendered and stored the first time, the stored bytes every later time."""
     if row.pdf is not None:
         return open_pdf(bytes(row.pdf), box)
-    data = await asyncio.to_thread(render_pdf, content_of(row, box))
+    content = content_of(row, box)
+    data = await asyncio.to_thread(render_pdf, content)
+    # Never seal a damaged file as the original: DamagedDocument fails the job, which renders again.
+    await asyncio.to_thread(check_pdf, data, e_invoice=content["kind"] in E_INVOICE_KINDS)
     stored = await DocumentRow.filter(id=row.id, pdf__isnull=True).update(pdf=seal_pdf(data, box))
     if not stored:  # another worker stored its rendering first; that one is the original
         fresh = await DocumentRow.get(id=row.id)

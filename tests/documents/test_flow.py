@@ -153,3 +153,18 @@ async def test_packing_prints_delivery_note_and_invoice_as_one_job(db, box):
     assert len(pages) == 2
     assert "Lieferschein" in (pages[0].extract_text() or "")
     assert "Rechnung" in (pages[1].extract_text() or "")
+
+
+async def test_a_damaged_rendering_is_never_sealed_as_the_original(db, box, monkeypatch):
+    from core.documents import store
+    from core.documents.integrity import DamagedDocument
+
+    order_id = await shipped_fba_order(box, email=False, upload=False)
+    issued = await issue_invoice(order_id, company=seller(), box=box)
+    real = store.render_pdf
+    monkeypatch.setattr(store, "render_pdf", lambda content: real(content)[:-400])
+    with pytest.raises(DamagedDocument):
+        await original_pdf(await get_document(issued.document_id), box)
+    assert (await get_document(issued.document_id)).pdf is None
+    monkeypatch.setattr(store, "render_pdf", real)
+    assert pdf_text(await original_pdf(await get_document(issued.document_id), box))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class PackdeskError(Exception):
     """Something went wrong doing the work (exit code 1)."""
@@ -13,6 +15,25 @@ class UserInputError(PackdeskError):
 
 class NotFound(UserInputError):
     """The thing asked for does not exist."""
+
+
+class Outcome(StrEnum):
+    """What a job that met an error should do next."""
+
+    WAIT = "wait"  # not a failure (a rate limit): try again after a pause, no attempt used
+    RETRY = "retry"  # may work later (a server error): retry with backoff, one attempt used
+    FAIL = "fail"  # retrying cannot help (bad input): give up now, a person must act
+
+
+class RemoteError(PackdeskError):
+    """A service we call (Amazon, a carrier) answered with an error; `outcome` says what now.
+
+    Each service's errors set their outcome once, where they are typed, so every job that calls
+    the service treats the same answer the same way.
+    """
+
+    outcome: Outcome = Outcome.RETRY
+    wait_s: float = 0.0  # for Outcome.WAIT: how long to pause
 
 
 class ConflictError(PackdeskError):

@@ -23,7 +23,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.domain.outbox import JobKind, JobStatus, OutboxJob, backoff_delay
-from core.errors import NotFound, PackdeskError
+from core.errors import NotFound, Outcome, PackdeskError, RemoteError
 from core.persistence.models import OutboxJobRow
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,17 @@ class RetryLater(PackdeskError):
     def __init__(self, message: str, delay_s: float) -> None:
         super().__init__(message)
         self.delay_s = delay_s
+
+
+def outcome_of(exc: BaseException) -> tuple[Outcome, float]:
+    """What a job does after `exc`, and for WAIT how long: the one rule every handler shares."""
+    if isinstance(exc, RetryLater):
+        return Outcome.WAIT, exc.delay_s
+    if isinstance(exc, PermanentFailure):
+        return Outcome.FAIL, 0.0
+    if isinstance(exc, RemoteError):
+        return exc.outcome, exc.wait_s
+    return Outcome.RETRY, 0.0
 
 
 def utcnow() -> datetime:
@@ -174,13 +185,14 @@ class OutboxRunner:
         handler = self.handlers[job.kind]
         try:
             await handler(job)
-        except RetryLater as exc:
-            await self._reschedule(job, str(exc), exc.delay_s, count_attempt=False)
-            return JobStatus.PENDING
         except Exception as exc:  # every failure is recorded on the job, none escapes the runner
             error = _describe(exc)
+            outcome, wait_s = outcome_of(exc)
+            if outcome is Outcome.WAIT:
+                await self._reschedule(job, error, wait_s, count_attempt=False)
+                return JobStatus.PENDING
             attempts = job.attempts + 1
-            if isinstance(exc, PermanentFailure) or attempts >= self.max_attempts:
+            if outcome is Outcome.FAIL or attempts >= self.max_attempts:
                 log.warning("outbox job %s (%s) is dead: %s", job.id, job.kind, error)
                 await OutboxJobRow.filter(id=job.id).update(
                     status=JobStatus.DEAD.value,

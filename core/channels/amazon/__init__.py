@@ -72,7 +72,6 @@ def make_amazon_handlers(
     from core.carriers.amazon_buy_shipping import CODE, AmazonBuyShipping
     from core.carriers.labels import label_buy_handler
     from core.channels.amazon.handlers import (
-        amazon_outcome,
         confirm_shipment_handler,
         push_stock_handler,
     )
@@ -85,11 +84,7 @@ def make_amazon_handlers(
             return AmazonBuyShipping(connectors[account_id].client, ship_from)
         return others.get(code)
 
-    buy = label_buy_handler(box, carrier_for, print_port, ship_from)
-
-    async def label_buy(job: OutboxJob) -> None:
-        with amazon_outcome():
-            await buy(job)
+    label_buy = label_buy_handler(box, carrier_for, print_port, ship_from)
 
     return {
         JobKind.CONFIRM_SHIPMENT: confirm_shipment_handler(connectors),

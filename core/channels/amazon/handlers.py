@@ -1,20 +1,16 @@
 """Outbox handlers for Amazon: confirm a package's shipment, push dirty MFN stock.
 
-Each handler is idempotent: a confirmation repeated after a crash is answered "already
-confirmed" by Amazon and counts as done; a stock push sends absolute quantities.
+Amazon's errors carry their own outcome (wait, retry, fail: see `client.errors`), which the
+outbox runner applies; no handler translates them. Each handler is idempotent: a confirmation
+repeated after a crash is answered "already confirmed" by Amazon and counts as done; a stock
+push sends absolute quantities.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping
 
-from core.channels.amazon.client import (
-    InvalidInputError,
-    NotFoundError,
-    ThrottledError,
-)
 from core.channels.amazon.connector import AmazonConnector
 from core.channels.amazon.stock import push_dirty_stock
 from core.domain.outbox import OutboxJob
@@ -25,17 +21,6 @@ from core.services.outbox import PermanentFailure, RetryLater
 log = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxJob], Awaitable[None]]
-
-
-@contextmanager
-def amazon_outcome() -> Iterator[None]:
-    """Translate SP-API errors into the outbox's language: wait, give up, or retry with backoff."""
-    try:
-        yield
-    except ThrottledError as exc:
-        raise RetryLater(str(exc), max(exc.retry_after_s, 1.0)) from exc
-    except (InvalidInputError, NotFoundError) as exc:
-        raise PermanentFailure(str(exc)) from exc
 
 
 def _connector(connectors: Mapping[int, AmazonConnector], job: OutboxJob) -> AmazonConnector:
@@ -79,8 +64,7 @@ def confirm_shipment_handler(connectors: Mapping[int, AmazonConnector]) -> Handl
     async def handle(job: OutboxJob) -> None:
         connector = _connector(connectors, job)
         confirmation = await confirmation_for(int(job.payload["package_id"]))
-        with amazon_outcome():
-            await connector.confirm_shipment(confirmation)
+        await connector.confirm_shipment(confirmation)
 
     return handle
 
@@ -90,20 +74,6 @@ def push_stock_handler(connectors: Mapping[int, AmazonConnector]) -> Handler:
 
     async def handle(job: OutboxJob) -> None:
         connector = _connector(connectors, job)
-        with amazon_outcome():
-            await push_dirty_stock(connector)
+        await push_dirty_stock(connector)
 
     return handle
-
-
-def upload_invoice_call(
-    connectors: Mapping[int, AmazonConnector],
-) -> Callable[..., Awaitable[None]]:
-    """For the invoicing handler: the connector's upload with Amazon's errors translated."""
-
-    async def upload(account_id: int, *args: object) -> None:
-        connector = connectors[account_id]
-        with amazon_outcome():
-            await connector.upload_invoice(*args)  # type: ignore[arg-type]
-
-    return upload

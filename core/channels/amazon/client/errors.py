@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import PackdeskError
+from core.errors import Outcome, RemoteError
 
 
-class SpApiError(PackdeskError):
-    """An SP-API call failed. `request_id` is what Amazon support asks for."""
+class SpApiError(RemoteError):
+    """An SP-API call failed. `request_id` is what Amazon support asks for.
+
+    The outcome of each subclass is the one mapping from Amazon's errors to wait / retry / fail.
+    """
 
     retryable = False
 
@@ -46,6 +49,8 @@ class SpApiError(PackdeskError):
 class InvalidInputError(SpApiError):
     """400: Amazon refused what we sent; sending it again will not help."""
 
+    outcome = Outcome.FAIL
+
 
 class AuthorizationError(SpApiError):
     """403: the token is not accepted, or the app lacks the role for this operation."""
@@ -54,14 +59,18 @@ class AuthorizationError(SpApiError):
 class NotFoundError(SpApiError):
     """404: no such order, report, listing …"""
 
+    outcome = Outcome.FAIL
+
 
 class ThrottledError(SpApiError):
     """429 after all retries: the usage plan is exhausted for now."""
 
     retryable = True
+    outcome = Outcome.WAIT
 
     def __init__(self, message: str, *, retry_after_s: float = 60.0, **kw: Any) -> None:
         self.retry_after_s = retry_after_s
+        self.wait_s = max(retry_after_s, 1.0)
         super().__init__(message, **kw)
 
 

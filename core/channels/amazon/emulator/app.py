@@ -44,6 +44,19 @@ async def apply_transport_fault(
         return None
     if fault.mode == "429":
         return quota_exceeded()
+    if fault.mode == "400":
+        return json_response(
+            {
+                "errors": [
+                    {
+                        "code": "InvalidInput",
+                        "message": "One or more request parameters is invalid.",
+                        "details": "",
+                    }
+                ]
+            },
+            400,
+        )
     if fault.mode == "500":
         return json_response(
             {

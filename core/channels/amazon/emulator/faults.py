@@ -15,6 +15,7 @@ from typing import Any
 MODES = frozenset(
     {
         "429",  # QuotaExceeded although the bucket has tokens (a storm with rate=1)
+        "400",  # InvalidInput: Amazon refuses what was sent (sending it again will not help)
         "500",  # InternalFailure
         "503",  # ServiceUnavailable
         "slow",  # answer after `seconds`

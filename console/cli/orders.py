@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from console.cli.output import print_json, print_table
+from console.cli.output import print_json, print_table, write_json_stream
 from console.runtime import open_runtime
 from core.domain.orders import Channel, OrderStatus
 from core.errors import UserInputError
 from core.persistence.repositories import find_order
 from core.services.audit import trail
+from core.services.order_stream import stream_orders
 from core.services.queries import list_orders, order_extras
 
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.add_argument("--status", help="|".join(s.value for s in OrderStatus))
     ls.add_argument("--channel", help="MFN or AFN")
     ls.add_argument("--account", help="account name")
-    ls.add_argument("--limit", type=int, default=100)
+    ls.add_argument("--limit", type=int, default=100, help="at most this many (0: all)")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=run_list)
     show = orders_sub.add_parser("show", help="one order with lines, documents and packages")
@@ -38,15 +39,26 @@ async def run_list(args: argparse.Namespace) -> int:
         )
     if args.channel and args.channel.upper() not in {c.value for c in Channel}:
         raise UserInputError(f"--channel {args.channel!r} must be MFN or AFN")
-    if args.limit < 1:
-        raise UserInputError("--limit must be at least 1")
+    if args.limit < 0:
+        raise UserInputError("--limit must be 0 (all) or more")
+    if args.json:
+        async with open_runtime(args):
+            await write_json_stream(
+                stream_orders(
+                    status=args.status,
+                    channel=args.channel,
+                    account=args.account,
+                    limit=args.limit or None,
+                )
+            )
+        return 0
     async with open_runtime(args):
         orders = await list_orders(
-            status=args.status, channel=args.channel, account=args.account, limit=args.limit
+            status=args.status,
+            channel=args.channel,
+            account=args.account,
+            limit=args.limit or 10**9,
         )
-    if args.json:
-        print_json([o.to_json() for o in orders])
-        return 0
     print_table(
         ["id", "order", "account", "market", "ch", "status", "items", "total", "ship by"],
         [

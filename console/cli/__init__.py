@@ -63,6 +63,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("console.cli.accounts", "Amazon accounts: add, import, list, test"),
     "sync": ("console.cli.sync", "sync orders, shipments, stock and listings with Amazon"),
     "3pl": ("console.cli.threepl", "fulfilment providers: export orders, import tracking"),
+    "secrets": ("console.cli.secrets", "the secret key: check sealed data, rotate the key"),
 }
 DEFAULT_COMMAND = "console"
 

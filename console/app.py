@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from console.backend import PackerInfo, StationBackend
 from console.commands.station import StationCommands
 from console.i18n import _
+from console.keys import CommandKeyDone, KeyKeeper
 from console.messages import DataChanged
 from console.screens.base import describe
 
@@ -75,6 +76,31 @@ class PackdeskApp(App[None]):
         self.packer: PackerInfo | None = None
         self.supervisor: PackerInfo | None = None
         self._token: tuple[int, ...] | None = None
+        self.keys = KeyKeeper(lambda: self.focused)
+
+    # -- keys --------------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        # Every key from the terminal passes here once, in arrival order: the one place where
+        # keys can be kept across a screen change without reordering them (console/keys.py).
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if self.keys.keep(event):
+            return
+        target = self.focused or self.screen
+        await super().on_event(event)
+        self.keys.routed(event, target)
+
+    def on_key(self, event: events.Key) -> None:
+        # This handler runs before App._on_key checks the bindings: release the kept keys only
+        # once the binding ran (and maybe pushed a screen).
+        self.call_next(self.keys.command_done, event)
+
+    def on_command_key_done(self, message: CommandKeyDone) -> None:
+        self.keys.command_done(message.key)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.keys.flush()
 
     @property
     def packer_name(self) -> str:
@@ -98,6 +124,7 @@ class PackdeskApp(App[None]):
         self.supervisor = packer if packer.is_supervisor and not packer.has_pin else None
         self.sub_title = f"{self.backend.station} · {packer.name}"
         self.push_screen(PackingScreen())
+        self.keys.release()  # what was scanned after the badge goes to the desk's scan field
 
     def action_sign_out(self) -> None:
         if self.packer is None:

@@ -26,8 +26,10 @@ from console.widgets.order_lines import OrderLines
 from console.widgets.scan_feedback import ScanFeedback
 from console.widgets.scan_field import ScanField
 from console.widgets.shipment_progress import ShipmentProgress
+from core.domain.desk import FirstScanGuard
 from core.domain.errors import DomainError
 from core.domain.packing import PackingSession, ScanOutcome
+from core.errors import NotFound
 
 LAYOUT_HINT = _(
     "Your scanner types as a US keyboard on this German one — I corrected it. "
@@ -62,6 +64,7 @@ class PackingScreen(StationScreen):
         self.last_shipped: CompletionReport | None = None
         self._pending: list[DecodedScan] = []
         self._progress_done = True
+        self.first_scan = FirstScanGuard()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="order-bar"):
@@ -143,6 +146,16 @@ class PackingScreen(StationScreen):
             )
             return
         if self.session is None:
+            if not self.first_scan.may_open(scan.code, names_an_order=scan.kind is ScanKind.ORDER):
+                self.say(
+                    _(
+                        "{suspect} looked like an order number and is not known — scan the "
+                        "order again. To take the most urgent order for this article instead, "
+                        "scan the article once more."
+                    ).format(suspect=self.first_scan.suspect),
+                    "error",
+                )
+                return
             self.mode = "opening"
             self.say(_("Looking up {code} …").format(code=scan.code), "info")
             self.open_order(scan)
@@ -232,6 +245,8 @@ class PackingScreen(StationScreen):
                 scan.code, self.station_app.packer_name, scan.alternates
             )
         except Exception as exc:
+            if isinstance(exc, NotFound):
+                self.first_scan.not_found(scan.code)
             self.mode = "idle"
             self.say(describe(exc), "error")
             return

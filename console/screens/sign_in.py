@@ -27,7 +27,7 @@ class SignInScreen(StationScreen):
                 _("Packdesk · station {station}").format(station=self.backend.station), id="title"
             )
             yield Static(_("Scan your badge, or choose your name below."), id="prompt")
-            yield ScanField(_("Badge"), id="badge")
+            yield ScanField(_("Badge"), id="badge", ends_screen=True)
             yield Static("", id="message")
             yield OptionList(id="packers")
             if app.hint:
@@ -97,6 +97,7 @@ class SignInScreen(StationScreen):
         self.station_app.signed_in(packer)
 
     def _fail(self, text: str) -> None:
+        self.station_app.keys.release()  # no desk to go to: what was scanned stays here
         self.app.bell()
         message = self.query_one("#message", Static)
         message.update(text)

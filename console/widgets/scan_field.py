@@ -44,8 +44,12 @@ class ScanField(Input):
         def code(self) -> str:
             return self.scan.code
 
-    def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:
+    def __init__(
+        self, placeholder: str = "", *, id: str | None = None, ends_screen: bool = False
+    ) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
+        # A scan here changes the screen (the badge): the App keeps the keys after it for the next.
+        self.ends_screen = ends_screen
 
     def on_mount(self) -> None:
         # Tests and snapshots switch blinking off app-wide (`App.cursor_blink = False`).

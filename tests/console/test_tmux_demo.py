@@ -98,3 +98,32 @@ def test_pack_an_order_in_the_real_console(tmux):
         state = json.loads(response.read())
     assert order["order"] in json.dumps(state.get("confirmations", state))
     term.run("send-keys", "-t", term.name, "C-q")
+
+
+@pytest.fixture
+def cpu_load():
+    """Both cores busy, as on a shared machine or a desk PC doing something else."""
+    if shutil.which("stress-ng") is None:
+        pytest.skip("stress-ng is not installed (apt-get install stress-ng)")
+    load = subprocess.Popen(
+        ["stress-ng", "--cpu", "2", "--timeout", "300s", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        load.terminate()
+        load.wait(timeout=30)
+
+
+def test_badge_and_first_order_scanned_in_one_go_under_load(tmux, cpu_load):
+    """The packer scans the badge and at once the order: its first digits must not get lost."""
+    term, data_dir = tmux
+    term.wait(lambda s: "Scan your badge" in s, "the sign-in screen", timeout=180)
+    demo = json.loads((data_dir / "demo.json").read_text())
+    order = demo["orders"][0]
+    scans = ["P-ANNA", order["order"], *order["codes"]]
+    term.run("send-keys", "-t", term.name, "-l", "\r".join(scans) + "\r")
+    screen = term.wait(lambda s: "shipped" in s or "not known" in s, "the order shipped", 180)
+    assert order["order"] in screen and "not known" not in screen, screen

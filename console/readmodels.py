@@ -34,6 +34,7 @@ from core.ports import PrintRequest
 from core.services import audit, outbox, stock
 from core.services.audit import trail
 from core.services.queries import OrderSummary, _summary, order_extras
+from core.sync.lease import lease_holders
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -120,9 +121,15 @@ class ReadModels:
             .group_by("account_id")
             .values_list("account_id", "n")
         )
+        leases = await lease_holders()
+        now = datetime.now(UTC)
         return [
             {
                 "name": a.name,
+                # the process that talks to Amazon for this account ("" nobody right now)
+                "synced_by": leases[a.id].holder
+                if a.id in leases and leases[a.id].active(now)
+                else "",
                 "health": a.health,
                 "reason": a.health_reason,
                 "checked": a.health_at,

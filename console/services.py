@@ -69,6 +69,7 @@ async def station_services(
         from core.channels.amazon import connector_for
         from core.persistence.models import AccountRow
         from core.sync import SyncWorker
+        from core.sync.lease import SyncLeases, holder_name
 
         rows = await AccountRow.filter(kind="amazon").order_by("id")
         options = amazon_options(rt.settings)
@@ -79,7 +80,13 @@ async def station_services(
             rt.settings, outbox_handlers(rt.settings, rt.box, connectors, spool), "console"
         )
         worker = SyncWorker(
-            rt.box, connectors, runner, poll_interval_s=rt.settings.sync.poll_interval_s
+            rt.box,
+            connectors,
+            runner,
+            poll_interval_s=rt.settings.sync.poll_interval_s,
+            leases=SyncLeases(
+                holder_name("console", rt.settings.station), lease_s=rt.settings.sync.lease_s
+            ),
         )
         services.connectors, services.runner, services.sync_worker = connectors, runner, worker
         services.loops.append(worker.run_forever)

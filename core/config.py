@@ -128,6 +128,7 @@ class SyncSettings(_Section):
     listings_pull_interval_s: float = Field(default=3600, gt=0)
     fba_report_interval_s: float = Field(default=3600, gt=0)  # FBA shipments report, per account
     orders_api: Literal["2026-01-01", "v0"] = "2026-01-01"  # v0 until Amazon retires it
+    lease_s: float = Field(default=20, ge=1)  # one syncer per account; others take over after
 
 
 class OutboxSettings(_Section):

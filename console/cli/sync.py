@@ -19,6 +19,7 @@ from core.channels.amazon.connector import AmazonConnector
 from core.errors import UserInputError
 from core.persistence.models import AccountRow
 from core.sync import SyncWorker
+from core.sync.lease import SyncLeases, holder_name
 from core.thirdparty.cycle import run_thirdparty_cycle
 from printers import Spool
 
@@ -85,6 +86,7 @@ async def run_sync(args: argparse.Namespace) -> int:
             if args.no_listings
             else rt.settings.sync.listings_pull_interval_s,
             fba_report_every_s=rt.settings.sync.fba_report_interval_s,
+            leases=SyncLeases(holder_name("sync"), lease_s=rt.settings.sync.lease_s),
         )
         try:
             providers = rt.settings.thirdparty.providers
@@ -115,6 +117,8 @@ async def run_sync(args: argparse.Namespace) -> int:
             await asyncio.gather(*loops)
             return 0
         finally:
+            if worker.leases is not None:
+                await worker.leases.release_all()
             for c in connectors.values():
                 await c.close()
 

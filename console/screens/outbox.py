@@ -85,7 +85,8 @@ class OutboxScreen(SecondaryScreen):
                 _(a["health"]),
                 _when(a["last_import"]),
                 str(a["dead_jobs"]),
-                a["reason"][:30],
+                # who syncs the account (one process per account, core/sync/lease.py)
+                (f"{a['synced_by']}: " if a.get("synced_by") else "") + a["reason"],
             )
         self.query_one("#counts", Static).update(
             "  ".join(f"{_(k)}: {v}" for k, v in sorted(counts.items())) or _("No jobs yet.")

@@ -55,6 +55,22 @@ class SyncCheckpointRow(Model):
         unique_together = (("account", "stream"),)
 
 
+class SyncLeaseRow(Model):
+    # Which process talks to Amazon for an account, until when (core/sync/lease.py).
+
+    id = fields.IntField(primary_key=True)
+    account: fields.OneToOneRelation[AccountRow] = fields.OneToOneField(
+        "core.AccountRow", related_name="sync_lease"
+    )
+    account_id: int
+    holder = fields.CharField(max_length=128, default="")
+    expires_at = fields.DatetimeField(null=True)
+    since = fields.DatetimeField(null=True)  # when this holder took it
+
+    class Meta:
+        table = "sync_lease"
+
+
 class FulfilmentProfileRow(Timestamped):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=64, unique=True)

@@ -23,6 +23,7 @@ class AccountCycle:
     problems: list[str] = field(default_factory=list)
     health: str = "unknown"
     reason: str = ""
+    synced_by: str = ""  # with leases: the process that syncs this account (standby here)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class AccountCycle:
             "throttled": self.throttled,
             "health": self.health,
             "reason": self.reason,
+            "synced_by": self.synced_by,
         }
 
 

@@ -25,6 +25,7 @@ from core.security import SecretBox
 from core.services.intake import upsert_orders
 from core.services.outbox import OutboxRunner
 from core.sync.fba import pull_fba_shipments
+from core.sync.lease import SyncLeases, lease_holders
 from core.sync.summary import AccountCycle, SyncSummary
 
 log = logging.getLogger(__name__)
@@ -62,25 +63,110 @@ class SyncWorker:
     # Accounts fetch concurrently but write one at a time: intake of two accounts touches the
     # same articles' listings, and interleaved writes deadlock on PostgreSQL.
     intake_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # With leases, only the process holding an account's lease syncs it (core/sync/lease.py);
+    # None: this process syncs every account (one process, or tests).
+    leases: SyncLeases | None = None
 
     async def run_once(self) -> SyncSummary:
-        """One cycle for every account at once."""
+        """One cycle for every account at once (with leases: every account this process holds)."""
         started = time.monotonic()
-        cycles = await asyncio.gather(*(self.sync_account(c) for c in self.connectors.values()))
-        return SyncSummary(list(cycles), seconds=time.monotonic() - started)
+        if self.leases is None:
+            cycles = await asyncio.gather(*(self.sync_account(c) for c in self.connectors.values()))
+            return SyncSummary(list(cycles), seconds=time.monotonic() - started)
+        leases = self.leases
+        mine = [c for i, c in self.connectors.items() if await leases.take(i)]
+        stop = asyncio.Event()
+        renewing = asyncio.create_task(self._renew(stop))
+        try:
+            synced = await asyncio.gather(*(self.sync_account(c) for c in mine))
+        finally:
+            stop.set()
+            await renewing
+        holders = await lease_holders()
+        standby = []
+        for i, c in self.connectors.items():
+            if i in leases.held:
+                continue
+            holder = holders[i].holder if i in holders else ""
+            cycle = AccountCycle(
+                account=c.account.name,
+                health="standby",
+                reason=f"synced by {holder or 'another process'}",
+                synced_by=holder,
+            )
+            # The outbox is shared by claims (SKIP LOCKED), not by the lease: its jobs run here too.
+            await self._step(cycle, c, "outbox", self._drain)
+            standby.append(cycle)
+        return SyncSummary([*synced, *standby], seconds=time.monotonic() - started)
+
+    async def _renew(self, stop: asyncio.Event) -> None:
+        """Keep the leases held while a long cycle runs (a searchOrders wait can take minutes)."""
+        assert self.leases is not None
+        while not await _wait(stop, self.leases.renew_every_s):
+            for account_id in list(self.leases.held):
+                await self.leases.take(account_id)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Cycle until `stop` is set, resting `poll_interval_s` in between."""
+        if self.leases is not None:
+            await self._run_leased(stop, self.leases)
+            return
         while not stop.is_set():
             await self.run_once()
-            try:
-                await asyncio.wait_for(stop.wait(), self.poll_interval_s)
-            except TimeoutError:
-                pass
+            await _wait(stop, self.poll_interval_s)
+
+    async def _run_leased(self, stop: asyncio.Event, leases: SyncLeases) -> None:
+        """Every renewal period: renew what this process holds, take what nobody holds; each
+        held account cycles on its own; an account whose lease was lost stops at once."""
+        running: dict[int, asyncio.Task[None]] = {}
+        standing_by: set[int] = set()
+        try:
+            while not stop.is_set():
+                for account_id, connector in self.connectors.items():
+                    task = running.get(account_id)
+                    if await leases.take(account_id):
+                        if task is None or task.done():
+                            if task is None:
+                                self.on_event(
+                                    connector.account.name, f"synced here by {leases.holder}"
+                                )
+                            running[account_id] = asyncio.create_task(
+                                self._account_forever(connector, stop)
+                            )
+                    else:
+                        if task is not None:
+                            log.warning(
+                                "account %s: another process syncs it now; stopping here",
+                                connector.account.name,
+                            )
+                            task.cancel()
+                            running.pop(account_id)
+                        if account_id not in standing_by:
+                            standing_by.add(account_id)
+                            holder = (await lease_holders()).get(account_id)
+                            self.on_event(
+                                connector.account.name,
+                                f"standing by; synced by {holder.holder if holder else '?'}",
+                            )
+                        continue
+                    standing_by.discard(account_id)
+                await _wait(stop, leases.renew_every_s)
+        finally:
+            for task in running.values():
+                task.cancel()
+            await asyncio.gather(*running.values(), return_exceptions=True)
+            await leases.release_all()
+
+    async def _account_forever(self, connector: AmazonConnector, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self.sync_account(connector)
+            await _wait(stop, self.poll_interval_s)
 
     async def sync_account(self, connector: AmazonConnector) -> AccountCycle:
         """Orders, outbox, stock and listings of one account; health recorded at the end."""
         cycle = AccountCycle(account=connector.account.name)
+        if self.leases is not None:
+            cycle.synced_by = self.leases.holder
         stats = connector.client.stats
         requests0, throttled0 = stats.requests, stats.throttled
         await asyncio.gather(
@@ -205,3 +291,12 @@ class SyncWorker:
             return "ok", f"{cycle.jobs_failed} outbox job(s) gave up — see the outbox monitor"
         extra = f", {cycle.throttled} request(s) throttled and retried" if cycle.throttled else ""
         return "ok", f"{cycle.orders_new} new and {cycle.orders_updated} updated orders{extra}"
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> bool:
+    """Rest up to `seconds`; True when `stop` was set meanwhile."""
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True

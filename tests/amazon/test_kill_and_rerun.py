@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from core.config import CompanySettings
-from core.persistence.models import AccountRow, OrderLineRow, OrderRow, OutboxJobRow
+from core.persistence.models import (
+    AccountRow,
+    OrderLineRow,
+    OrderRow,
+    OutboxJobRow,
+    SyncLeaseRow,
+)
 from core.security import SecretBox
 from core.services.claim import claim_order
 from core.services.completion import PackedBox, complete_packing
@@ -93,10 +99,12 @@ async def test_kill_minus_nine_midway_then_rerun(db, emu, tmp_path):
     first.kill()  # SIGKILL: no cleanup, no goodbye
     await first.wait()
     emu.set_faults(None)
-    # The killed run's leases must run out before a new runner may take its jobs.
+    # The killed run's leases must run out before a new runner may take its jobs, and before
+    # another process may sync its accounts.
     await OutboxJobRow.filter(status="running").update(
         locked_until=datetime.now(UTC) - timedelta(seconds=1)
     )
+    await SyncLeaseRow.all().update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
     second = await _sync(db, key, tmp_path)
     _, err = await asyncio.wait_for(second.communicate(), 60)
     assert second.returncode == 0, err.decode()

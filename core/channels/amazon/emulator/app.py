@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -115,6 +116,17 @@ async def sp_api_middleware(request: web.Request, handler: Handler) -> web.Strea
     op = op[4:]
     fault = rt.faults.pick(op)
     response = await _guarded(request, handler, rt, op, fault)
+    grant = request.get(GRANT)
+    rt.calls.append(
+        (
+            time.monotonic(),
+            str(grant.seller_id) if grant is not None else "",
+            op,
+            request.headers.get("x-amz-access-token", "")[-12:],
+            response.status,
+        )
+    )
+    del rt.calls[:-100_000]  # bounded: a long demo must not grow without end
     response.headers["x-amzn-RequestId"] = request_id
     if 200 <= response.status < 300 or response.status in _RATE_HEADER_STATUSES:
         response.headers["x-amzn-RateLimit-Limit"] = rate_header(rt.usage.plan(op)[0])

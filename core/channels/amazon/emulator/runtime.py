@@ -53,6 +53,9 @@ class Runtime:
         self._ids = itertools.count(1)
         self._rid_prefix = f"{rng.getrandbits(32):08x}"
         self.sandbox_examples: Any = None  # filled by the sandbox module in --sandbox mode
+        # Every SP-API call: (real monotonic time, seller id, operation, access token, status),
+        # so tests can see which client talked for which seller when (one syncer per account).
+        self.calls: list[tuple[float, str, str, str, int]] = []
 
     def request_id(self) -> str:
         """A fresh ``x-amzn-RequestId`` (UUID-shaped)."""

@@ -32,11 +32,14 @@ from core.persistence.models import (
     StockReservationRow,
 )
 from core.persistence.repositories import load_profiles, seal_personal
+from core.persistence.statistics import wrote_rows
 from core.security import SecretBox
 from core.services import audit
 from core.services.outbox import queue_job
 
 BATCH = 500
+# What an intake writes to; their statistics are refreshed after large intakes.
+INTAKE_TABLES = ("order", "order_line", "stock_reservation", "audit_event", "outbox_job")
 CANCELLED_CHANNEL_STATUSES = {"Canceled", "Cancelled"}
 SHIPPED_CHANNEL_STATUSES = {"Shipped"}
 SHIPPED_ELSEWHERE = {
@@ -114,7 +117,11 @@ async def upsert_orders(
     for start in range(0, len(unique), BATCH):
         batch = unique[start : start + BATCH]
         async with in_transaction() as conn:
-            result += await _upsert_batch(account_id, batch, box, profiles, actor, conn)
+            done = await _upsert_batch(account_id, batch, box, profiles, actor, conn)
+        result += done
+        if written := done.new + done.updated:
+            per_order = 1 + sum(len(o.lines) for o in batch) / len(batch)  # the order and its lines
+            await wrote_rows(INTAKE_TABLES, round(written * per_order))
     return result
 
 

@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 
 QUEUED, PRINTING, DONE, FAILED, CANCELLED = "queued", "printing", "done", "failed", "cancelled"
 
+# ZPL II "~JX": cancel a format that is only partly received. A Zebra keeps parsing across
+# connections, so without it the rest of a cut job and the start of the resend would become one
+# garbled label; a tilde command acts at once and leaves complete formats (and printing) alone.
+ZPL_DISCARD_PARTIAL = b"~JX"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -175,11 +180,14 @@ class PrinterWorker:
             prepared = await asyncio.to_thread(
                 prepare, row.content_type, bytes(row.payload), self.printer
             )
+            payload = prepared.payload
+            if row.attempts > 1 and prepared.content_type == "application/zpl":
+                payload = ZPL_DISCARD_PARTIAL + payload
             job = OutgoingJob(
                 row.id,
                 row.kind,
                 row.title,
-                prepared.payload,
+                payload,
                 prepared.content_type,
                 prepared.extension,
                 attempt=row.attempts,

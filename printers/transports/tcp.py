@@ -1,9 +1,10 @@
 """Raw TCP (AppSocket/JetDirect, port 9100) for ESC/POS and ZPL printers, with asyncio streams.
 
 Every step has a deadline (never python-escpos' blocking 60 s socket on the event loop). A job
-counts as delivered when all bytes were written, the end of the job was sent, and either the
-printer closed its side or the kernel reports that the printer's TCP stack acknowledged every byte
-(SIOCOUTQ = 0). Anything short of that is a partial job: the spool sends it again, whole.
+counts as delivered when all bytes were written, the end of the job was sent (half-close), the
+printer's TCP stack acknowledged every byte and the end (SIOCOUTQ = 0), and the printer then
+closed its side without a reset (or stayed quiet, for printers that keep the connection open).
+Anything short of that is a partial job: the spool sends it again, whole.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import socket
 import struct
 import termios
 
@@ -21,18 +23,33 @@ from printers.status import parse_escpos_status as parse_status
 from printers.transports.base import Delivery, OutgoingJob
 
 CHUNK = 64 * 1024
+POLL_S = 0.01
+# After every byte was acknowledged, how long a printer that keeps the connection open must stay
+# quiet (no reset) before the job counts as delivered.
+QUIET_S = 0.25
 
 
 def _unacknowledged(writer: asyncio.StreamWriter) -> int | None:
     """Bytes the peer has not acknowledged yet (Linux SIOCOUTQ); None where unknown."""
     sock = writer.get_extra_info("socket")
-    if sock is None:
+    if sock is None or sock.fileno() < 0:
         return None
     try:
         raw = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, struct.pack("i", 0))
     except OSError:
         return None
     return int(struct.unpack("i", raw)[0])
+
+
+def _socket_error(writer: asyncio.StreamWriter) -> int:
+    """A pending socket error (a reset that arrived after the printer's FIN), 0 when none."""
+    sock = writer.get_extra_info("socket")
+    if sock is None or sock.fileno() < 0:
+        return 0
+    try:
+        return int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+    except OSError as exc:
+        return exc.errno or -1
 
 
 class RawTcpTransport:
@@ -119,26 +136,62 @@ class RawTcpTransport:
                 writer.write(chunk)
                 await asyncio.wait_for(writer.drain(), self.timeout_s)
                 sent += len(chunk)
-            writer.write_eof()
+            writer.write_eof()  # half-close: "that was the whole job"
         except (TimeoutError, ConnectionError, OSError) as exc:
             raise PrinterHanging(
                 f"Printer {self.name} stopped taking data after {sent} of {len(payload)} bytes "
                 f"({type(exc).__name__}) — the job will be sent again, whole."
             ) from None
+        await self._until_taken(reader, writer, len(payload))
         ref = f"tcp:{self.address}:{len(payload)}B"
-        try:
-            await asyncio.wait_for(self._until_closed(reader), self.timeout_s)
-        except (TimeoutError, ConnectionError, OSError):
-            pending = _unacknowledged(writer)
-            if pending:
-                raise PrinterHanging(
-                    f"Printer {self.name} took only part of the job "
-                    f"({len(payload) - pending} of {len(payload)} bytes) and stopped — "
-                    "the job will be sent again, whole."
-                ) from None
-            note = "" if pending == 0 else "the printer did not confirm the end of the job"
-            return Delivery(ref, note)
+        if not reader.at_eof():
+            return Delivery(ref, "the printer did not confirm the end of the job")
         return Delivery(ref)
+
+    def _cut(self, size: int, pending: int | None, how: str) -> PrinterHanging:
+        taken = f"{size - pending} of {size} bytes" if pending else f"part of the {size} bytes"
+        return PrinterHanging(
+            f"Printer {self.name} {how} after {taken} — the job will be sent again, whole."
+        )
+
+    async def _until_taken(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, size: int
+    ) -> None:
+        """Return once the printer has the whole job; raise `PrinterHanging` when it has not.
+
+        The printer has it when it closes its side after acknowledging every byte and our end
+        of job (SIOCOUTQ = 0, no reset), or when everything was acknowledged and the line stayed
+        quiet for QUIET_S (printers that keep the connection open: no 5 s wait per job).
+        A reset, or a close while bytes are still unacknowledged, is a cut.
+        """
+        closed = asyncio.ensure_future(self._until_closed(reader))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        quiet_since: float | None = None
+        try:
+            while True:
+                await asyncio.wait((closed,), timeout=POLL_S)
+                if closed.done():
+                    if closed.exception() is not None:  # reset: the printer threw bytes away
+                        raise self._cut(size, None, "dropped the connection")
+                    pending = _unacknowledged(writer)
+                    if pending or _socket_error(writer):
+                        raise self._cut(size, pending, "closed the connection")
+                    return
+                pending = _unacknowledged(writer)
+                now = loop.time()
+                if pending == 0:
+                    quiet_since = now if quiet_since is None else quiet_since
+                    if now - quiet_since >= QUIET_S:
+                        return
+                else:
+                    quiet_since = None
+                if now > deadline:
+                    raise self._cut(size, pending, "took only part of the job and stopped")
+        finally:
+            closed.cancel()
+            with contextlib.suppress(BaseException):
+                await closed
 
     @staticmethod
     async def _until_closed(reader: asyncio.StreamReader) -> None:

@@ -118,7 +118,7 @@ async def test_one_syncer_per_account_and_takeover_after_kill(db, live_emu, tmp_
         # … and someone syncs each account, for a while (many polls).
         await _until(
             lambda: all(
-                len([t for s in stations for t in s.synced(n)]) >= 10 for n in names
+                len([t for s in stations for t in s.synced(n, start)]) >= 10 for n in names
             ),
             60, "every account synced", stations,
         )  # fmt: skip

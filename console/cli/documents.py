@@ -15,7 +15,7 @@ from core.domain.documents import DocumentKind
 from core.errors import UserInputError
 from core.persistence.models import DocumentRow
 from core.persistence.repositories import find_order
-from core.services.invoicing import issue_credit_note, issue_delivery_note, issue_invoice
+from core.services.invoicing import issue_credit_note, issue_delivery_note, preview_invoice
 
 KINDS = {"invoice": DocumentKind.INVOICE, "delivery-note": DocumentKind.DELIVERY_NOTE}
 
@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=run_show)
     render = docs_sub.add_parser(
-        "render", help="write an order's document as PDF (issued now if it does not exist yet)"
+        "render",
+        help="write an order's document as PDF (an invoice not issued yet: a marked preview)",
     )
     render.add_argument("order", help="Packdesk id or the channel's order id")
     render.add_argument("--kind", choices=sorted(KINDS), default="invoice")
@@ -142,10 +143,15 @@ async def run_render(args: argparse.Namespace) -> int:
         order = await find_order(args.order, rt.box)
         assert order.id is not None
         row = await DocumentRow.filter(order_id=order.id, kind=kind.value).order_by("-id").first()
+        company, box = rt.settings.company, rt.box
+        if row is None and kind is DocumentKind.INVOICE:
+            # An invoice is issued by the supply itself (packing, shipped), never by rendering.
+            data = await preview_invoice(order.id, company=company, box=box)
+            await asyncio.to_thread(target.write_bytes, data)
+            print(f"preview (no invoice issued yet, no number) → {target}")
+            return 0
         if row is None:
-            company, box = rt.settings.company, rt.box
-            issue = issue_invoice if kind is DocumentKind.INVOICE else issue_delivery_note
-            issued = await issue(order.id, company=company, box=box)
+            issued = await issue_delivery_note(order.id, company=company, box=box)
             row = await get_document(issued.document_id)
             print(f"issued {kind.value.replace('_', ' ')} {row.number}")
         data = await original_pdf(row, rt.box)

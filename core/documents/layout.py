@@ -129,6 +129,11 @@ class Sheet(FPDF):
         self.set_font(self.family, "B" if bold else "", size)
 
     def header(self) -> None:
+        if self.content.get("preview"):  # on every page: a preview must never pass as an invoice
+            self.font(13, bold=True)
+            self.set_text_color(200, 0, 0)
+            put(self, LEFT, 3, WIDTH, 6, self.word("preview"), "C")
+            self.set_text_color(0, 0, 0)
         self.set_draw_color(120, 120, 120)
         self.set_line_width(0.2)
         for y in (105.0, 210.0):
@@ -254,13 +259,15 @@ def _info_block(pdf: Sheet) -> None:
         pdf.font(8, bold=True)
         put(pdf, 153, y, 37, 4.3, str(value)[:28])
         y += 4.3
-    code128(pdf, c["number"], 125, max(y + 2, 84), 9)
+    if c["number"]:
+        code128(pdf, c["number"], 125, max(y + 2, 84), 9)
 
 
 def _title(pdf: Sheet) -> float:
     c = pdf.content
     pdf.font(14, bold=True)
-    put(pdf, LEFT - 1, 98, WIDTH, 7, f"{pdf.word(c['kind'])} {c['number']}")
+    heading = pdf.word("preview") if c.get("preview") else f"{pdf.word(c['kind'])} {c['number']}"
+    put(pdf, LEFT - 1, 98, WIDTH, 7, heading)
     y = 107.0
     ship, bill = c["shipping_address"], c["billing_address"]
     if c["kind"] != "delivery_note" and any(ship.values()) and ship != bill:

@@ -121,6 +121,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "export": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1a i. V. m. § 6 UStG).",
         "credit_reason": "Grund: {reason}",
         "copy": "KOPIE",
+        "preview": "VORSCHAU – keine Rechnung",
         "no_prices": "Lieferschein ohne Preise — die Rechnung folgt gesondert.",
     },
     "en": {
@@ -164,6 +165,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "export": "VAT-exempt export outside the EU (Art. 146 Directive 2006/112/EC).",
         "credit_reason": "Reason: {reason}",
         "copy": "COPY",
+        "preview": "PREVIEW – not an invoice",
         "no_prices": "Delivery note without prices — the invoice is sent separately.",
     },
     "fr": {
@@ -207,6 +209,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "export": "Exportation exonérée de TVA (art. 262 I du CGI).",
         "credit_reason": "Motif : {reason}",
         "copy": "COPIE",
+        "preview": "APERÇU – ceci n'est pas une facture",
         "no_prices": "Bon de livraison sans prix — la facture est envoyée séparément.",
     },
 }

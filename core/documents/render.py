@@ -28,8 +28,8 @@ def render_pdf(content: dict[str, Any]) -> bytes:
     """
     with clock.document_time(datetime.fromisoformat(content["issued_at"])):
         pdf = layout.draw(content)
-        if content["kind"] not in E_INVOICE_KINDS:
-            return pdf
+        if content["kind"] not in E_INVOICE_KINDS or content.get("preview"):
+            return pdf  # a preview is no invoice, so it carries no e-invoice either
         return einvoice.embed(pdf, einvoice.einvoice_xml(content), content["language"])
 
 

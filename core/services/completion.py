@@ -48,6 +48,7 @@ from core.services.intake import flag_listings
 from core.services.invoicing import queue_invoice_delivery
 from core.services.numbering import allocate
 from core.services.outbox import queue_job
+from core.services.supplies import may_invoice
 
 MANUAL_CARRIERS = {"manual", ""}
 # Fulfilment providers' stock lives in warehouses of their own ("3pl:<provider>"); a desk never
@@ -332,6 +333,8 @@ async def _issue_documents(
     }
     ids: dict[str, int] = {}
     for kind, range_name in ranges.items():
+        if kind is DocumentKind.INVOICE and not await may_invoice(order, lines, company, conn):
+            continue  # invoiced already (shipped outside the desk): never a second invoice
         number = await allocate(company_name, range_name, now.date(), using_db=conn)
         content = build_content(order, kind, number, now, company, lines=lines)
         content["packages"] = parcels  # documents say which items are in which parcel

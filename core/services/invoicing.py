@@ -7,8 +7,10 @@ mail to the buyer and the upload to Amazon, as the profile says.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -26,6 +28,7 @@ from core.security import SecretBox
 from core.services import audit
 from core.services.numbering import allocate
 from core.services.outbox import queue_job
+from core.services.supplies import check_may_invoice
 
 
 @dataclass
@@ -98,7 +101,11 @@ async def issue_invoice(
     now: datetime | None = None,
     station: str = "",
 ) -> Issued:
-    """Invoice a whole order (FBA: it has shipped already). One invoice per order, never two."""
+    """Invoice a whole order that has shipped (FBA, or shipped outside the desk).
+
+    The delivery date is Amazon's ship date; an order without one has not shipped and is refused,
+    as is a cancelled one (see core/services/supplies.py). One invoice per order, never two.
+    """
     now = now or _now()
     async with in_transaction() as conn:
         row = await OrderRow.filter(id=order_id).select_for_update().using_db(conn).first()
@@ -111,6 +118,13 @@ async def issue_invoice(
         )
         if existing is not None:
             raise ConflictError(f"Order {row.external_id} already has invoice {existing.number}.")
+        if row.status == OrderStatus.CANCELLED.value:
+            raise ConflictError(f"Order {row.external_id} is cancelled: it gets no invoice.")
+        if row.shipped_at is None:
+            raise UserInputError(
+                f"Order {row.external_id} has not shipped: its invoice is issued when it ships "
+                "(packing, Amazon's shipment report or the provider's tracking)."
+            )
         order = await load_order(order_id, box, using_db=conn)
         profile = await _profile(order, conn)
         account = await AccountRow.filter(id=order.account_id).using_db(conn).get()
@@ -126,8 +140,9 @@ async def issue_invoice(
             number,
             now,
             company,
-            delivery_date=(order.shipped_at or now).date(),
+            delivery_date=row.shipped_at.date(),
         )
+        await check_may_invoice(order_id, Decimal(content["totals"]["gross"]), conn)
         doc = await DocumentRow.create(
             kind=DocumentKind.INVOICE.value,
             number=number,
@@ -152,6 +167,23 @@ async def issue_invoice(
             number=number,
         )
     return Issued(doc.id, number, jobs)
+
+
+async def preview_invoice(
+    order_id: int, *, company: CompanySettings, box: SecretBox, now: datetime | None = None
+) -> bytes:
+    """What the invoice would say, as a PDF marked PREVIEW — no number, nothing stored or sent.
+
+    Issuing belongs to the transaction that makes the supply; a preview never becomes one.
+    """
+    from core.documents.render import render_pdf  # fpdf2 and factur-x only when rendering
+
+    now = now or _now()
+    order = await load_order(order_id, box)
+    delivered = (order.shipped_at or now).date()
+    content = build_content(order, DocumentKind.INVOICE, "", now, company, delivery_date=delivered)
+    content["preview"] = True
+    return await asyncio.to_thread(render_pdf, content)
 
 
 async def issue_delivery_note(

@@ -21,6 +21,7 @@ from core.persistence.models import AccountRow, DocumentRow, FulfilmentProfileRo
 from core.security import SecretBox
 from core.services import audit
 from core.services.numbering import allocate
+from core.services.supplies import may_invoice
 
 
 async def issue_shipment_papers(
@@ -52,6 +53,8 @@ async def issue_shipment_papers(
     lines = [(ln, shipped[ln.id]) for ln in order.lines if ln.id in shipped]
     ids: dict[DocumentKind, int] = {}
     for kind, range_name in ranges.items():
+        if kind is DocumentKind.INVOICE and not await may_invoice(order, lines, company, conn):
+            continue  # invoiced already: never a second invoice for the same supply
         number = await allocate(account.company, range_name, issued_at.date(), using_db=conn)
         content = build_content(
             order, kind, number, issued_at, company, lines=lines, delivery_date=delivered_on

@@ -16,6 +16,8 @@ from core.services.setup import ensure_basics
 from tests.documents.samples import seller
 from tests.support.factories import make_account, make_order
 
+AMAZON_SHIPPED_AT = datetime(2026, 11, 29, 16, 5, tzinfo=UTC)
+
 
 def settings(**mail: object) -> Settings:
     return Settings(company=seller(), mail=mail or {})  # type: ignore[arg-type]
@@ -38,6 +40,7 @@ async def shipped_fba_order(
         lines=[("MUG", 2), ("TEA", 1)],
         buyer_name=buyer,
     )
+    order.shipped_at = AMAZON_SHIPPED_AT  # Amazon's ship date: the invoice's delivery date
     await upsert_orders(account, [order], box)
     return (await OrderRow.get(external_id="305-1111111-2222222")).id
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -45,11 +46,35 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_render_issues_once_then_writes_the_issued_invoice(shell: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def _issue(shell: Path) -> None:
+    """What the worker's `invoice.issue` job does for the shipped FBA order."""
+    from core.config import load_settings
+    from core.persistence.models import OrderRow
+    from core.services.invoicing import issue_invoice
+
+    async def issue() -> None:
+        async with open_database(f"sqlite://{shell / 'data' / 'packdesk.sqlite3'}"):
+            order = await OrderRow.get(external_id=ORDER)
+            box = SecretBox(os.environ["PACKDESK_SECRET_KEY"].encode())
+            await issue_invoice(order.id, company=load_settings().company, box=box)
+
+    run_apart(issue)
+
+
+def test_render_before_issue_is_a_preview_then_writes_the_issued_invoice(
+    shell: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     out = shell / "invoice.pdf"
     assert main(["documents", "render", ORDER, "--kind", "invoice", "-o", str(out)]) == 0
+    assert "preview" in capsys.readouterr().out
+    assert "VORSCHAU" in pdf_text(out.read_bytes())
+    assert main(["documents", "list", "--order", ORDER, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+    _issue(shell)
+    assert main(["documents", "render", ORDER, "--kind", "invoice", "-o", str(out)]) == 0
     first = out.read_bytes()
-    assert "issued invoice RE-" in capsys.readouterr().out
+    assert "RE-" in capsys.readouterr().out
     assert "Jürgen" not in pdf_text(first) and "Åsa Öberg" in pdf_text(first)
     assert get_facturx_xml_from_pdf(first)[0] == "factur-x.xml"
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from core.carriers.dhl.carrier import LabelMedia
+from core.carriers.directory import CarrierDirectory
 from core.channels.amazon import make_amazon_handlers
 from core.channels.amazon.connector import AmazonOptions
 from core.config import Settings
@@ -35,6 +37,19 @@ def ship_from(settings: Settings) -> dict[str, str]:
         "email": c.email,
         "phone": c.phone,
     }
+
+
+def label_media(settings: Settings) -> LabelMedia:
+    """Station → (language, dpi) of its label printer, so a carrier sends ZPL or PDF to suit."""
+
+    def media(station: str) -> tuple[str, int]:
+        route = settings.stations.get(station)
+        printer = settings.printers.get(route.routes.get("label", "")) if route else None
+        if printer is None:
+            return ("pdf", 0)
+        return (printer.kind, int(getattr(printer, "dpi", 0) or 0))
+
+    return media
 
 
 def amazon_options(settings: Settings, orders_api: str | None = None) -> AmazonOptions:
@@ -65,7 +80,13 @@ def outbox_handlers(
     mailer = SmtpMailer(settings.mail) if settings.mail.host else None
     handlers: dict[str, Handler] = {}
     handlers.update(
-        make_amazon_handlers(box, connectors, print_port, ship_from=ship_from(settings))
+        make_amazon_handlers(
+            box,
+            connectors,
+            print_port,
+            ship_from=ship_from(settings),
+            carriers=CarrierDirectory(box, label_media=label_media(settings)),
+        )
     )
     handlers.update(
         make_document_handlers(box, settings, mailer, print_port, connector_for_account)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from core.domain.accounts import Account
 from core.domain.orders import Order
@@ -99,6 +99,11 @@ class LabelRequest:
     items: list[tuple[str, int]]  # (external order item id, quantity)
     weight_g: int
     ship_from: dict[str, str] = field(default_factory=dict)
+    station: str = ""  # whose label printer it goes to (a carrier may pick ZPL or PDF by it)
+    articles: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # sku → weight_g, hs_code, origin
+    services: dict[str, Any] = field(default_factory=dict)  # carrier services the profile asks for
 
 
 @runtime_checkable

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core.domain.orders import OrderLine
 from core.domain.outbox import OutboxJob
 from core.persistence.models import (
     ArticleRow,
@@ -41,6 +43,15 @@ async def _weight(package: PackageRow, lines: list[PackageLineRow]) -> int:
     }
     weights = {a.sku: a.weight_g for a in await ArticleRow.filter(sku__in=set(skus.values()))}
     return sum(weights.get(skus[ln.order_line_id], 0) * ln.quantity for ln in lines) or 500
+
+
+async def _articles(lines: list[OrderLine]) -> dict[str, dict[str, Any]]:
+    """What a carrier may need of the articles (customs: weight, HS code, origin)."""
+    rows = await ArticleRow.filter(sku__in={ln.sku for ln in lines})
+    return {
+        a.sku: {"weight_g": a.weight_g, "hs_code": a.hs_code, "origin": a.origin_country}
+        for a in rows
+    }
 
 
 def label_buy_handler(
@@ -76,6 +87,9 @@ def label_buy_handler(
                     items=[(externals[ln.order_line_id], ln.quantity) for ln in lines],
                     weight_g=await _weight(package, lines),
                     ship_from=dict(ship_from or {}),
+                    station=str(job.payload.get("station", "")),
+                    articles=await _articles(order.lines),
+                    services=dict(job.payload.get("services") or {}),
                 )
             )
             async with in_transaction() as conn:

@@ -5,15 +5,18 @@ options::
 
     {"carriers": [{"max_weight_g": 1000, "carrier": "deutsche_post"}, {"carrier": "dhl"}]}
 
-The first rule whose ``max_weight_g`` is not exceeded wins; a rule without a limit takes the rest;
-when no rule fits, the profile's own carrier does. Carriers are registered once per process (the
+A rule may also name destination countries (``"countries": ["DE", "AT"]``, ISO alpha-2) and the
+carrier services it wants (``"services": {"preferredNeighbour": "Nr. 5"}``, DHL's VAS names).
+The first rule whose ``max_weight_g`` is not exceeded and whose countries (if any) include the
+destination wins; a rule without limits takes the rest; when no rule fits, the profile's own
+carrier does. Carriers are registered once per process (the
 composition root does it) — globally or for one account (Amazon Buy Shipping speaks for one seller).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.carriers.manual import ManualCarrier
@@ -28,6 +31,13 @@ class CarrierRule:
 
     carrier: str
     max_weight_g: int | None = None
+    countries: frozenset[str] = frozenset()  # empty: every destination
+    services: Mapping[str, Any] = field(default_factory=dict)
+
+    def fits(self, weight_g: int, country: str = "") -> bool:
+        if self.max_weight_g is not None and weight_g > self.max_weight_g:
+            return False
+        return not self.countries or country.upper() in self.countries
 
 
 def carrier_rules(options: Mapping[str, Any]) -> list[CarrierRule]:
@@ -46,16 +56,42 @@ def carrier_rules(options: Mapping[str, Any]) -> list[CarrierRule]:
             raise UserInputError(
                 f"profile options.carriers[{i}].max_weight_g: must be a positive whole number of grams"
             )
-        rules.append(CarrierRule(str(item["carrier"]).strip(), limit))
+        countries = item.get("countries") or []
+        if not isinstance(countries, list) or not all(
+            isinstance(c, str) and len(c.strip()) == 2 for c in countries
+        ):
+            raise UserInputError(
+                f"profile options.carriers[{i}].countries: a list of two-letter country codes"
+            )
+        services = item.get("services") or {}
+        if not isinstance(services, Mapping):
+            raise UserInputError(f"profile options.carriers[{i}].services: must be an object")
+        rules.append(
+            CarrierRule(
+                str(item["carrier"]).strip(),
+                limit,
+                frozenset(c.strip().upper() for c in countries),
+                dict(services),
+            )
+        )
     return rules
 
 
-def choose_carrier(default: str, options: Mapping[str, Any], weight_g: int) -> str:
-    """The carrier code for a package of `weight_g` grams under a profile."""
+def choose_rule(
+    default: str, options: Mapping[str, Any], weight_g: int, country: str = ""
+) -> CarrierRule:
+    """The rule for a package of `weight_g` grams to `country` under a profile."""
     for rule in carrier_rules(options):
-        if rule.max_weight_g is None or weight_g <= rule.max_weight_g:
-            return rule.carrier
-    return default
+        if rule.fits(weight_g, country):
+            return rule
+    return CarrierRule(default)
+
+
+def choose_carrier(
+    default: str, options: Mapping[str, Any], weight_g: int, country: str = ""
+) -> str:
+    """The carrier code for a package of `weight_g` grams (to `country`) under a profile."""
+    return choose_rule(default, options, weight_g, country).carrier
 
 
 class CarrierRegistry:

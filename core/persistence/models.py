@@ -99,10 +99,25 @@ class ArticleRow(Timestamped):
     title = fields.CharField(max_length=500)
     weight_g = fields.IntField(default=0)
     tax_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=19)
+    hs_code = fields.CharField(max_length=11, default="")  # customs tariff number, for CN23
+    origin_country = fields.CharField(max_length=2, default="")  # ISO alpha-2, for CN23
     barcodes: fields.ReverseRelation[BarcodeRow]
 
     class Meta:
         table = "article"
+
+
+class CarrierAccountRow(Timestamped):
+    """A carrier contract Packdesk buys labels from (DHL Parcel DE …); secrets sealed."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)  # the code profiles name, e.g. dhl
+    kind = fields.CharField(max_length=32, default="dhl")
+    settings = fields.JSONField(default=dict)  # base URL, EKP, print format … (no secrets)
+    credentials_sealed = fields.TextField(default="")
+
+    class Meta:
+        table = "carrier_account"
 
 
 class BarcodeRow(Model):

@@ -17,7 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from core.carriers.registry import choose_carrier
+from core.carriers.registry import choose_rule
 from core.config import CompanySettings
 from core.documents.content import build_content
 from core.documents.sealing import seal_content
@@ -185,11 +185,14 @@ async def complete_packing(
         if carrier not in MANUAL_CARRIERS and not all_tracked:
             options = profile.options if profile else {}
             for pkg_id, packed in zip(package_ids, boxes, strict=True):
-                code = choose_carrier(carrier, options, packed.weight_g)  # by weight, per profile
+                rule = choose_rule(carrier, options, packed.weight_g, order.ship_to.country)
+                payload = {"package_id": pkg_id, "station": station, "carrier": rule.carrier}
+                if rule.services:
+                    payload["services"] = dict(rule.services)
                 key = await queue_job(
                     JobKind.BUY_LABEL,
                     pkg_id,
-                    {"package_id": pkg_id, "station": station, "carrier": code},
+                    payload,
                     using_db=conn,
                     account_id=order.account_id,
                 )

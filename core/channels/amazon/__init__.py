@@ -77,7 +77,7 @@ def make_amazon_handlers(
     )
     from core.domain.outbox import JobKind
 
-    others = dict(carriers or {})
+    others: Mapping[str, Carrier] = {} if carriers is None else carriers  # live, not a copy
 
     def carrier_for(code: str, account_id: int) -> Carrier | None:
         if code == CODE and account_id in connectors:

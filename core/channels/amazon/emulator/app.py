@@ -198,4 +198,7 @@ def build_app(runtime: Runtime) -> web.Application:
                 app.router.add_route(method, path, handler, name="api." + name)
     documents.add_routes(app)
     inspect.add_routes(app)
+    from core.carriers.dhl.emulator import add_routes as add_dhl_routes
+
+    add_dhl_routes(app, runtime.seed)  # DHL Parcel DE on the same port
     return app

@@ -6,7 +6,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -14,6 +14,9 @@ from core.channels.amazon.emulator.app import build_app
 from core.channels.amazon.emulator.faults import parse_spec
 from core.channels.amazon.emulator.runtime import Runtime
 from core.channels.amazon.emulator.state import SellerState
+
+if TYPE_CHECKING:
+    from core.carriers.dhl.emulator import DhlState
 
 MODELS_ENV = "PACKDESK_SPAPI_MODELS"
 
@@ -36,8 +39,17 @@ class Emulator:
 
     @property
     def credentials(self) -> dict[str, Any]:
-        """Exactly the JSON ``--write-credentials`` writes (contains secrets)."""
-        return self.runtime.credentials()
+        """Exactly the JSON ``--write-credentials`` writes (contains secrets), DHL's included."""
+        from core.carriers.dhl.emulator import DHL_STATE
+
+        return {**self.runtime.credentials(), "dhl": self.app[DHL_STATE].credentials(self.url)}
+
+    @property
+    def dhl(self) -> DhlState:
+        """The emulated DHL customer: shipments created, cancelled, closed out."""
+        from core.carriers.dhl.emulator import DHL_STATE
+
+        return self.app[DHL_STATE]
 
     @property
     def state(self) -> SellerState:

@@ -1,0 +1,300 @@
+"""The emulated DHL endpoints: version, orders (create, validate, cancel), manifests, token."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from core.carriers.dhl.emulator.labels import LabelText, render_pdf, render_zpl
+from core.carriers.dhl.emulator.rules import check_shipment
+from core.carriers.dhl.products import PRODUCTS
+from core.carriers.tracking import gs1_check_digit
+
+BASE = "/parcel/de/shipping/v2"
+TOKEN = "/parcel/de/account/auth/ropc/v1/token"
+PREFIX = "003404341"  # DHL Paket 20-digit numbers: 00 + SSCC-style body + GS1 check digit
+
+
+@dataclass
+class DhlShipment:
+    number: str
+    body: dict[str, Any]
+    created_at: str
+    cancelled: bool = False
+    manifested: bool = False
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One call as it crossed the wire: what the client sent and what the emulator answered."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    content_type: str
+    answer: bytes
+
+
+@dataclass
+class DhlState:
+    """One DHL customer: its credentials and every shipment created."""
+
+    api_key: str
+    username: str
+    password: str
+    ekp: str
+    shipments: dict[str, DhlShipment] = field(default_factory=dict)
+    tokens: set[str] = field(default_factory=set)
+    exchanges: list[Exchange] = field(default_factory=list)  # every call, for contract tests
+    serial: int = 0
+
+    @classmethod
+    def seeded(cls, seed: int) -> DhlState:
+        digest = hashlib.sha256(f"dhl-{seed}".encode()).hexdigest()
+        return cls(
+            api_key="emu-" + digest[:24],
+            username="user-valid",
+            password="pw-" + digest[24:40],
+            ekp=str(3333333333 + seed % 1000).zfill(10),
+            serial=int(digest[40:46], 16) % 10**7,
+        )
+
+    def next_number(self) -> str:
+        self.serial += 1
+        body = PREFIX + str(self.serial).zfill(10)
+        return body + str(gs1_check_digit(body))
+
+    def open_shipments(self) -> list[DhlShipment]:
+        return [s for s in self.shipments.values() if not s.cancelled]
+
+    def credentials(self, base_url: str) -> dict[str, Any]:
+        """The ``"dhl"`` section of ``--write-credentials`` (secrets: never log it)."""
+        return {
+            "base_url": base_url + BASE,
+            "api_key": self.api_key,
+            "username": self.username,
+            "password": self.password,
+            "ekp": self.ekp,
+            "participation": "01",
+            "profile": "STANDARD_GRUPPENPROFIL",
+        }
+
+
+DHL_STATE: web.AppKey[DhlState] = web.AppKey("packdesk_dhl_state", DhlState)
+
+
+def _status(code: int, title: str, detail: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"title": title, "statusCode": code}
+    if detail:
+        out["detail"] = detail[:80]
+    return out
+
+
+def _problem(code: int, title: str, detail: str) -> web.Response:
+    return web.json_response(
+        {"status": _status(code, title, detail)},
+        status=code,
+        content_type="application/problem+json",
+    )
+
+
+def _authorised(request: web.Request, state: DhlState) -> bool:
+    if request.headers.get("dhl-api-key") != state.api_key:
+        return False
+    auth = request.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        return auth[7:] in state.tokens
+    if auth.startswith("Basic "):
+        try:
+            user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        return secrets.compare_digest(user + ":" + password, state.username + ":" + state.password)
+    return False
+
+
+@web.middleware
+async def dhl_auth(request: web.Request, handler: Any) -> web.StreamResponse:
+    if not request.path.startswith(BASE):
+        return await handler(request)  # type: ignore[no-any-return]
+    state = request.app[DHL_STATE]
+    body = await request.read()
+    if request.path.rstrip("/") != BASE and not _authorised(request, state):
+        response: web.StreamResponse = _problem(
+            401, "Unauthorized", "The API key, user or password is not valid."
+        )
+    else:
+        response = await handler(request)
+    answer = response.body if isinstance(response, web.Response) else b""
+    state.exchanges.append(
+        Exchange(
+            request.method,
+            request.path,
+            request.query_string,
+            dict(request.headers),
+            body,
+            response.status,
+            response.content_type,
+            bytes(answer) if isinstance(answer, bytes | bytearray) else b"",
+        )
+    )
+    return response
+
+
+async def token(request: web.Request) -> web.Response:
+    state = request.app[DHL_STATE]
+    form = await request.post()
+    if (
+        form.get("grant_type") != "password"
+        or form.get("client_id") != state.api_key
+        or form.get("username") != state.username
+        or form.get("password") != state.password
+    ):
+        return web.json_response(
+            {"error": "invalid_grant", "error_description": "wrong user or password"}, status=401
+        )
+    issued = secrets.token_urlsafe(24)
+    state.tokens.add(issued)
+    return web.json_response({"access_token": issued, "token_type": "Bearer", "expires_in": 1799})
+
+
+async def version(request: web.Request) -> web.Response:
+    amp = {"name": "pp-parcel-shipping-v2", "version": "v2.1.12", "rev": "emu", "env": "emu"}
+    return web.json_response({"amp": amp})
+
+
+def _lines(address: dict[str, Any]) -> tuple[str, ...]:
+    street = " ".join(str(address.get(k, "")) for k in ("addressStreet", "addressHouse")).strip()
+    town = f"{address.get('postalCode', '')} {address.get('city', '')}".strip()
+    rows = [address.get("name1"), address.get("name2"), street, town, address.get("country")]
+    return tuple(str(r) for r in rows if r)
+
+
+def _label(number: str, body: dict[str, Any], doc_format: str, print_format: str) -> dict[str, Any]:
+    weight = (body.get("details") or {}).get("weight") or {}
+    text = LabelText(
+        shipment_no=number,
+        product=PRODUCTS[str(body["product"])].name,
+        ship_to=_lines(body.get("consignee") or {}),
+        ship_from=_lines(body.get("shipper") or {}),
+        weight=f"{weight.get('value', '')} {weight.get('uom', '')}",
+        reference=str(body.get("refNo", "")),
+        routing_code="",
+    )
+    if doc_format == "ZPL2":
+        return {"zpl2": render_zpl(text), "fileFormat": "ZPL2", "printFormat": "910-300-700"}
+    medium = print_format or "910-300-700"
+    shown = medium if medium in ("A4", "910-300-700", "910-300-300", "910-300-710") else "A4"
+    pdf = base64.b64encode(render_pdf(text, medium)).decode()
+    return {"b64": pdf, "fileFormat": "PDF", "printFormat": shown}
+
+
+async def create_orders(request: web.Request) -> web.Response:
+    state = request.app[DHL_STATE]
+    try:
+        payload = await request.json()
+    except ValueError:
+        return _problem(400, "Bad Request", "The request body is not JSON.")
+    shipments = payload.get("shipments") if isinstance(payload, dict) else None
+    if not isinstance(shipments, list) or not 1 <= len(shipments) <= 30:
+        return _problem(400, "Bad Request", "shipments: 1 to 30 shipments are required.")
+    validate = request.query.get("validate") == "true"
+    doc_format = request.query.get("docFormat", "PDF")
+    print_format = request.query.get("printFormat", "")
+    items, failed = [], 0
+    for body in shipments:
+        messages = check_shipment(body, state.ekp)
+        errors = [m for m in messages if m["validationState"] == "Error"]
+        if errors:
+            failed += 1
+            items.append({"sstatus": _status(400, "Bad Request", errors[0]["validationMessage"]),
+                          "validationMessages": messages})  # fmt: skip
+            continue
+        item: dict[str, Any] = {"sstatus": _status(200, "OK")}
+        if messages:
+            item["validationMessages"] = messages
+        if not validate:
+            number = state.next_number()
+            state.shipments[number] = DhlShipment(number, body, datetime.now(UTC).isoformat())
+            item.update(shipmentNo=number, routingCode="40327653113+99000933090010")
+            if body.get("refNo"):
+                item["shipmentRefNo"] = str(body["refNo"])
+            item["label"] = _label(number, body, doc_format, print_format)
+        items.append(item)
+    if failed == len(shipments):
+        code, title = 400, "Bad Request"
+    elif failed:
+        code, title = 207, "Multi-status"
+    else:
+        code, title = 200, "OK"
+    return web.json_response(
+        {"status": _status(code, title), "items": items},
+        status=code,
+        content_type="application/problem+json" if code == 400 else "application/json",
+    )
+
+
+async def delete_orders(request: web.Request) -> web.Response:
+    state = request.app[DHL_STATE]
+    if not request.query.get("profile"):
+        return _problem(400, "Bad Request", "profile is required.")
+    numbers = request.query.getall("shipment", [])
+    items, failed = [], 0
+    for number in numbers:
+        found = state.shipments.get(number)
+        if found is None or found.cancelled:
+            failed += 1
+            items.append(
+                {"shipmentNo": number, "sstatus": _status(400, "Unknown shipment number.")}
+            )
+        elif found.manifested:
+            failed += 1
+            items.append({"shipmentNo": number,
+                          "sstatus": _status(400, "Shipment already closed out.")})  # fmt: skip
+        else:
+            found.cancelled = True
+            items.append({"shipmentNo": number, "sstatus": _status(200, "OK")})
+    code = 400 if failed == len(numbers) else 207 if failed else 200
+    return web.json_response(
+        {"status": _status(code, "OK" if code == 200 else "Bad Request"), "items": items},
+        status=code,
+    )
+
+
+async def post_manifests(request: web.Request) -> web.Response:
+    state = request.app[DHL_STATE]
+    payload = await request.json()
+    wanted = payload.get("shipmentNumbers") if isinstance(payload, dict) else None
+    items = []
+    for shipment in state.open_shipments():
+        if shipment.manifested or (wanted and shipment.number not in wanted):
+            continue
+        shipment.manifested = True
+        items.append({"shipmentNo": shipment.number, "sstatus": _status(200, "OK")})
+    for number in wanted or []:
+        if number not in {it["shipmentNo"] for it in items}:
+            items.append({"shipmentNo": number, "sstatus": _status(400, "Not found or closed.")})
+    return web.json_response({"status": _status(207, "Multi-status"), "items": items}, status=207)
+
+
+def add_routes(app: web.Application, seed: int = 1) -> DhlState:
+    """Mount DHL's API on `app` (the Amazon emulator's, so one port serves both)."""
+    state = DhlState.seeded(seed)
+    app[DHL_STATE] = state
+    app.middlewares.append(dhl_auth)
+    app.router.add_post(TOKEN, token)
+    app.router.add_get(BASE + "/", version)
+    app.router.add_post(BASE + "/orders", create_orders)
+    app.router.add_delete(BASE + "/orders", delete_orders)
+    app.router.add_post(BASE + "/manifests", post_manifests)
+    return state

@@ -1,0 +1,57 @@
+"""The defect of issue 16: a profile naming DHL made the label job die and the order stay packed.
+
+Production composes its outbox in console/wiring.py; this drives exactly that composition."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.wiring import outbox_handlers
+from core.carriers.tracking import validate_tracking
+from core.config import Settings
+from core.persistence.models import FulfilmentProfileRow, OrderRow, OutboxJobRow, PackageRow
+from core.services.completion import PackedBox
+from core.services.outbox import OutboxRunner
+from tests.amazon.support import SpoolFake
+from tests.core.test_completion import COMPANY, _claimed, _complete, _lines
+
+pytestmark = pytest.mark.network
+
+
+SETTINGS = Settings(company=COMPANY)
+
+
+async def _label_jobs_run(box) -> None:
+    handlers = outbox_handlers(SETTINGS, box, {}, SpoolFake())
+    runner = OutboxRunner({"label.buy": handlers["label.buy"]}, base_delay_s=0.01)
+    await runner.drain()
+
+
+async def test_profile_naming_dhl_gets_a_dhl_label_and_the_order_ships(db, box, dhl, emu):
+    order_id = await _claimed(box, carrier="dhl")
+    ids = await _lines(order_id)
+    await _complete(box, order_id, PackedBox({ids["MUG"]: 2, ids["TEA"]: 1}, weight_g=1200))
+    await _label_jobs_run(box)
+
+    [job] = await OutboxJobRow.filter(kind="label.buy")
+    assert job.status == "done", job.last_error
+    [package] = await PackageRow.all()
+    assert validate_tracking("dhl", package.tracking_number) == package.tracking_number
+    assert package.carrier_code == "DHL" and package.label_format == "pdf"
+    assert bytes(package.label).startswith(b"%PDF")
+    assert list(emu.dhl.shipments) == [package.tracking_number]
+    assert (await OrderRow.get(id=order_id)).status == "shipped"
+
+
+async def test_profile_naming_an_unset_up_carrier_is_refused_when_saved(db, box):
+    from core.carriers.directory import check_profile
+    from core.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="dhl is not set up"):
+        await check_profile("MFN", "dhl", {})
+    with pytest.raises(UserInputError, match="gls is not set up"):
+        await check_profile(
+            "MFN", "manual", {"carriers": [{"carrier": "gls", "countries": ["AT"]}]}
+        )
+    await check_profile("MFN", "amazon_buy_shipping", {})
+    assert await FulfilmentProfileRow.all().count() == 0

@@ -20,9 +20,11 @@ from datetime import UTC, datetime, timedelta
 from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
 from core.persistence.models import PrintJobRow
 from printers.errors import PrinterUnavailable, UnprintableJob
+from printers.installation import installation_id
 from printers.render.convert import prepare
 from printers.status import ERROR, ONLINE, PrinterStatus, store_status
 from printers.transports.base import OutgoingJob, Transport
+from printers.transports.cups import CupsTransport
 
 PrinterSettings = EscposPrinter | ZplPrinter | CupsPrinter | FolderPrinter
 log = logging.getLogger(__name__)
@@ -192,6 +194,8 @@ class PrinterWorker:
                 prepared.extension,
                 attempt=row.attempts,
             )
+            if isinstance(self.transport, CupsTransport) and not self.transport.installation:
+                self.transport.installation = await installation_id()
             delivery = await self.transport.send(job)
         except UnprintableJob as exc:
             await self._finish(row, FAILED, last_error=str(exc))

@@ -441,6 +441,18 @@ class PrintJobRow(Timestamped):
         indexes = (Index(fields=("printer", "status", "due_at")),)
 
 
+class InstallationRow(Model):
+    # One row: this database's installation id, so that names it leaves in shared systems
+    # (CUPS job names) are told apart from another database's (printers/installation.py).
+
+    id = fields.IntField(primary_key=True)
+    uid = fields.CharField(max_length=32, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "installation"
+
+
 class PrinterStatusRow(Model):
     name = fields.CharField(max_length=64, primary_key=True)
     state = fields.CharField(max_length=16, default="unknown")  # online | offline | paper_out …

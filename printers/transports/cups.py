@@ -10,6 +10,7 @@ CUPS server elsewhere. pyipp works as well, but this is ~150 lines against one m
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 from urllib.parse import quote, urlsplit
 
@@ -35,9 +36,29 @@ def document_format(content_type: str) -> str:
     return "application/vnd.cups-raw" if content_type in RAW_FORMATS else content_type
 
 
-def job_name(job: OutgoingJob) -> str:
+def job_prefix(installation: str, job: OutgoingJob) -> str:
+    """Names this installation's job: two databases on one CUPS (test and production, two
+    sites) reuse the same print job ids, so the id alone would find the other's job."""
+    return f"packdesk-{installation}-{job.id}:"
+
+
+def job_name(installation: str, job: OutgoingJob) -> str:
     """The CUPS job name; its prefix finds the job again after an uncertain submission."""
-    return f"packdesk-{job.id}: {job.title}"[:255]
+    return f"{job_prefix(installation, job)} {job.title}"[:255]
+
+
+# What CUPS' socket/ipp/lpd backends say while they cannot reach the device; CUPS then shows the
+# queue as "processing" with no state reason, so the message is all there is.
+UNREACHABLE_HINTS = (
+    "may not exist or is unavailable",
+    "unable to connect",
+    "unable to locate printer",
+    "waiting for printer to become available",
+    "connecting to printer",
+    "network host",
+)
+UNREACHABLE_REASONS = ("connecting-to-device", "offline", "timed-out", "shutdown")
+POLL_S = 0.05
 
 
 def _user() -> str:
@@ -51,9 +72,16 @@ class CupsTransport:
     """One CUPS queue, addressed as `<server>/printers/<queue>`."""
 
     def __init__(
-        self, name: str, queue: str, server: str = "http://127.0.0.1:631", timeout_s: float = 10.0
+        self,
+        name: str,
+        queue: str,
+        server: str = "http://127.0.0.1:631",
+        timeout_s: float = 10.0,
+        *,
+        installation: str = "",
     ) -> None:
         self.name = name
+        self.installation = installation  # set by the spool from the database
         self.queue = queue
         self.server = server.rstrip("/")
         self.timeout_s = timeout_s
@@ -142,29 +170,78 @@ class CupsTransport:
             ), False
         if any(r.startswith("media-empty") or r.startswith("media-needed") for r in reasons):
             return PrinterStatus(self.name, PAPER_OUT, detail), True
-        if any(r.startswith("offline") for r in reasons):
-            return PrinterStatus(self.name, OFFLINE, detail), True
+        lowered = message.lower()
+        if any(r.startswith(UNREACHABLE_REASONS) for r in reasons) or (
+            state == ipp.PRINTER_PROCESSING and any(h in lowered for h in UNREACHABLE_HINTS)
+        ):
+            return PrinterStatus(
+                self.name, OFFLINE, f"CUPS cannot reach the printer behind {self.queue}: {detail}"
+            ), True
         return PrinterStatus(
             self.name, ONLINE, detail or ("busy" if state == ipp.PRINTER_PROCESSING else "idle")
         ), True
 
-    async def _find(self, session: aiohttp.ClientSession, job: OutgoingJob) -> int | None:
-        """The CUPS job id of an earlier submission of `job`, if CUPS has one."""
+    async def _find(
+        self, session: aiohttp.ClientSession, job: OutgoingJob
+    ) -> tuple[int, int] | None:
+        """(CUPS job id, job state) of this installation's earlier submission of `job`, if any."""
         response = await self._call(
             session,
             ipp.GET_JOBS,
             [
                 (ipp.KEYWORD, "which-jobs", "all"),
                 (ipp.BOOLEAN, "my-jobs", False),
-                (ipp.KEYWORD, "requested-attributes", ["job-id", "job-name"]),
+                (ipp.KEYWORD, "requested-attributes", ["job-id", "job-name", "job-state"]),
             ],
         )
-        prefix = f"packdesk-{job.id}:"
-        for attrs in response.all(ipp.JOB_GROUP):
-            names = attrs.get("job-name", [])
-            if names and str(names[0]).startswith(prefix):
-                return int(attrs["job-id"][0])
-        return None
+        prefix = job_prefix(self.installation, job)
+        found = [
+            (int(attrs["job-id"][0]), int(attrs.get("job-state", [0])[0]))
+            for attrs in response.all(ipp.JOB_GROUP)
+            if str((attrs.get("job-name") or [""])[0]).startswith(prefix)
+        ]
+        return max(found) if found else None  # the latest submission says how it went
+
+    async def _job_state(self, session: aiohttp.ClientSession, cups_job: int) -> tuple[int, str]:
+        response = await self._call(
+            session,
+            ipp.GET_JOB_ATTRIBUTES,
+            [
+                (ipp.INTEGER, "job-id", cups_job),
+                (
+                    ipp.KEYWORD,
+                    "requested-attributes",
+                    ["job-state", "job-state-reasons", "job-printer-state-message"],
+                ),
+            ],
+        )
+        attrs = response.first(ipp.JOB_GROUP)
+        state = int((attrs.get("job-state") or [0])[0])
+        message = str((attrs.get("job-printer-state-message") or [""])[0])
+        return state, message
+
+    async def _until_completed(self, session: aiohttp.ClientSession, cups_job: int) -> None:
+        """Done means CUPS says completed; a job CUPS cannot deliver stays ours to retry."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        while True:
+            state, message = await self._job_state(session, cups_job)
+            if state == ipp.JOB_COMPLETED:
+                return
+            if state in (ipp.JOB_CANCELED, ipp.JOB_ABORTED):
+                raise PrinterOffline(
+                    f"Printer {self.name}: CUPS gave up job {cups_job} on {self.queue}"
+                    + (f" ({message})" if message else "")
+                    + " — it will be sent again."
+                )
+            if loop.time() > deadline:
+                status, _ = await self._status(session)
+                why = status.detail if status.state != ONLINE else (message or "no answer")
+                raise PrinterOffline(
+                    f"Printer {self.name}: CUPS still holds job {cups_job} on {self.queue} "
+                    f"after {self.timeout_s:g} s; CUPS cannot reach the printer ({why})."
+                )
+            await asyncio.sleep(POLL_S)  # CUPS has no push for job states over plain IPP
 
     async def send(self, job: OutgoingJob) -> Delivery:
         async with self._session() as session:
@@ -175,21 +252,28 @@ class CupsTransport:
                 )
             if status.state == PAPER_OUT:
                 raise PaperOut(f"Printer {self.name}: paper has run out ({status.detail}).")
-            if job.attempt > 1 and (earlier := await self._find(session, job)) is not None:
-                return Delivery(f"cups:{self.queue}:{earlier}", "handed to CUPS by an earlier try")
-            response = await self._call(
-                session,
-                ipp.PRINT_JOB,
-                [
-                    (ipp.NAME, "job-name", job_name(job)),
-                    (ipp.MIME, "document-format", document_format(job.content_type)),
-                ],
-                job.payload,
-            )
-        if response.ok:
-            job_id = response.first(ipp.JOB_GROUP).get("job-id", ["?"])[0]
-            return Delivery(f"cups:{self.queue}:{job_id!s}")
-        raise self._error(response)
+            earlier = await self._find(session, job) if job.attempt > 1 else None
+            if earlier is not None and earlier[1] == ipp.JOB_COMPLETED:
+                return Delivery(
+                    f"cups:{self.queue}:{earlier[0]}", "handed to CUPS by an earlier try"
+                )
+            if earlier is not None and earlier[1] < ipp.JOB_CANCELED:
+                cups_job = earlier[0]  # still in CUPS' queue: wait for it, never send it twice
+            else:
+                response = await self._call(
+                    session,
+                    ipp.PRINT_JOB,
+                    [
+                        (ipp.NAME, "job-name", job_name(self.installation, job)),
+                        (ipp.MIME, "document-format", document_format(job.content_type)),
+                    ],
+                    job.payload,
+                )
+                if not response.ok:
+                    raise self._error(response)
+                cups_job = int(response.first(ipp.JOB_GROUP).get("job-id", [0])[0])
+            await self._until_completed(session, cups_job)
+        return Delivery(f"cups:{self.queue}:{cups_job}")
 
     def _error(self, response: ipp.IppResponse) -> PrinterError:
         text = f"Printer {self.name} (CUPS queue {self.queue}): {response.message()}"

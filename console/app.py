@@ -121,7 +121,10 @@ class PackdeskApp(App[None]):
         from console.screens.packing import PackingScreen
 
         self.packer = packer
-        self.supervisor = packer if packer.is_supervisor and not packer.has_pin else None
+        # Supervisor rights come only from a PIN (entered once per sign-in), never from a badge.
+        self.supervisor = None
+        self.run_worker(self.backend.start_session(packer.name), group="session",
+                        exit_on_error=False)  # fmt: skip
         self.sub_title = f"{self.backend.station} · {packer.name}"
         self.push_screen(PackingScreen())
         self.keys.release()  # what was scanned after the badge goes to the desk's scan field
@@ -133,6 +136,7 @@ class PackdeskApp(App[None]):
         if packing is not None and packing.target is not None:
             packing.action_put_back()
         self.packer = self.supervisor = None
+        self.run_worker(self.backend.end_session(), group="session", exit_on_error=False)
         self.sub_title = self.backend.station
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -155,7 +159,7 @@ class PackdeskApp(App[None]):
     @work(group="pin", exit_on_error=False)
     async def check_pin(self, pin: str, then: Callable[[PackerInfo], None]) -> None:
         try:
-            self.supervisor = await self.backend.check_supervisor(pin)
+            self.supervisor = await self.backend.check_supervisor(pin, self.packer_name)
         except Exception as exc:
             self.bell()
             self.notify(describe(exc), severity="error")
@@ -225,8 +229,13 @@ class PackdeskApp(App[None]):
         """Tell the screen on top when anything changed (another desk, the sync, the outbox)."""
         try:
             token = await self.backend.change_token()
+            session_open = await self.backend.session_open()
         except Exception:
             return  # a busy or briefly unreachable database: the next tick tries again
+        if self.packer is not None and not session_open:
+            self.action_sign_out()  # deactivated, or signed out by a supervisor
+            self.notify(_("Your session at this desk was ended."), severity="warning")
+            return
         if token != self._token:
             self._token = token
             self.screen.post_message(DataChanged())

@@ -18,7 +18,7 @@ from core.config import Settings
 from core.domain.catalog import normalize_code
 from core.domain.outbox import JobKind
 from core.domain.packing import ExpectedLine
-from core.errors import ConflictError, NotFound, UserInputError
+from core.errors import ConflictError, NotFound
 from core.persistence.models import (
     ArticleRow,
     AuditEventRow,
@@ -35,8 +35,7 @@ from core.persistence.models import (
 )
 from core.ports import PrintPort
 from core.security import SecretBox
-from core.services import claim
-from core.services.people import check_pin
+from core.services import claim, pins, sessions
 from core.services.queries import OrderSummary, packing_queue, search_filter
 
 
@@ -117,6 +116,8 @@ class StationBackend(ReadModels):
         self.station = settings.station
         self.box = box
         self.print_port = print_port
+        self.session_kind = "local"  # or ssh | web, set by the command that starts the desk
+        self.session_id: int | None = None
 
     # -- people ------------------------------------------------------------------------------
     async def packers(self) -> list[PackerInfo]:
@@ -135,12 +136,25 @@ class StationBackend(ReadModels):
             raise NotFound(f"No active packer called {name!r}.")
         return _packer(row)
 
-    async def check_supervisor(self, pin: str) -> PackerInfo:
-        """The supervisor whose PIN this is; raises UserInputError for a wrong PIN."""
-        for row in await PackerRow.filter(role="supervisor", active=True):
-            if not row.pin_hash or check_pin(pin, row.pin_hash):
-                return _packer(row)
-        raise UserInputError("That PIN is not a supervisor's — ask a supervisor to enter theirs.")
+    async def check_supervisor(self, pin: str, packer: str = "") -> PackerInfo:
+        """The supervisor whose PIN this is; raises UserInputError (wrong, wait, locked, none set)."""
+        found = await pins.verify_supervisor_pin(pin, packer=packer, station=self.station)
+        return _packer(await PackerRow.get(id=found.id))
+
+    # -- desk sessions: visible in the database so deactivation can end them anywhere --------
+    async def start_session(self, packer: str) -> None:
+        self.session_id = await sessions.start_session(packer, self.station, self.session_kind)
+
+    async def session_open(self) -> bool:
+        """False once someone ended this desk's session (the packer was deactivated)."""
+        if self.session_id is None:
+            return True
+        return await sessions.still_open(self.session_id)
+
+    async def end_session(self) -> None:
+        if self.session_id is not None:
+            await sessions.end_session(self.session_id)
+            self.session_id = None
 
     # -- packing -----------------------------------------------------------------------------
     async def known_codes(self) -> set[str]:

@@ -10,6 +10,8 @@ import sys
 from console.i18n import use_language
 from console.runtime import open_runtime, settings_from
 
+SESSION_KIND_ENV = "PACKDESK_SESSION_KIND"  # set to "web" for consoles started for a browser
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from console.cli import demo_cmd, ssh_cmd
@@ -50,6 +52,12 @@ async def run_console(args: argparse.Namespace) -> int:
 
         await ensure_basics(rt.settings.station)
         async with station_services(rt, sync=False if no_sync else None) as services:
+            # The session row says where the packer is (deactivation ends it there too).
+            services.backend.session_kind = (
+                "ssh"
+                if getattr(args, "packer", None)
+                else os.environ.get(SESSION_KIND_ENV, "local")
+            )
             app = PackdeskApp(
                 services.backend,
                 fixed_packer=getattr(args, "packer", None),

@@ -11,7 +11,7 @@ from console.cli.output import print_json, print_table
 from console.runtime import open_runtime
 from core.domain.people import Role
 from core.errors import UserInputError
-from core.services import people
+from core.services import people, pins
 
 PIN_ENV = "PACKDESK_PACKER_PIN"  # for scripts; a person is asked instead
 
@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     off = packers_sub.add_parser("deactivate", help="no more sign-ins; history stays")
     off.add_argument("name")
     off.set_defaults(handler=run_deactivate)
+    unlock = packers_sub.add_parser("unlock", help="lift PIN lockouts after wrong PINs")
+    unlock.add_argument("name", nargs="?", default="", help="the packer at the desk (default: all)")
+    unlock.set_defaults(handler=run_unlock)
 
 
 def _pin() -> str:
@@ -81,6 +84,16 @@ async def run_set_pin(args: argparse.Namespace) -> int:
 
 async def run_deactivate(args: argparse.Namespace) -> int:
     async with open_runtime(args):
-        await people.deactivate(args.name, actor="cli")
-    print(f"{args.name} can no longer sign in.")
+        done = await people.deactivate(args.name, actor="cli")
+    print(
+        f"{args.name} can no longer sign in; {done.sessions_ended} desk session(s) ended, "
+        f"{len(done.orders_released)} order(s) back in the queue."
+    )
+    return 0
+
+
+async def run_unlock(args: argparse.Namespace) -> int:
+    async with open_runtime(args):
+        cleared = await pins.clear_lockouts(args.name, actor="cli")
+    print(f"Lifted {cleared} PIN lockout(s).")
     return 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
+import sys
 
 import tomli_w
 
@@ -12,6 +14,7 @@ from console.runtime import open_runtime, settings_from
 from core.config import config_path, load_settings
 from core.persistence.database import upgrade
 from core.security import KEY_FILE
+from core.services import people
 from core.services.purge import purge_personal_data
 from core.services.setup import ensure_basics
 
@@ -90,10 +93,23 @@ async def run_init(args: argparse.Namespace) -> int:
         for item in result.created:
             print(f"Created:   {item}")
         if any(item.startswith("supervisor") for item in result.created):
-            print("Next:      packdesk packers set-pin supervisor   (guards supervisor screens)")
+            await _ask_supervisor_pin()
         if not result.created:
             print("Everything was already set up.")
     return 0
+
+
+async def _ask_supervisor_pin() -> None:
+    """Supervisor actions stay locked until a supervisor has a PIN: ask now, on a terminal."""
+    if sys.stdin.isatty():
+        pin = getpass.getpass("PIN for the supervisor (4 to 12 digits, Enter to set it later): ")
+        if pin and getpass.getpass("Again: ") == pin:
+            await people.set_pin("supervisor", pin, actor="init")
+            print("PIN set:   supervisor")
+            return
+        print("No PIN set.")
+    print("Next:      packdesk packers set-pin supervisor   (supervisor actions are locked until")
+    print("           a supervisor has a PIN)")
 
 
 async def run_upgrade(args: argparse.Namespace) -> int:

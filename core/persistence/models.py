@@ -241,6 +241,9 @@ class OrderRow(Timestamped):
     hold_reason = fields.CharField(max_length=500, default="")
     claimed_by = fields.CharField(max_length=64, default="")
     claimed_at = fields.DatetimeField(null=True)
+    claimed_packer = fields.CharField(
+        max_length=64, default="", db_default=""
+    )  # who, at claimed_by
     personal_sealed = fields.TextField(default="")
     # Keyed hashes of the buyer's name words (core.security.blind_tokens): searchable, not readable.
     buyer_tokens = fields.TextField(default="", db_default="")  # db default: existing rows
@@ -511,3 +514,35 @@ class SecretKeyRow(Model):
 
     class Meta:
         table = "secret_key"
+
+
+class PinAttemptRow(Model):
+    # Wrong supervisor PINs per packer and desk: each one makes the next try wait longer, enough of
+    # them lock the desk's PIN prompt for that packer (core/services/pins.py).
+
+    id = fields.IntField(primary_key=True)
+    packer = fields.CharField(max_length=64)
+    station = fields.CharField(max_length=64)
+    failures = fields.IntField(default=0)
+    not_before = fields.DatetimeField(null=True)  # no try is taken before this
+
+    class Meta:
+        table = "pin_attempt"
+        unique_together = (("packer", "station"),)
+
+
+class StationSessionRow(Model):
+    # A packer signed in at a desk (local terminal, SSH or browser). The console checks its row on
+    # every poll, so ending it here (deactivation) signs the packer out wherever they are.
+
+    id = fields.BigIntField(primary_key=True)
+    packer = fields.CharField(max_length=64, db_index=True)
+    station = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=8, default="local")  # local | ssh | web
+    started_at = fields.DatetimeField(auto_now_add=True)
+    seen_at = fields.DatetimeField(null=True)
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharField(max_length=32, default="")
+
+    class Meta:
+        table = "station_session"

@@ -47,7 +47,12 @@ async def claim_order(
         won = (
             await OrderRow.filter(Q(id=order_id), mine_or_free, process=Process.SHIP.value)
             .using_db(conn)
-            .update(status=OrderStatus.PACKING.value, claimed_by=station, claimed_at=now)
+            .update(
+                status=OrderStatus.PACKING.value,
+                claimed_by=station,
+                claimed_at=now,
+                claimed_packer=packer,
+            )
         )
         if won:
             await audit.record(
@@ -89,7 +94,7 @@ async def release_claim(order_id: int, station: str, packer: str) -> bool:
         released = (
             await OrderRow.filter(id=order_id, status=OrderStatus.PACKING.value, claimed_by=station)
             .using_db(conn)
-            .update(status=resting.value, claimed_by="", claimed_at=None)
+            .update(status=resting.value, claimed_by="", claimed_at=None, claimed_packer="")
         )
         if released:
             await audit.record(
@@ -148,3 +153,29 @@ async def release_hold(order_id: int, supervisor: str, station: str = "") -> Non
         await audit.record(
             supervisor, "order.hold_released", f"order:{order_id}", station=station, using_db=conn
         )
+
+
+async def release_claims_of(packer: str, actor: str) -> list[int]:
+    """Give back every order `packer` is packing, wherever (they were deactivated)."""
+    ids = [
+        r.id
+        for r in await OrderRow.filter(
+            status=OrderStatus.PACKING.value, claimed_packer=packer
+        ).only("id")
+    ]
+    released = []
+    for order_id in ids:
+        resting = await _resting_status(order_id)
+        async with in_transaction() as conn:
+            done = (
+                await OrderRow.filter(
+                    id=order_id, status=OrderStatus.PACKING.value, claimed_packer=packer
+                )
+                .using_db(conn)
+                .update(status=resting.value, claimed_by="", claimed_at=None, claimed_packer="")
+            )
+            if done:
+                await audit.record(actor, "order.released", f"order:{order_id}", using_db=conn,
+                                   packer=packer, reason="packer deactivated")  # fmt: skip
+                released.append(order_id)
+    return released

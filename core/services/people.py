@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -12,7 +13,7 @@ from tortoise.transactions import in_transaction
 from core.domain.people import Packer, Role
 from core.errors import ConflictError, NotFound, UserInputError
 from core.persistence.models import PackerRow
-from core.services import audit
+from core.services import audit, claim, sessions
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -38,13 +39,13 @@ def _valid_pin(pin: str) -> str:
     return pin
 
 
-def _packer(row: PackerRow) -> Packer:
+def packer_from_row(row: PackerRow) -> Packer:
     return Packer(row.name, row.badge, Role(row.role), row.language, row.active, row.id)
 
 
 async def list_packers(include_inactive: bool = False) -> list[Packer]:
     query = PackerRow.all() if include_inactive else PackerRow.filter(active=True)
-    return [_packer(r) for r in await query.order_by("name")]
+    return [packer_from_row(r) for r in await query.order_by("name")]
 
 
 async def add_packer(
@@ -67,7 +68,7 @@ async def add_packer(
                                role=role.value)  # fmt: skip
     except IntegrityError:
         raise ConflictError(f"A packer named {name!r} or with badge {badge!r} exists.") from None
-    return _packer(row)
+    return packer_from_row(row)
 
 
 async def set_pin(name: str, pin: str, *, actor: str = audit.SYSTEM) -> None:
@@ -81,10 +82,23 @@ async def set_pin(name: str, pin: str, *, actor: str = audit.SYSTEM) -> None:
         await audit.record(actor, "packer.pin_set", f"packer:{row.id}", using_db=conn)
 
 
-async def deactivate(name: str, *, actor: str = audit.SYSTEM) -> None:
-    """The person can no longer sign in; their history stays."""
+async def deactivate(name: str, *, actor: str = audit.SYSTEM) -> Deactivated:
+    """The person can no longer sign in, is signed out at every desk and lets go of their orders.
+
+    Their history stays. Desks (local, SSH, browser) see their session ended on the next poll.
+    """
     async with in_transaction() as conn:
         updated = await PackerRow.filter(name=name, active=True).using_db(conn).update(active=False)
         if not updated:
             raise NotFound(f"No active packer named {name!r}.")
-        await audit.record(actor, "packer.deactivated", f"packer:{name}", using_db=conn)
+        ended = await sessions.end_sessions_of(name, "deactivated", using_db=conn)
+        await audit.record(actor, "packer.deactivated", f"packer:{name}", using_db=conn,
+                           sessions_ended=ended)  # fmt: skip
+    released = await claim.release_claims_of(name, actor)
+    return Deactivated(sessions_ended=ended, orders_released=released)
+
+
+@dataclass(frozen=True)
+class Deactivated:
+    sessions_ended: int
+    orders_released: list[int]

@@ -68,7 +68,18 @@ class FakeBackend:
     async def packer_by_name(self, name: str) -> PackerInfo:
         return ANNA if name == "anna" else SAM
 
-    async def check_supervisor(self, pin: str) -> PackerInfo:
+    session_ended = False
+
+    async def start_session(self, packer: str) -> None:
+        self.session_ended = False
+
+    async def session_open(self) -> bool:
+        return not self.session_ended
+
+    async def end_session(self) -> None:
+        pass
+
+    async def check_supervisor(self, pin: str, packer: str = "") -> PackerInfo:
         if pin == "1234":
             return SAM
         raise UserInputError("That PIN is not a supervisor's — ask a supervisor to enter theirs.")

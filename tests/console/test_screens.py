@@ -124,3 +124,17 @@ async def test_german_catalog_translates():
         assert _("Scan your badge, or choose your name below.").startswith("Scanne")
     finally:
         use_language("en")
+
+
+async def test_an_ended_session_signs_the_packer_out():
+    """Deactivation ends the session row; the desk notices on its next poll (issue 15)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.signed_in(ANNA)
+        await until(pilot, lambda: type(app.screen).__name__ == "PackingScreen")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.backend.session_ended = True  # type: ignore[attr-defined]
+        app.poll_changes()
+        await until(pilot, lambda: app.packer is None)
+        assert type(app.screen).__name__ == "SignInScreen"

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "console.cli.sync",
     "console.cli.threepl",
     "console.cli.secrets",
+    "console.cli.maintenance",
+    "console.cli.service_cmd",
 )
 
 
@@ -64,6 +66,12 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("console.cli.sync", "sync orders, shipments, stock and listings with Amazon"),
     "3pl": ("console.cli.threepl", "fulfilment providers: export orders, import tracking"),
     "secrets": ("console.cli.secrets", "the secret key: check sealed data, rotate the key"),
+    "backup": ("console.cli.maintenance", "copy the SQLite database to FILE while it runs"),
+    "restore": (
+        "console.cli.maintenance",
+        "replace the SQLite database by a backup made with this key",
+    ),
+    "service": ("console.cli.service_cmd", "run sync and the SSH server as systemd services"),
 }
 DEFAULT_COMMAND = "console"
 

@@ -12,7 +12,6 @@ import tomli_w
 from console.cli.output import print_json
 from console.runtime import open_runtime, settings_from
 from core.config import config_path, load_settings
-from core.persistence.database import upgrade
 from core.security import KEY_FILE
 from core.services import people
 from core.services.purge import purge_personal_data
@@ -113,9 +112,11 @@ async def _ask_supervisor_pin() -> None:
 
 
 async def run_upgrade(args: argparse.Namespace) -> int:
+    from core.services.maintenance import upgrade_with_report
+
     settings = settings_from(args)
-    await upgrade(settings.database_url, settings.database.busy_timeout_ms)
-    print(f"Database is up to date: {_mask_url(settings.database_url)}")
+    report = await upgrade_with_report(settings.database_url, settings.database.busy_timeout_ms)
+    print(f"{report.line()}: {_mask_url(settings.database_url)}")
     return 0
 
 

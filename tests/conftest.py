@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +65,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 @pytest.fixture
 def box() -> SecretBox:
     return SecretBox(SecretBox.generate_key())
+
+
+@pytest.fixture(scope="session")
+def sqs_endpoint() -> Iterator[str]:
+    """A running moto server (real SQS wire protocol) for the whole session."""
+    from tests.support.sqs import moto_server
+
+    with moto_server() as url:
+        yield url

@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--sandbox", action="store_true", help="answer Amazon's static sandbox examples"
     )
     parser.add_argument(
+        "--sqs-endpoint",
+        metavar="URL",
+        help="send subscribed notifications to SQS queues at this endpoint (e.g. moto_server)",
+    )
+    parser.add_argument(
         "--write-credentials",
         metavar="FILE",
         help="write endpoint, LWA client and accounts as JSON",
@@ -75,6 +80,7 @@ async def run(args: argparse.Namespace) -> int:
             sandbox=args.sandbox,
             host=args.host,
             port=args.port,
+            sqs_endpoint=args.sqs_endpoint,
         ) as emu:
             if args.write_credentials:
                 path = Path(args.write_credentials)

@@ -19,6 +19,18 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 GRANT: web.RequestKey[auth.Grant] = web.RequestKey("grant", auth.Grant)
 _RATE_HEADER_STATUSES = frozenset({400, 404})
+# Notifications API operations that take a client_credentials (grantless) token
+GRANTLESS = frozenset(
+    "notifications." + name
+    for name in (
+        "getDestinations",
+        "createDestination",
+        "getDestination",
+        "deleteDestination",
+        "getSubscriptionById",
+        "deleteSubscriptionById",
+    )
+)
 
 
 def _denied(details: str | None) -> web.Response:
@@ -146,10 +158,10 @@ async def _guarded(
         return _denied("The access token you provided has expired.")
     if grant.kind == "rdt" and grant.covers(request.method, request.path) is None:
         return _denied("The restricted data token does not grant access to this resource.")
-    if grant.seller_id is None:
+    if grant.seller_id is None and op not in GRANTLESS:
         return _denied("This operation requires a seller-authorized access token.")
     request[GRANT] = grant
-    if not rt.usage.allow(grant.seller_id, op):
+    if not rt.usage.allow(grant.seller_id or "grantless", op):
         return quota_exceeded()
     if fault is not None:
         early = await apply_transport_fault(request, fault)
@@ -179,6 +191,7 @@ def build_app(runtime: Runtime) -> web.Application:
         inventory,
         listings,
         mfn,
+        notifications,
         orders_2026,
         orders_v0,
         reports,
@@ -193,7 +206,8 @@ def build_app(runtime: Runtime) -> web.Application:
 
         add_sandbox_routes(app, runtime)
     else:
-        for module in (orders_v0, orders_2026, tokens, reports, feeds, listings, inventory, mfn):
+        modules = (orders_v0, orders_2026, tokens, reports, feeds, listings, inventory, mfn)
+        for module in (*modules, notifications):
             for method, path, handler, name in module.ROUTES:
                 app.router.add_route(method, path, handler, name="api." + name)
     documents.add_routes(app)

@@ -67,6 +67,28 @@ async def settings(request: web.Request) -> web.Response:
     return json_response({"pii_requires_rdt": rt.state.pii_requires_rdt})
 
 
+async def new_order(request: web.Request) -> web.Response:
+    """``POST /_emulator/orders`` with ``{"seller": "A1…" or a name, "channel": "MFN",
+    "items": [{"sku": "…", "quantity": 1}], "marketplace_id": optional}``: an order now."""
+    rt = request.app[RUNTIME]
+    body = await _body(request)
+    raw_items = body.get("items")
+    if not isinstance(raw_items, list):
+        raise web.HTTPBadRequest(text="items must be a list of {sku, quantity}")
+    try:
+        items = [(str(i["sku"]), int(i.get("quantity", 1))) for i in raw_items]
+        order = rt.state.place_order(
+            str(body.get("seller", "")),
+            str(body.get("channel", "MFN")),
+            items,
+            rt.now(),
+            str(body["marketplace_id"]) if body.get("marketplace_id") else None,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise web.HTTPBadRequest(text=f"cannot place the order: {exc}") from None
+    return json_response({"orderId": order.order_id, "status": order.status}, 201)
+
+
 def add_routes(app: web.Application) -> None:
     """The inspection routes (no auth; the emulator listens on localhost)."""
     app.router.add_get("/_emulator/state", get_state, name="emulator.state")
@@ -74,3 +96,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/_emulator/faults", set_faults, name="emulator.set_faults")
     app.router.add_post("/_emulator/advance", advance, name="emulator.advance")
     app.router.add_post("/_emulator/settings", settings, name="emulator.settings")
+    app.router.add_post("/_emulator/orders", new_order, name="emulator.new_order")

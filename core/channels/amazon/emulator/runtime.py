@@ -56,6 +56,9 @@ class Runtime:
         # Every SP-API call: (real monotonic time, seller id, operation, access token, status),
         # so tests can see which client talked for which seller when (one syncer per account).
         self.calls: list[tuple[float, str, str, str, int]] = []
+        from core.channels.amazon.emulator.notifications import NotificationState
+
+        self.notifications = NotificationState()  # destinations and subscriptions
 
     def request_id(self) -> str:
         """A fresh ``x-amzn-RequestId`` (UUID-shaped)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -36,6 +37,7 @@ class Emulator:
         self.runtime = runtime
         self.app = app
         self.url = url
+        self.notifier: Any = None  # notify.Notifier when notifications go to an SQS endpoint
 
     @property
     def credentials(self) -> dict[str, Any]:
@@ -92,6 +94,7 @@ async def run_emulator(
     port: int = 0,
     start: float | None = None,
     frozen: bool = False,
+    sqs_endpoint: str | None = None,
 ) -> AsyncIterator[Emulator]:
     """Start an emulator on ``host:port`` (0 = a free port) and stop it on exit."""
     runtime = Runtime(
@@ -115,7 +118,18 @@ async def run_emulator(
     bound = sockets[0].getsockname()[1] if sockets else port
     shown = f"[{host}]" if ":" in host else host
     runtime.base_url = f"http://{shown}:{bound}"
+    emulator = Emulator(runtime, app, runtime.base_url)
+    stop = asyncio.Event()
+    delivery = None
+    if sqs_endpoint:
+        from core.channels.amazon.emulator.notify import Notifier
+
+        emulator.notifier = Notifier(runtime, sqs_endpoint)
+        delivery = asyncio.create_task(emulator.notifier.run(stop))
     try:
-        yield Emulator(runtime, app, runtime.base_url)
+        yield emulator
     finally:
+        stop.set()
+        if delivery is not None:
+            await asyncio.gather(delivery, return_exceptions=True)
         await runner.cleanup()

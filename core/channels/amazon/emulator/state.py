@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from core.channels.amazon.emulator import seed as seeding
@@ -132,6 +133,63 @@ class SellerState:
         ):  # a 3-7-7 collision: vanishingly rare, but keep ids unique
             order.order_id = order.order_id[:-1] + str((int(order.order_id[-1]) + 1) % 10)
         self.orders[order.order_id] = order
+
+    def place_order(
+        self,
+        seller_id: str,
+        channel: str,
+        items: list[tuple[str, int]],
+        now: float,
+        marketplace_id: str | None = None,
+    ) -> Order:
+        """A new order placed and paid now (``POST /_emulator/orders``): Unshipped at once.
+
+        Buyer, address and prices come from the seed like every other order; the lines are the
+        SKUs asked for (ValueError names what is wrong)."""
+        account = self.account(seller_id) or next(
+            (a for a in self.accounts if a.name == seller_id), None
+        )
+        if account is None:
+            raise ValueError(f"no seller {seller_id!r}")
+        if channel not in ("MFN", "AFN"):
+            raise ValueError("channel must be MFN or AFN")
+        market = marketplace_id or account.marketplace_ids[0]
+        if market not in account.marketplace_ids:
+            raise ValueError(f"seller {account.seller_id} does not sell in {market}")
+        if not items:
+            raise ValueError("an order needs items")
+        order = seeding.make_order(self.seed, self._order_index, account, self.articles, now, now)
+        self._order_index += 1
+        template = order.items[0]
+        lines = []
+        for n, (sku, quantity) in enumerate(items):
+            article = self.article(sku)
+            if article is None:
+                raise ValueError(f"no article {sku!r}")
+            if quantity < 1:
+                raise ValueError(f"quantity of {sku} must be at least 1")
+            lines.append(
+                replace(
+                    template,
+                    item_id=f"{template.item_id[:-3]}{n:03d}",
+                    sku=sku,
+                    asin=article.asin,
+                    title=article.title,
+                    quantity=quantity,
+                    unit_price=article.price,
+                    quantity_shipped=0,
+                    buyer_cancel_reason=None,
+                    promotion_ids=[],
+                )
+            )
+        order.items, order.channel, order.marketplace_id = lines, channel, market
+        order.status, order.pending_until, order.last_update = "Unshipped", None, now
+        order.ship_at = now + 3600 if channel == "AFN" else None
+        while order.order_id in self.orders:
+            order.order_id = order.order_id[:-1] + str((int(order.order_id[-1]) + 1) % 10)
+        self.orders[order.order_id] = order
+        self.wake(now)
+        return order
 
     def _move_order(self, order: Order, now: float) -> float:
         """Move one order on; returns when it next changes (inf if never by itself)."""

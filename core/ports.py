@@ -81,6 +81,15 @@ class PrintPort(Protocol):
         ...
 
 
+@runtime_checkable
+class RoutingPrintPort(PrintPort, Protocol):
+    """A print port that says which printer takes a kind of document at a station."""
+
+    def route(self, station: str, kind: str) -> str:
+        """The printer's name; raises a UserInputError when the station has none for `kind`."""
+        ...
+
+
 @dataclass(frozen=True)
 class Label:
     tracking_number: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from typing import Any
 
@@ -10,9 +11,9 @@ from core.documents.integrity import check_pdf
 from core.documents.render import E_INVOICE_KINDS, merge_pdfs, render_pdf, stamp_copy
 from core.documents.sealing import open_content, open_pdf, seal_pdf
 from core.domain.documents import DocumentKind
-from core.errors import NotFound
+from core.errors import NotFound, UserInputError
 from core.persistence.models import DocumentRow
-from core.ports import PrintPort, PrintRequest
+from core.ports import PrintPort, PrintRequest, RoutingPrintPort
 from core.security import SecretBox
 
 
@@ -56,7 +57,8 @@ async def original_pdf(row: DocumentRow, box: SecretBox) -> bytes:
 async def print_shipment_papers(
     row: DocumentRow, box: SecretBox, print_port: PrintPort, station: str
 ) -> int:
-    """Spool delivery note + invoice of the shipment as one job (or the document alone)."""
+    """Spool delivery note + invoice of the shipment: one job where both go to the same printer,
+    otherwise one job per printer (the `invoice` route is honoured). Returns the first job id."""
     papers = [row]
     if row.shipment_id is not None:
         papers = list(
@@ -66,23 +68,35 @@ async def print_shipment_papers(
             )
         )
         papers.sort(key=lambda r: (r.kind != DocumentKind.DELIVERY_NOTE.value, r.id))
-    pdfs = [await original_pdf(p, box) for p in papers]
-    data = pdfs[0] if len(pdfs) == 1 else await asyncio.to_thread(merge_pdfs, pdfs)
+    groups: dict[str, list[DocumentRow]] = {}
+    for paper in papers:
+        printer = next(iter(groups), "")  # no route of its own: it goes with the first paper
+        if isinstance(print_port, RoutingPrintPort):
+            with contextlib.suppress(UserInputError):
+                printer = print_port.route(station, paper.kind)
+        groups.setdefault(printer, []).append(paper)
     key = (
         f"documents.print:shipment:{row.shipment_id}"
         if row.shipment_id is not None
         else f"documents.print:{row.id}"
     )
-    return await print_port.submit(
-        PrintRequest(
-            station=station,
-            kind=papers[0].kind,
-            title=" + ".join(p.number for p in papers),
-            content_type="application/pdf",
-            payload=data,
-            key=key,
+    ids = []
+    for index, group in enumerate(groups.values()):
+        pdfs = [await original_pdf(p, box) for p in group]
+        data = pdfs[0] if len(pdfs) == 1 else await asyncio.to_thread(merge_pdfs, pdfs)
+        ids.append(
+            await print_port.submit(
+                PrintRequest(
+                    station=station,
+                    kind=group[0].kind,
+                    title=" + ".join(p.number for p in group),
+                    content_type="application/pdf",
+                    payload=data,
+                    key=key if index == 0 else f"{key}:{group[0].kind}",
+                )
+            )
         )
-    )
+    return ids[0]
 
 
 async def reprint(row: DocumentRow, box: SecretBox, print_port: PrintPort, station: str) -> int:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.config import CompanySettings
-from core.documents import locale
+from core.documents import locale, vat
 from core.documents.amounts import ZERO, Entry, as_text, cents, net_of, settle
 from core.domain.documents import DocumentKind
 from core.domain.orders import Address, Order, OrderLine
@@ -51,20 +51,6 @@ def _address(address: Address | None) -> dict[str, str]:
     return asdict(address or Address())
 
 
-def _treatment(order: Order, seller_country: str, destination: str) -> str:
-    """domestic | oss | intra_eu_b2b | export: which VAT regime this supply falls under."""
-    seller_country = seller_country.upper()
-    if not destination or destination == seller_country:
-        return "domestic"
-    if destination in locale.EU_COUNTRIES:
-        if order.buyer.vat_id.strip() and seller_country in locale.EU_COUNTRIES:
-            return "intra_eu_b2b"
-        return "oss" if seller_country in locale.EU_COUNTRIES else "domestic"
-    if all(ln.tax_rate == 0 for ln in order.lines):
-        return "export"
-    return "domestic"
-
-
 def _shipped_part(line: OrderLine, qty: int, field: Decimal, proportional: bool) -> Decimal:
     """The share of a per-line charge that belongs to this shipment of `qty` pieces."""
     if not line.quantity:
@@ -97,16 +83,26 @@ def _entries(
     return entries
 
 
-def _apply_treatment(entries: list[Entry], treatment: str, domestic_zero: bool) -> None:
-    """VAT-free supplies (intra-EU B2B, export) carry net prices and category K or G."""
+def _apply_treatment(entries: list[Entry], rule: vat.Rule) -> Decimal:
+    """Give each entry its VAT category; return the VAT Amazon collected itself (else 0).
+
+    Exempt rows carry the price Amazon charged net of VAT. Where Amazon still reported VAT on an
+    exempt supply (deemed supplier, import VAT), that VAT is Amazon's, not the seller's: the line
+    shows the net and the note names the amount.
+    """
+    collected = ZERO
     for e in entries:
-        if treatment in ("intra_eu_b2b", "export"):
-            e.unit_gross = net_of(e.unit_gross, e.rate)
-            e.gross = net_of(e.gross, e.rate)
-            e.rate = ZERO
-            e.category = "K" if treatment == "intra_eu_b2b" else "G"
-        elif e.rate == 0 and domestic_zero:
+        if rule.exempt:
+            if e.rate:
+                net = net_of(e.gross, e.rate)
+                collected += e.gross - net
+                e.unit_gross = net_of(e.unit_gross, e.rate)
+                e.gross = net
+                e.rate = ZERO
+            e.category = rule.category
+        elif e.rate == 0:
             e.category = "Z"
+    return collected
 
 
 def build_content(
@@ -136,18 +132,26 @@ def build_content(
     market_country = locale.marketplace_country(order.marketplace_id)
     bill = order.bill_to or order.ship_to
     destination = (order.ship_to.country or bill.country or market_country).upper()
-    treatment = _treatment(order, company.country, destination)
+    treatment = vat.treatment_for(
+        company.country, destination, order.buyer.vat_id, [ln.tax_rate for ln in order.lines]
+    )
+    rule = vat.TABLE[treatment]
     entries = _entries(order, [(ln, q) for ln, q in picked if q > 0], partial, words)
-    _apply_treatment(entries, treatment, domestic_zero=True)
+    collected = _apply_treatment(entries, rule)
     totals = settle(entries)
     delivered = delivery_date or (order.shipped_at or issued_at).date()
     notes: list[str] = []
-    if treatment == "intra_eu_b2b":
-        notes.append(locale.text(lang, "reverse_charge"))
-    elif treatment == "oss":
-        notes.append(locale.text(lang, "oss", country=destination))
-    elif treatment == "export":
-        notes.append(locale.text(lang, "export"))
+    if rule.note:
+        gross = sum((t.gross for t in totals), ZERO)
+        notes.append(
+            locale.text(
+                lang,
+                rule.note,
+                country=locale.country_name(destination, lang),
+                amount=locale.money(collected, order.currency, lang),
+                paid=locale.money(gross + collected, order.currency, lang),
+            )
+        )
     if reason:
         notes.append(locale.text(lang, "credit_reason", reason=reason))
     buyer_name = order.buyer.name or bill.name or order.ship_to.name
@@ -161,7 +165,8 @@ def build_content(
         "refers_to": refers_to,
         "language": lang,
         "currency": order.currency,
-        "treatment": treatment,
+        "treatment": treatment.value,
+        "amazon_collected_vat": as_text(collected),
         "destination_country": destination,
         "order": {
             "id": order.id,

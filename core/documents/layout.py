@@ -232,7 +232,7 @@ def _address_lines(c: dict[str, Any], a: dict[str, str]) -> list[str]:
     ]
     country = a.get("country", "")
     if country and country != c["seller"]["country"]:
-        rows.append(country)
+        rows.append(locale.country_name(country, c["language"]).upper())  # DIN 5008: in capitals
     return [r for r in rows if r]
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import cache
+
+from babel import Locale
 
 # Amazon marketplace id → (country, shop name). Ids from Amazon's marketplace table.
 MARKETPLACES: dict[str, tuple[str, str]] = {
@@ -72,6 +75,16 @@ def percent(rate: Decimal | str, language: str) -> str:
     return f"{text} %" if language != "en" else f"{text}%"
 
 
+@cache
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)
+
+
+def country_name(code: str, language: str) -> str:
+    """`GB` as "Vereinigtes Königreich" (de), "United Kingdom" (en); the code if CLDR lacks it."""
+    return _territories(language if language in LANGUAGES else "en").get(code.upper(), code)
+
+
 def day(value: date | str, language: str) -> str:
     d = date.fromisoformat(value) if isinstance(value, str) else value
     if language == "en":
@@ -114,11 +127,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vat_id": "USt-IdNr.",
         "tax_number": "Steuernr.",
         "page": "Seite {n} von {total}",
-        "reverse_charge": "Steuerfreie innergemeinschaftliche Lieferung (§ 4 Nr. 1b i. V. m. § 6a UStG). "
-        "Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge).",
+        "intra_eu": "Steuerfreie innergemeinschaftliche Lieferung (§ 4 Nr. 1 Buchst. b "
+        "i. V. m. § 6a UStG).",
         "oss": "Lieferort {country} (§ 3c UStG): Umsatzsteuer des Bestimmungslandes, "
         "erklärt im OSS-Verfahren.",
-        "export": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1a i. V. m. § 6 UStG).",
+        "export": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1 Buchst. a i. V. m. § 6 UStG).",
+        "amazon_collects": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1 Buchst. a i. V. m. § 6 UStG). "
+        "Die Umsatz-/Einfuhrsteuer für {country} ({amount}) hat Amazon als Steuerschuldner "
+        "erhoben und abgeführt; vom Käufer gezahlt: {paid}.",
         "credit_reason": "Grund: {reason}",
         "copy": "KOPIE",
         "preview": "VORSCHAU – keine Rechnung",
@@ -158,8 +174,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vat_id": "VAT ID",
         "tax_number": "Tax no.",
         "page": "Page {n} of {total}",
-        "reverse_charge": "VAT-exempt intra-Community supply (Art. 138 Directive 2006/112/EC). "
-        "Reverse charge: VAT to be accounted for by the recipient.",
+        "intra_eu": "Exempt intra-Community supply of goods (Art. 138 Directive 2006/112/EC; "
+        "§ 4 No. 1b, § 6a German VAT Act).",
+        "amazon_collects": "VAT-exempt export (Art. 146 Directive 2006/112/EC). The VAT for "
+        "{country} ({amount}) was collected and paid by Amazon as the deemed supplier; "
+        "paid by the buyer: {paid}.",
         "oss": "Place of supply {country}: VAT of the country of destination, "
         "declared under the One-Stop-Shop (OSS) scheme.",
         "export": "VAT-exempt export outside the EU (Art. 146 Directive 2006/112/EC).",
@@ -202,8 +221,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vat_id": "N° TVA",
         "tax_number": "N° fiscal",
         "page": "Page {n} sur {total}",
-        "reverse_charge": "Livraison intracommunautaire exonérée (art. 262 ter I du CGI). "
-        "Autoliquidation par le preneur.",
+        "intra_eu": "Exonération de TVA, article 262 ter I du CGI (livraison "
+        "intracommunautaire, art. 138 de la directive 2006/112/CE).",
+        "amazon_collects": "Exportation exonérée de TVA (art. 262 I du CGI). La TVA pour "
+        "{country} ({amount}) a été perçue et reversée par Amazon, fournisseur présumé ; "
+        "payé par l'acheteur : {paid}.",
         "oss": "Lieu de livraison {country} : TVA du pays de destination, "
         "déclarée via le guichet unique (OSS).",
         "export": "Exportation exonérée de TVA (art. 262 I du CGI).",

@@ -184,17 +184,6 @@ def test_language_follows_the_marketplace(
     assert total.replace("\u202f", "") in text.replace("\u202f", "").replace(" ", "")
 
 
-def test_reverse_charge_for_eu_business_buyers(company: CompanySettings) -> None:
-    o = order([line(1, "119.00", rate="19")], country="FR", vat_id="FR40303265045")
-    pdf = invoice_for(o, company)
-    text = pdf_text(pdf)
-    assert "Reverse Charge" in text and "FR40303265045" in text
-    assert "Gesamtbetrag 100,00 €" in text
-    xml = embedded_xml(pdf)
-    assert b"<ram:CategoryCode>K</ram:CategoryCode>" in xml
-    assert schematron_failures(xml) == []
-
-
 def test_oss_note_for_consumers_in_other_eu_countries(company: CompanySettings) -> None:
     o = order([line(1, "24.00", rate="20")], marketplace=FR, country="FR")
     pdf = invoice_for(o, company)

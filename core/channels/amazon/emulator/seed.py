@@ -21,6 +21,7 @@ from core.channels.amazon.emulator.people import (
     GIFT_MESSAGES,
     PEOPLE,
 )
+from core.documents.vat import EU_COUNTRIES
 
 CENT = Decimal("0.01")
 _PRODUCTS: tuple[tuple[str, str, int, str, bool], ...] = (
@@ -183,6 +184,14 @@ def make_order(
     company = vat = None
     if is_business:
         company, vat = rng.choice(COMPANIES.get(market.country, COMPANIES["DE"]))
+    # Amazon Business, VAT-exempt: a business buyer with a VAT id of another EU country than the
+    # one the goods ship from pays the net price, and Amazon reports the item tax as 0.
+    ships_from = MARKETPLACES[account.marketplace_ids[0]].country
+    if vat and market.country != ships_from and market.country in EU_COUNTRIES:
+        for item in items:
+            item.unit_price = (item.unit_price / (1 + rate)).quantize(CENT, ROUND_HALF_UP)
+            item.shipping_price = (item.shipping_price / (1 + rate)).quantize(CENT, ROUND_HALF_UP)
+            item.tax_rate = Decimal(0)
     address = Address(
         name=name,
         line1=street,

@@ -155,6 +155,7 @@ class ThirdPartyProvider(_Section):
     stale_after_s: float = Field(
         default=900, gt=0
     )  # an unfinished file older than this is an error
+    max_file_mb: float = Field(default=20, gt=0)  # a bigger inbound file is rejected unread
     timeout_s: float = Field(default=30, gt=0)
 
 

@@ -14,7 +14,13 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.documents.sealing import SEALED_KEY
-from core.persistence.models import AccountRow, DocumentRow, OrderRow, SecretKeyRow
+from core.persistence.models import (
+    AccountRow,
+    CarrierAccountRow,
+    DocumentRow,
+    OrderRow,
+    SecretKeyRow,
+)
 from core.security import SecretBox, SecretsError
 
 Shape = Literal["text", "bytes", "json"]  # token in a TEXT column, in a BLOB, in a JSON object
@@ -31,6 +37,9 @@ class SealedPlace:
 
 PLACES: tuple[SealedPlace, ...] = (
     SealedPlace("account.credentials_sealed", AccountRow, "credentials_sealed", "text"),
+    SealedPlace(
+        "carrier_account.credentials_sealed", CarrierAccountRow, "credentials_sealed", "text"
+    ),
     SealedPlace("order.personal_sealed", OrderRow, "personal_sealed", "text"),
     SealedPlace("document.content", DocumentRow, "content", "json"),
     SealedPlace("document.pdf", DocumentRow, "pdf", "bytes"),

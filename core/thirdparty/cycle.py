@@ -22,7 +22,14 @@ from core.errors import PackdeskError
 from core.security import SecretBox
 from core.services import audit
 from core.services.outbox import Handler, OutboxRunner
-from core.thirdparty.drops import Drop, InboxFile, open_drop
+from core.thirdparty.drops import (
+    Drop,
+    DropUnavailable,
+    InboxFile,
+    UnsafeFile,
+    open_drop,
+    too_big,
+)
 from core.thirdparty.export import ExportResult, deliver_handler, export_orders
 from core.thirdparty.files import BadFile, looks_complete
 from core.thirdparty.inbound import apply_file
@@ -79,9 +86,16 @@ async def import_inbox(
     cfg = settings.providers[provider]
     outcomes = []
     for entry in await drop.inbox():
-        outcomes.append(
-            await _one_file(provider, entry, drop, cfg.stale_after_s, settings, company, box, clock)
-        )
+        try:
+            outcome = await _one_file(
+                provider, entry, drop, cfg.stale_after_s, settings, company, box, clock
+            )
+        except DropUnavailable:
+            raise  # the drop itself is gone: the round stops, the next one tries again
+        except Exception as exc:  # one bad file never blocks the others
+            log.warning("3pl %s: file %r failed", provider, entry.name, exc_info=True)
+            outcome = FileOutcome(entry.name, "error", f"{type(exc).__name__}: {exc}")
+        outcomes.append(outcome)
     return outcomes
 
 
@@ -95,7 +109,15 @@ async def _one_file(
     box: SecretBox,
     clock: Callable[[], float],
 ) -> FileOutcome:
-    data = await drop.read(entry.name)
+    if not entry.regular:
+        reason = "The entry is a symbolic link or not a plain file; only plain files are read."
+        return await _reject(provider, entry.name, reason, drop)
+    if reason := too_big(entry.size, settings.providers[provider]):
+        return await _reject(provider, entry.name, reason, drop)
+    try:
+        data = await drop.read(entry.name)
+    except UnsafeFile as exc:
+        return await _reject(provider, entry.name, str(exc), drop)
     if len(data) != entry.size or not looks_complete(data):
         if clock() - entry.mtime < stale_after_s:
             return FileOutcome(entry.name, "waiting", "still being written")

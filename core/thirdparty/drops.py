@@ -8,7 +8,9 @@ an order file, and both ignore names that look like files still being copied to 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -24,11 +26,51 @@ class DropUnavailable(PackdeskError):
     """The provider's folder or SFTP server cannot be reached right now."""
 
 
+NAME_MAX = 255  # bytes in one file name on every file system we meet
+
+
+class UnsafeFile(PackdeskError):
+    """An inbound entry Packdesk will not read: a link, not a regular file, or too big."""
+
+
 @dataclass(frozen=True)
 class InboxFile:
     name: str
     size: int
     mtime: float  # seconds since the epoch
+    regular: bool = True  # False: a link or anything else that is not a plain file
+
+
+def too_big(size: int, cfg: ThirdPartyProvider) -> str | None:
+    limit = int(cfg.max_file_mb * 1024 * 1024)
+    if size > limit:
+        return (
+            f"The file is {size / 1024 / 1024:.0f} MB; files over {cfg.max_file_mb:g} MB are "
+            "not read (thirdparty.providers.<name>.max_file_mb)."
+        )
+    return None
+
+
+def read_regular_file(path: Path, cfg: ThirdPartyProvider) -> bytes:
+    """The bytes of a regular file, never through a link, never more than the size cap."""
+    try:
+        # O_NOFOLLOW: a link is refused by the kernel, not checked first and raced after.
+        # O_NONBLOCK: a FIFO dropped into the inbox does not hang the import.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise UnsafeFile("The entry is a symbolic link; only plain files are read.") from None
+        raise UnsafeFile(f"The file cannot be opened: {exc.strerror}.") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile("The entry is not a plain file; only plain files are read.")
+        if reason := too_big(st.st_size, cfg):
+            raise UnsafeFile(reason)
+        data = f.read(int(cfg.max_file_mb * 1024 * 1024) + 1)
+    if reason := too_big(len(data), cfg):  # grew while we read it
+        raise UnsafeFile(reason)
+    return data
 
 
 def is_candidate(name: str) -> bool:
@@ -42,8 +84,19 @@ def is_candidate(name: str) -> bool:
 
 
 def stamped(name: str) -> str:
-    """A name for the archive or error folder that never overwrites an earlier file."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + name
+    """A name for the archive or error folder that never overwrites an earlier file.
+
+    Room is left for the stamp and a `.reason.txt` beside it: a name near the 255-byte limit is
+    shortened (keeping a hash of the whole, so two long names stay apart) instead of failing.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-"
+    room = NAME_MAX - len(stamp) - len(".reason.txt")
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) > room:
+        digest = hashlib.sha256(encoded).hexdigest()[:12]
+        keep = encoded[: room - len(digest) - 5].decode("utf-8", "ignore")
+        name = f"{keep}-{digest}.xml"
+    return stamp + name
 
 
 class Drop(Protocol):
@@ -87,15 +140,19 @@ class LocalDrop:
         def scan() -> list[InboxFile]:
             out = []
             for entry in os.scandir(self._dir(self.cfg.inbox_dir)):
-                if entry.is_file() and is_candidate(entry.name):
-                    st = entry.stat()
-                    out.append(InboxFile(entry.name, st.st_size, st.st_mtime))
+                if not is_candidate(entry.name) or entry.is_dir(follow_symlinks=False):
+                    continue
+                st = entry.stat(follow_symlinks=False)  # the link itself, never its target
+                regular = entry.is_file(follow_symlinks=False)
+                out.append(InboxFile(entry.name, st.st_size, st.st_mtime, regular))
             return sorted(out, key=lambda f: (f.mtime, f.name))
 
         return await asyncio.to_thread(scan)
 
     async def read(self, name: str) -> bytes:
-        return await asyncio.to_thread((self._dir(self.cfg.inbox_dir) / name).read_bytes)
+        return await asyncio.to_thread(
+            read_regular_file, self._dir(self.cfg.inbox_dir) / name, self.cfg
+        )
 
     async def archive(self, name: str) -> str:
         target = stamped(name)
@@ -188,15 +245,24 @@ class SftpDrop:
         out = []
         for entry in await sftp.readdir(self._path(self.cfg.inbox_dir)):
             attrs = entry.attrs
-            is_file = attrs.type == 1  # SSH_FILEXFER_TYPE_REGULAR
-            if is_file and is_candidate(entry.filename):
-                out.append(InboxFile(entry.filename, attrs.size or 0, float(attrs.mtime or 0)))
+            if attrs.type == 2 or not is_candidate(entry.filename):  # directories: not ours
+                continue
+            regular = attrs.type == 1  # SSH_FILEXFER_TYPE_REGULAR (readdir does not follow links)
+            out.append(InboxFile(entry.filename, attrs.size or 0, float(attrs.mtime or 0), regular))
         return sorted(out, key=lambda f: (f.mtime, f.name))
 
     async def read(self, name: str) -> bytes:
         sftp = await self._client()
-        async with sftp.open(self._path(self.cfg.inbox_dir, name), "rb") as f:
-            data: bytes = await f.read()
+        path = self._path(self.cfg.inbox_dir, name)
+        attrs = await sftp.lstat(path)
+        if attrs.type != 1:
+            raise UnsafeFile("The entry is not a plain file (a link?); only plain files are read.")
+        if reason := too_big(attrs.size or 0, self.cfg):
+            raise UnsafeFile(reason)
+        async with sftp.open(path, "rb") as f:
+            data: bytes = await f.read(int(self.cfg.max_file_mb * 1024 * 1024) + 1)
+        if reason := too_big(len(data), self.cfg):
+            raise UnsafeFile(reason)
         return data
 
     async def archive(self, name: str) -> str:

@@ -110,10 +110,10 @@ async def _one_file(
     clock: Callable[[], float],
 ) -> FileOutcome:
     if not entry.regular:
-        reason = "The entry is a symbolic link or not a plain file; only plain files are read."
-        return await _reject(provider, entry.name, reason, drop)
-    if reason := too_big(entry.size, settings.providers[provider]):
-        return await _reject(provider, entry.name, reason, drop)
+        link = "The entry is a symbolic link or not a plain file; only plain files are read."
+        return await _reject(provider, entry.name, link, drop)
+    if big := too_big(entry.size, settings.providers[provider]):
+        return await _reject(provider, entry.name, big, drop)
     try:
         data = await drop.read(entry.name)
     except UnsafeFile as exc:

@@ -29,9 +29,11 @@ class Contract:
     """DHL's spec as a validator of requests and answers (openapi-core)."""
 
     def __init__(self, path: Path) -> None:
-        from openapi_core import OpenAPI
+        from openapi_core import Config, OpenAPI
 
-        self.api = OpenAPI.from_file_path(str(path))
+        # DHL answers errors as application/problem+json, which is JSON too
+        config = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+        self.api = OpenAPI.from_file_path(str(path), config=config)
 
     def check(self, exchange: Any) -> None:
         from openapi_core.testing import MockRequest, MockResponse

@@ -145,6 +145,11 @@ def shipment(
     )
     if product not in PRODUCTS:
         raise UserInputError(f"DHL product {product!r} is not one of {', '.join(PRODUCTS)}.")
+    if weight > 31_500:  # DHL's spec caps every parcel here; no product takes more
+        raise UserInputError(
+            f"This parcel weighs {weight / 1000:g} kg; DHL takes at most 31.5 kg — "
+            "split it into two parcels."
+        )
     body: dict[str, Any] = {
         "product": product,
         "billingNumber": billing_number(settings.ekp, product, settings.participation),

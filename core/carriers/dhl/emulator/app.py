@@ -130,8 +130,10 @@ async def dhl_auth(request: web.Request, handler: Any) -> web.StreamResponse:
     state = request.app[DHL_STATE]
     body = await request.read()
     if request.path.rstrip("/") != BASE and not _authorised(request, state):
-        response: web.StreamResponse = _problem(
-            401, "Unauthorized", "The API key, user or password is not valid."
+        response: web.StreamResponse = web.json_response(
+            _status(401, "Unauthorized", "The API key, user or password is not valid."),
+            status=401,
+            content_type="application/problem+json",
         )
     else:
         response = await handler(request)
@@ -268,6 +270,7 @@ async def delete_orders(request: web.Request) -> web.Response:
     return web.json_response(
         {"status": _status(code, "OK" if code == 200 else "Bad Request"), "items": items},
         status=code,
+        content_type="application/problem+json" if code == 400 else "application/json",
     )
 
 

@@ -32,6 +32,8 @@ postcode = ""
 city = ""
 country = "DE"
 vat_id = ""
+email = ""     # Amazon Buy Shipping needs e-mail and phone of the ship-from address
+phone = ""
 
 [printers.paper]
 kind = "folder"

@@ -15,6 +15,7 @@ from core.channels.amazon.client import (
     orders,
 )
 from core.channels.amazon.connector import AmazonConnector
+from core.channels.amazon.marketplaces import marketplace_problems
 from core.errors import UserInputError
 from core.persistence.models import AccountRow
 from core.security import SecretBox
@@ -68,8 +69,8 @@ async def save_account(
             "An Amazon account needs a name, a seller id and at least one marketplace."
         )
     region = region.lower()
-    if region not in {"eu", "na", "fe"}:
-        raise UserInputError(f"region {region!r} must be eu, na or fe")
+    if problems := marketplace_problems(region, list(marketplace_ids)):
+        raise UserInputError("; ".join(problems))
     fields: dict[str, Any] = {
         "kind": "amazon",
         "seller_id": seller_id,

@@ -124,6 +124,7 @@ class Spool:
                 poll_interval_s=self._poll_interval_s,
                 status_interval_s=self._status_interval_s,
                 lease_s=self._lease_s,
+                station=self.settings.station,
             )
         return self._workers[name]
 

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.queryset import QuerySet
+
 from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
 from core.persistence.models import PrintJobRow
 from printers.errors import PrinterUnavailable, UnprintableJob
@@ -76,8 +78,12 @@ class PrinterWorker:
         poll_interval_s: float = 2.0,
         status_interval_s: float | None = 60.0,
         lease_s: float = 120.0,
+        station: str | None = None,
     ) -> None:
         self.name = name
+        # Whose jobs: printer names are per process config ("receipt" at every desk), so a job
+        # is this worker's only when it was spooled for this process's station as well.
+        self.station = station
         self.printer = printer
         self.transport = transport
         self.backoff = backoff or Backoff()
@@ -133,8 +139,8 @@ class PrinterWorker:
             return
         self._recovered_at = time.monotonic()
         now = utcnow()
-        count = await PrintJobRow.filter(
-            printer=self.name, status=PRINTING, updated_at__lt=now - timedelta(seconds=self.lease_s)
+        count = await self._mine(
+            status=PRINTING, updated_at__lt=now - timedelta(seconds=self.lease_s)
         ).update(
             status=QUEUED,
             due_at=now,
@@ -152,17 +158,9 @@ class PrinterWorker:
         await self._recover()
         while True:
             now = utcnow()
-            row = (
-                await PrintJobRow.filter(printer=self.name, status=QUEUED, due_at__lte=now)
-                .order_by("id")
-                .first()
-            )
+            row = await self._mine(status=QUEUED, due_at__lte=now).order_by("id").first()
             if row is None:
-                upcoming = (
-                    await PrintJobRow.filter(printer=self.name, status=QUEUED)
-                    .order_by("due_at")
-                    .first()
-                )
+                upcoming = await self._mine(status=QUEUED).order_by("due_at").first()
                 return (
                     None if upcoming is None else max(0.0, (upcoming.due_at - now).total_seconds())
                 )
@@ -175,6 +173,10 @@ class PrinterWorker:
             pause_s = await self.print_one(row)
             if pause_s is not None:
                 return pause_s
+
+    def _mine(self, **conditions: object) -> QuerySet[PrintJobRow]:
+        query = PrintJobRow.filter(printer=self.name, **conditions)
+        return query if self.station is None else query.filter(station=self.station)
 
     async def print_one(self, row: PrintJobRow) -> float | None:
         """Render and send one claimed job; return the pause after a transient failure."""

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -55,7 +55,13 @@ class ChannelConnector(Protocol):
     async def push_stock(self, quantities: dict[str, int], marketplace_id: str) -> None: ...
 
     async def upload_invoice(
-        self, order_external_id: str, marketplace_id: str, number: str, pdf: bytes, total: str
+        self,
+        order_external_id: str,
+        marketplace_id: str,
+        number: str,
+        pdf: bytes,
+        total: str,
+        facts: Mapping[str, str] | None = None,  # DocumentType, TotalVATAmount, TransactionId …
     ) -> None: ...
 
     async def close(self) -> None: ...

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from core.config import Settings
 from core.documents.render import filename
 from core.documents.store import content_of, get_document, original_pdf, print_shipment_papers
+from core.documents.upload import upload_facts
 from core.domain.orders import OrderStatus, Process, check_transition
 from core.domain.outbox import JobKind, OutboxJob
 from core.errors import ConflictError, UserInputError
@@ -121,6 +122,7 @@ def make_document_handlers(
                 row.number,
                 pdf,
                 content["totals"]["gross"],
+                upload_facts(content),
             )
             await audit.record(audit.SYSTEM, UPLOADED, f"document:{row.id}", number=row.number)
         await finish_invoice_only(row)

@@ -96,7 +96,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "invoice": "Rechnung",
         "delivery_note": "Lieferschein",
-        "credit_note": "Gutschrift (Rechnungskorrektur)",
+        "credit_note": "Rechnungskorrektur",
         "number": "Nummer",
         "date": "Datum",
         "delivery_date": "Lieferdatum",
@@ -118,7 +118,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "net": "Netto",
         "vat_amount": "USt. {rate} auf {net}",
         "gross": "Gesamtbetrag",
-        "to_credit": "Gutschriftsbetrag",
+        "to_credit": "Korrekturbetrag (erstattet)",
         "prices_gross": "Alle Preise in {currency} inkl. gesetzlicher Umsatzsteuer.",
         "paid": "Der Betrag wurde bereits über {marketplace} bezahlt.",
         "ship_to": "Lieferanschrift",

@@ -59,11 +59,19 @@ class FakeMailer:
 @dataclass
 class FakeConnector:
     uploads: list[tuple[str, str, str, bytes, str]] = field(default_factory=list)
+    facts: list[dict[str, str]] = field(default_factory=list)
 
     async def upload_invoice(
-        self, order_external_id: str, marketplace_id: str, number: str, pdf: bytes, total: str
+        self,
+        order_external_id: str,
+        marketplace_id: str,
+        number: str,
+        pdf: bytes,
+        total: str,
+        facts: dict[str, str] | None = None,
     ) -> None:
         self.uploads.append((order_external_id, marketplace_id, number, pdf, total))
+        self.facts.append(dict(facts or {}))
 
 
 @dataclass

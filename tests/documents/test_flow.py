@@ -124,7 +124,11 @@ async def test_credit_note_refers_to_the_invoice(db, box):
     row = await get_document(credit.document_id)
     assert row.refers_to_id == issued.document_id and row.kind == "credit_note"
     text = pdf_text(await original_pdf(row, box))
-    assert issued.number in text and "Rücksendung" in text and "Gutschriftsbetrag 59,97 €" in text
+    assert (
+        issued.number in text
+        and "Rücksendung" in text
+        and "Korrekturbetrag (erstattet) 59,97 €" in text
+    )
     with pytest.raises(ConflictError, match="credited already"):
         await issue_credit_note(issued.document_id, "again", company=seller(), box=box)
 
@@ -168,3 +172,19 @@ async def test_a_damaged_rendering_is_never_sealed_as_the_original(db, box, monk
     assert (await get_document(issued.document_id)).pdf is None
     monkeypatch.setattr(store, "render_pdf", real)
     assert pdf_text(await original_pdf(await get_document(issued.document_id), box))
+
+
+async def test_credit_note_goes_to_amazon_as_a_credit_note_with_vat_and_transaction(db, box):
+    order_id = await shipped_fba_order(box, email=False, upload=True)
+    amazon = FakeConnector()
+    await runner(box, connector=amazon).drain()
+    invoice = await DocumentRow.get(order_id=order_id, kind="invoice")
+    credit = await issue_credit_note(invoice.id, "Rücksendung", company=seller(), box=box)
+    await runner(box, connector=amazon).drain()
+
+    assert [u[2] for u in amazon.uploads] == [invoice.number, credit.number]
+    first, second = amazon.facts
+    assert first["DocumentType"] == "Invoice" and first["TotalVATAmount"] == "9.58"
+    assert second["DocumentType"] == "CreditNote"
+    assert second["TotalAmount"] == "59.97" and second["TotalVATAmount"] == "9.58"
+    assert second["TransactionId"]

@@ -164,9 +164,10 @@ def test_credit_note_refers_to_its_invoice(company: CompanySettings) -> None:
     )
     pdf = render_pdf(content)
     text = pdf_text(pdf)
-    assert "Gutschrift (Rechnungskorrektur) GS-2026-00001" in text
+    # "Gutschrift" is self-billing in German VAT law (§ 14 Abs. 2 Satz 2 UStG): not the title
+    assert "Rechnungskorrektur GS-2026-00001" in text and "Gutschrift" not in text
     assert "Zu Rechnung" in text and "RE-2026-00042" in text and "Rücksendung" in text
-    assert "Gutschriftsbetrag 47,48 €" in text
+    assert "Korrekturbetrag (erstattet) 47,48 €" in text
     xml = embedded_xml(pdf)
     assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and b"RE-2026-00042" in xml
     assert schematron_failures(xml) == []

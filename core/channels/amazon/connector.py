@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -287,7 +287,13 @@ class AmazonConnector:
             )
 
     async def upload_invoice(
-        self, order_external_id: str, marketplace_id: str, number: str, pdf: bytes, total: str
+        self,
+        order_external_id: str,
+        marketplace_id: str,
+        number: str,
+        pdf: bytes,
+        total: str,
+        facts: Mapping[str, str] | None = None,
     ) -> None:
         """UPLOAD_VAT_INVOICE: the PDF as the feed document, the facts as `metadata:` options."""
         feed_id = await documents.submit_feed(
@@ -301,6 +307,7 @@ class AmazonConnector:
                 "metadata:InvoiceNumber": number,
                 "metadata:DocumentType": "Invoice",
                 "metadata:TotalAmount": total,
+                **{f"metadata:{key}": value for key, value in (facts or {}).items()},
             },
         )
         log.info("account %s: invoice %s uploaded as feed %s", self.account.name, number, feed_id)

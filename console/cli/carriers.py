@@ -19,10 +19,10 @@ from console.runtime import open_runtime
 from console.wiring import ship_from
 from core.carriers.dhl.carrier import DhlCarrier
 from core.carriers.directory import (
-    check_profile,
     configured,
     import_file,
     profile_problems,
+    set_profile_carrier,
     settings_of,
 )
 from core.carriers.registry import carrier_rules
@@ -198,15 +198,7 @@ def parse_rule(text: str) -> dict[str, Any]:
 async def run_profiles_set(args: argparse.Namespace) -> int:
     rules = [parse_rule(r) for r in args.rule]
     async with open_runtime(args):
-        row = await FulfilmentProfileRow.get_or_none(name=args.name)
-        if row is None:
-            raise NotFound(f"No profile named {args.name!r} (see `packdesk profiles list`).")
-        options = dict(row.options or {})
-        if rules:
-            options["carriers"] = rules
-        carrier_rules(options)  # a bad rule is named before anything is saved
-        await check_profile(row.name, args.carrier, options)
-        await FulfilmentProfileRow.filter(id=row.id).update(carrier=args.carrier, options=options)
+        await set_profile_carrier(args.name, args.carrier, rules)
     print(
         f"Profile {args.name}: carrier {args.carrier}"
         + (f", {len(rules)} rule(s)" if rules else "")

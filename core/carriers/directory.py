@@ -19,7 +19,7 @@ from core.carriers.dhl.client import DhlSettings
 from core.carriers.manual import ManualCarrier
 from core.carriers.registry import carrier_rules
 from core.errors import UserInputError
-from core.persistence.models import CarrierAccountRow
+from core.persistence.models import CarrierAccountRow, FulfilmentProfileRow
 from core.ports import Carrier, Label, LabelRequest
 from core.security import SecretBox
 from core.services.outbox import PermanentFailure
@@ -111,6 +111,24 @@ async def check_profile(name: str, carrier: str, options: Mapping[str, Any]) -> 
             + ", ".join(sorted(await known_codes() - {""}))
             + ")."
         )
+
+
+async def set_profile_carrier(
+    name: str, carrier: str, rules: list[dict[str, Any]] | None = None
+) -> FulfilmentProfileRow:
+    """Switch a profile's carrier (and, when given, its rules); refused if any is not set up."""
+    from core.errors import NotFound
+
+    row = await FulfilmentProfileRow.get_or_none(name=name)
+    if row is None:
+        raise NotFound(f"No profile named {name!r} (see `packdesk profiles list`).")
+    options = dict(row.options or {})
+    if rules:
+        options["carriers"] = rules
+    carrier_rules(options)  # a bad rule is named before anything is saved
+    await check_profile(row.name, carrier, options)
+    await FulfilmentProfileRow.filter(id=row.id).update(carrier=carrier, options=options)
+    return await FulfilmentProfileRow.get(id=row.id)
 
 
 class DirectoryCarrier:

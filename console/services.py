@@ -70,6 +70,7 @@ async def station_services(
         from core.persistence.models import AccountRow
         from core.sync import SyncWorker
         from core.sync.lease import SyncLeases, holder_name
+        from core.sync.notifications import consumer_from_settings
 
         rows = await AccountRow.filter(kind="amazon").order_by("id")
         options = amazon_options(rt.settings)
@@ -88,6 +89,8 @@ async def station_services(
                 holder_name("console", rt.settings.station), lease_s=rt.settings.sync.lease_s
             ),
         )
+        worker.safety_poll_interval_s = rt.settings.sync.safety_poll_interval_s
+        worker.notifications = consumer_from_settings(rt.settings, worker.order_changed)
         services.connectors, services.runner, services.sync_worker = connectors, runner, worker
         services.loops.append(worker.run_forever)
         # The sync drains each account's jobs once per poll; this runner picks up what a desk

@@ -129,6 +129,16 @@ class SyncSettings(_Section):
     fba_report_interval_s: float = Field(default=3600, gt=0)  # FBA shipments report, per account
     orders_api: Literal["2026-01-01", "v0"] = "2026-01-01"  # v0 until Amazon retires it
     lease_s: float = Field(default=20, ge=1)  # one syncer per account; others take over after
+    notifications: bool = False  # Amazon's ORDER_CHANGE notifications through the [aws] queue
+    safety_poll_interval_s: float = Field(default=900, gt=0)  # polling while notifications work
+
+
+class AwsSettings(_Section):
+    """The SQS queue Amazon sends notifications to; credentials are the standard AWS_* ones."""
+
+    region: str = "eu-west-1"
+    queue_url: str = ""
+    sqs_endpoint_url: str | None = None  # another SQS-compatible endpoint (tests, LocalStack)
 
 
 class OutboxSettings(_Section):
@@ -182,6 +192,7 @@ class Settings(_Section):
     sync: SyncSettings = Field(default_factory=SyncSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     thirdparty: ThirdPartySettings = Field(default_factory=ThirdPartySettings)
+    aws: AwsSettings = Field(default_factory=AwsSettings)
 
     # Not part of the file: where these settings came from.
     source: Path | None = Field(default=None, exclude=True)

@@ -49,6 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     test = acc.add_parser("test", help="get a token and make one cheap call; explain failures")
     test.add_argument("name")
     test.set_defaults(handler=run_test)
+    subscribe = acc.add_parser(
+        "subscribe", help="have Amazon send this account's order changes to the [aws] queue"
+    )
+    subscribe.add_argument("name")
+    subscribe.set_defaults(handler=run_subscribe)
 
 
 def _ask(value: str | None, prompt: str) -> str:
@@ -168,3 +173,33 @@ async def run_test(args: argparse.Namespace) -> int:
     if result.request_id:
         print(f"    Amazon request id: {result.request_id}")
     return 0 if result.ok else 1
+
+
+async def run_subscribe(args: argparse.Namespace) -> int:
+    from core.sync.subscribe import queue_arn, queue_policy, subscribe
+
+    async with open_runtime(args) as rt:
+        if not rt.settings.aws.queue_url:
+            raise UserInputError(
+                "Set [aws] queue_url (PACKDESK_AWS_QUEUE_URL) to the SQS queue Amazon should use."
+            )
+        arn = queue_arn(rt.settings.aws.queue_url, rt.settings.aws.region)
+        row = await AccountRow.get_or_none(name=args.name)
+        if row is None:
+            raise NotFound(f"No account named {args.name!r} (see `packdesk accounts list`).")
+        connector = connector_for(row, rt.box)
+        try:
+            result = await subscribe(connector, arn)
+        finally:
+            await connector.close()
+    print(f"Destination {result.destination_id} → {arn}")
+    for kind in result.created:
+        print(f"  subscribed: {kind}")
+    for kind in result.kept:
+        print(f"  already subscribed: {kind}")
+    print(
+        "In AWS, allow Amazon to send to the queue (SQS → the queue → Access policy):\n"
+        + queue_policy(arn)
+    )
+    print("Then set [sync] notifications = true (PACKDESK_SYNC_NOTIFICATIONS=true) and restart.")
+    return 0

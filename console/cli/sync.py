@@ -20,6 +20,7 @@ from core.errors import UserInputError
 from core.persistence.models import AccountRow
 from core.sync import SyncWorker
 from core.sync.lease import SyncLeases, holder_name
+from core.sync.notifications import consumer_from_settings
 from core.thirdparty.cycle import run_thirdparty_cycle
 from printers import Spool
 
@@ -88,6 +89,8 @@ async def run_sync(args: argparse.Namespace) -> int:
             fba_report_every_s=rt.settings.sync.fba_report_interval_s,
             leases=SyncLeases(holder_name("sync"), lease_s=rt.settings.sync.lease_s),
         )
+        worker.safety_poll_interval_s = rt.settings.sync.safety_poll_interval_s
+        worker.notifications = consumer_from_settings(rt.settings, worker.order_changed)
         try:
             providers = rt.settings.thirdparty.providers
             if args.once:

@@ -71,6 +71,18 @@ class SyncLeaseRow(Model):
         table = "sync_lease"
 
 
+class NotificationSeenRow(Model):
+    # Amazon notifications already acted on, by NotificationId (delivery is at least once).
+
+    id = fields.IntField(primary_key=True)
+    notification_id = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharField(max_length=64, default="")
+    received_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "notification_seen"
+
+
 class FulfilmentProfileRow(Timestamped):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=64, unique=True)

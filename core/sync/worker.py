@@ -18,7 +18,7 @@ from core.channels.amazon.accounts import explain, set_health
 from core.channels.amazon.articles import pull_listings
 from core.channels.amazon.client import ThrottledError
 from core.channels.amazon.connector import AmazonConnector, OrderPage
-from core.channels.amazon.normalize import parse_time
+from core.channels.amazon.normalize import order_from_2026, parse_time, should_import
 from core.channels.amazon.stock import push_dirty_stock
 from core.persistence.models import SyncCheckpointRow
 from core.security import SecretBox
@@ -26,6 +26,7 @@ from core.services.intake import upsert_orders
 from core.services.outbox import OutboxRunner
 from core.sync.fba import pull_fba_shipments
 from core.sync.lease import SyncLeases, lease_holders
+from core.sync.notifications import NotificationConsumer
 from core.sync.summary import AccountCycle, SyncSummary
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,46 @@ class SyncWorker:
     # With leases, only the process holding an account's lease syncs it (core/sync/lease.py);
     # None: this process syncs every account (one process, or tests).
     leases: SyncLeases | None = None
+    # Amazon's ORDER_CHANGE notifications (core/sync/notifications.py); None: polling only.
+    notifications: NotificationConsumer | None = None
+    safety_poll_interval_s: float = 900.0  # polling while the notification queue is read
+
+    @property
+    def interval_s(self) -> float:
+        """Rest between polls: long while notifications bring the orders, else the normal one."""
+        if self.notifications is not None and self.notifications.status.reading:
+            return max(self.poll_interval_s, self.safety_poll_interval_s)
+        return self.poll_interval_s
+
+    async def order_changed(
+        self, seller_id: str, marketplace_id: str, order_id: str
+    ) -> bool | None:
+        """A notification said this order changed: fetch it and take it in (if we sync it)."""
+        matching = [
+            c
+            for c in self.connectors.values()
+            if c.account.seller_id == seller_id
+            and (not marketplace_id or marketplace_id in c.account.marketplace_ids)
+        ]
+        if not matching:
+            return None
+        connector = matching[0]
+        if self.leases is not None and connector.account_id not in self.leases.held:
+            return False
+        raw = await connector.get_order(order_id)
+        if not raw:
+            return None
+        order = order_from_2026(raw, connector.account_id)
+        if not should_import(order.channel, order.channel_status):
+            return True
+        async with self.intake_lock:
+            result = await upsert_orders(connector.account_id, [order], self.box)
+        if result.new or result.updated:
+            self.on_event(
+                connector.account.name,
+                f"notification: order {order_id} {'new' if result.new else 'updated'}",
+            )
+        return True
 
     async def run_once(self) -> SyncSummary:
         """One cycle for every account at once (with leases: every account this process holds)."""
@@ -111,15 +152,26 @@ class SyncWorker:
         if self.leases is not None:
             await self._run_leased(stop, self.leases)
             return
-        while not stop.is_set():
-            await self.run_once()
-            await _wait(stop, self.poll_interval_s)
+        reading = (
+            asyncio.create_task(self.notifications.run(stop))
+            if self.notifications is not None
+            else None
+        )
+        try:
+            while not stop.is_set():
+                await self.run_once()
+                await _wait(stop, self.interval_s)
+        finally:
+            if reading is not None:
+                reading.cancel()
+                await asyncio.gather(reading, return_exceptions=True)
 
     async def _run_leased(self, stop: asyncio.Event, leases: SyncLeases) -> None:
         """Every renewal period: renew what this process holds, take what nobody holds; each
         held account cycles on its own; an account whose lease was lost stops at once."""
         running: dict[int, asyncio.Task[None]] = {}
         standing_by: set[int] = set()
+        reading: asyncio.Task[None] | None = None
         try:
             while not stop.is_set():
                 for account_id, connector in self.connectors.items():
@@ -150,17 +202,25 @@ class SyncWorker:
                             )
                         continue
                     standing_by.discard(account_id)
+                # The queue is read by a process that syncs accounts, never by a standby.
+                if self.notifications is not None and reading is None and leases.held:
+                    reading = asyncio.create_task(self.notifications.run(stop))
+                elif reading is not None and not leases.held:
+                    reading.cancel()
+                    await asyncio.gather(reading, return_exceptions=True)
+                    reading = None
                 await _wait(stop, leases.renew_every_s)
         finally:
-            for task in running.values():
+            tasks = [*running.values(), *([reading] if reading is not None else [])]
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*running.values(), return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             await leases.release_all()
 
     async def _account_forever(self, connector: AmazonConnector, stop: asyncio.Event) -> None:
         while not stop.is_set():
             await self.sync_account(connector)
-            await _wait(stop, self.poll_interval_s)
+            await _wait(stop, self.interval_s)
 
     async def sync_account(self, connector: AmazonConnector) -> AccountCycle:
         """Orders, outbox, stock and listings of one account; health recorded at the end."""
@@ -182,6 +242,9 @@ class SyncWorker:
         cycle.requests = stats.requests - requests0
         cycle.throttled = stats.throttled - throttled0
         cycle.health, cycle.reason = self._health(cycle)
+        if self.notifications is not None:
+            # The sync monitor shows whether orders come by notification or by polling.
+            cycle.reason = f"{cycle.reason}; {self.notifications.status.line()}"[:500]
         await set_health(connector.account_id, cycle.health, cycle.reason)
         self.on_event(cycle.account, f"{cycle.health}: {cycle.reason}")
         return cycle

@@ -55,7 +55,11 @@ class TokenSource:
         clock: Any = time.monotonic,
         attempts: int = 4,
         retry_base_s: float = 0.5,
+        scope: str | None = None,
     ) -> None:
+        # With a scope: grantless tokens (client_credentials), e.g. for Notifications API
+        # destinations, instead of the seller's refresh token.
+        self.scope = scope
         self.attempts = attempts
         self.retry_base_s = retry_base_s
         self._session = session
@@ -67,6 +71,19 @@ class TokenSource:
         self._expires_at = 0.0
         self._lock = asyncio.Lock()
         self.refreshes = 0
+
+    def grantless(self, scope: str) -> TokenSource:
+        """A token source for grantless operations of the same application."""
+        return TokenSource(
+            self._session,
+            self._credentials,
+            self._url,
+            early_s=self._early_s,
+            clock=self._clock,
+            attempts=self.attempts,
+            retry_base_s=self.retry_base_s,
+            scope=scope,
+        )
 
     async def token(self) -> str:
         """A cached token, or a fresh one when the cached one is (nearly) expired."""
@@ -102,6 +119,9 @@ class TokenSource:
             "client_id": self._credentials.client_id,
             "client_secret": self._credentials.client_secret,
         }
+        if self.scope:
+            del form["refresh_token"]
+            form["grant_type"], form["scope"] = "client_credentials", self.scope
         try:
             async with self._session.post(
                 self._url, data=form, timeout=aiohttp.ClientTimeout(total=30)

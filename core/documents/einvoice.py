@@ -179,8 +179,10 @@ def einvoice_xml(content: dict[str, Any]) -> bytes:
 
 
 def xrechnung_xml(content: dict[str, Any], buyer_reference: str, buyer_email: str = "") -> bytes:
-    """Stand-alone CII for public buyers (XRechnung 3.0): needs the Leitweg-ID (BT-10)."""
-    doc = _build(content, XRECHNUNG, buyer_reference=buyer_reference or "n/a")
+    """Stand-alone CII for public buyers (XRechnung 3.0): needs a valid Leitweg-ID (BT-10)."""
+    from core.documents.leitweg import check_leitweg_id
+
+    doc = _build(content, XRECHNUNG, buyer_reference=check_leitweg_id(buyer_reference))
     seller = content["seller"]
     party = doc.trade.agreement.seller
     party.contact.person_name = seller.get("managing_director") or seller["name"]

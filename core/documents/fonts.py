@@ -149,3 +149,22 @@ def warm_up() -> None:
     """Parse the fonts now (a worker calls this at start so the first document is fast)."""
     for style in FACES:
         _face(FAMILY, style)
+
+
+MISSING = "\ufffd"  # drawn by DejaVu as the replacement sign: visible, never a silent gap
+
+
+@cache
+def _complete_cover() -> frozenset[int]:
+    return frozenset(_face(FALLBACK, "").proto.cmap)
+
+
+def visible(text: str) -> str:
+    """`text` with each character no document font can draw (CJK, emoji) shown as '\ufffd'.
+
+    fpdf2 leaves such characters out of the page without a trace; the e-invoice XML keeps them.
+    """
+    if all(ord(ch) in _covered() for ch in text):
+        return text
+    cover = _complete_cover()
+    return "".join(ch if ord(ch) in cover or ch in "\n\t" else MISSING for ch in text)

@@ -68,6 +68,7 @@ def put(pdf: FPDF, x: float, y: float, w: float, h: float, text: str, align: str
     """One line of text in the box (x, y, w, h), vertically centred like `cell` but much cheaper."""
     if not text:
         return
+    text = fonts.visible(text)
     if align == "R":
         x += w - pdf.get_string_width(text) - 1
     elif align == "C":
@@ -152,20 +153,15 @@ class Sheet(FPDF):
             )
 
     def footer(self) -> None:
-        """Footers are drawn by `finish` once the page count is known."""
-
-    def finish(self) -> bytes:
-        """Draw every page's footer ("page n of N") and return the PDF bytes."""
-        total = self.page_no()
-        for n in range(1, total + 1):
-            self.page = n
-            self._footer(n, total)
-        return bytes(self.output())
-
-    def _footer(self, n: int, total: int) -> None:
+        """Drawn by fpdf2 as each page closes, in that page's own graphics state (going back to
+        earlier pages once the count was known left them in the colours the last page ended
+        with: near-white). The page count is fpdf2's alias, filled in on output."""
         s = self.content["seller"]
+        self.set_text_color(0, 0, 0)
         self.font(8)
-        put(self, LEFT, 297 - 28, WIDTH, 4, self.word("page", n=str(n), total=str(total)), "R")
+        page = self.word("page", n=str(self.page_no()), total=self.str_alias_nb_pages)
+        self.set_xy(LEFT, 297 - 28)
+        self.cell(WIDTH - 1, 4, page, align="R")  # `cell` fills in the alias; `text` does not
         self.set_draw_color(160, 160, 160)
         self.line(LEFT, 297 - 23.5, RIGHT_EDGE, 297 - 23.5)
         columns = (
@@ -323,6 +319,7 @@ def _table(pdf: Sheet, y: float) -> float:
         if y + height > BOTTOM:
             pdf.add_page()
             y = _head_row(pdf, columns, 20)
+            pdf.font(8.5)  # the head row is bold; the row under it is not
         x = LEFT
         for key, width, align in columns:
             for i, row in enumerate(wrapped[key]):
@@ -423,4 +420,4 @@ def draw(content: dict[str, Any]) -> bytes:
         y = _totals(pdf, y)
     y = _packages(pdf, y)
     _notes(pdf, y)
-    return pdf.finish()
+    return bytes(pdf.output())

@@ -55,13 +55,14 @@ def _stamp(word: str) -> bytes:
     pdf = FPDF(format="A4", unit="mm")
     family = fonts.install(pdf, [word])
     pdf.add_page()
-    pdf.set_font(family, "B", 28)
+    pdf.set_font(family, "B", 22)
     pdf.set_text_color(200, 0, 0)
     pdf.set_draw_color(200, 0, 0)
     pdf.set_line_width(0.8)
     width = pdf.get_string_width(word) + 8
-    pdf.set_xy(190 - width, 28)
-    pdf.cell(width, 13, word, border=1, align="C")
+    # beside the document title, clear of the letterhead (seller name and address, top right)
+    pdf.set_xy(190 - width, 96)
+    pdf.cell(width, 11, word, border=1, align="C")
     return bytes(pdf.output())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from pathlib import Path
 
 import facturx
 from lxml import etree
@@ -40,4 +41,33 @@ def schematron_failures(xml: bytes) -> list[str]:
     return [
         f"{fail.get('id')}: {' '.join(fail.findtext(f'{SVRL}text', '').split())}"
         for fail in svrl.iter(f"{SVRL}failed-assert")
+    ]
+
+
+XRECHNUNG_XSL = (
+    Path(os.environ.get("PACKDESK_XRECHNUNG_RULES") or Path(__file__).parents[2].parent / "shared")
+    / "validators"
+    / "xrechnung"
+    / "XRechnung-CII-validation.xsl"
+)
+
+
+@cache
+def _xrechnung_stylesheet():  # type: ignore[no-untyped-def]
+    from saxonche import PySaxonProcessor
+
+    processor = PySaxonProcessor(license=False)
+    xslt = processor.new_xslt30_processor()
+    return processor, xslt.compile_stylesheet(stylesheet_file=str(XRECHNUNG_XSL))
+
+
+def xrechnung_failures(xml: bytes) -> list[str]:
+    """The KoSIT XRechnung rules (../shared/validators/xrechnung) the XML breaks, fatal ones."""
+    processor, compiled = _xrechnung_stylesheet()
+    node = processor.parse_xml(xml_text=xml.decode("utf-8"))
+    svrl = etree.fromstring(compiled.transform_to_string(xdm_node=node).encode("utf-8"))
+    return [
+        f"{fail.get('id')}: {' '.join(fail.findtext(f'{SVRL}text', '').split())}"
+        for fail in svrl.iter(f"{SVRL}failed-assert")
+        if fail.get("flag") in (None, "fatal")
     ]

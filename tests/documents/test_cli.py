@@ -92,11 +92,21 @@ def test_render_before_issue_is_a_preview_then_writes_the_issued_invoice(
 
     xml = shell / "x.xml"
     assert (
-        main(["documents", "xrechnung", doc["number"], "--leitweg-id", "991-1-2", "-o", str(xml)])
+        main(
+            [
+                "documents",
+                "xrechnung",
+                doc["number"],
+                "--leitweg-id",
+                "04011000-1234512345-06",
+                "-o",
+                str(xml),
+            ]
+        )
         == 0
     )
     check_xsd(xml.read_bytes())
-    assert b"991-1-2" in xml.read_bytes()
+    assert b"04011000-1234512345-06" in xml.read_bytes()
 
     assert main(["documents", "credit", doc["number"], "--reason", "Rücksendung"]) == 0
     assert "credit note GS-" in capsys.readouterr().out

@@ -23,6 +23,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(getattr(args, "config", None))
 
 
+def database_url(settings: Settings) -> str:
+    """The database URL; the default SQLite file's data dir is created on first use.
+
+    A configured `database.url` is taken as it is: its directory must exist (see
+    core/persistence/database.py) rather than be made up on the wrong disk.
+    """
+    if settings.database.url is None:
+        settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    return settings.database_url
+
+
 @asynccontextmanager
 async def open_runtime(
     args: argparse.Namespace | None = None, *, settings: Settings | None = None
@@ -33,6 +44,6 @@ async def open_runtime(
     data exists, stops here with a message naming the key that is needed.
     """
     settings = settings or settings_from(args or argparse.Namespace())
-    async with open_database(settings.database_url, settings.database.busy_timeout_ms):
+    async with open_database(database_url(settings), settings.database.busy_timeout_ms):
         box = await open_guarded_box(settings.resolved_data_dir)
         yield Runtime(settings=settings, box=box)

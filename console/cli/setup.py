@@ -10,7 +10,7 @@ import sys
 import tomli_w
 
 from console.cli.output import print_json
-from console.runtime import open_runtime, settings_from
+from console.runtime import database_url, open_runtime, settings_from
 from core.config import config_path, load_settings
 from core.security import KEY_FILE
 from core.services import people
@@ -117,7 +117,7 @@ async def run_upgrade(args: argparse.Namespace) -> int:
     from core.services.maintenance import upgrade_with_report
 
     settings = settings_from(args)
-    report = await upgrade_with_report(settings.database_url, settings.database.busy_timeout_ms)
+    report = await upgrade_with_report(database_url(settings), settings.database.busy_timeout_ms)
     print(f"{report.line()}: {_mask_url(settings.database_url)}")
     return 0
 

@@ -20,7 +20,7 @@ import pytest
 
 from console.cli.output import print_json, write_json_stream
 from core.persistence.database import open_database
-from core.security import SecretBox
+from core.security import SecretBox, key_fingerprint
 from core.services.intake import upsert_orders
 from core.services.order_stream import COLUMNS, stream_orders
 from core.services.queries import list_orders
@@ -28,6 +28,7 @@ from tests.support.db import run_apart
 from tests.support.factories import make_account, make_orders
 
 ROOT = Path(__file__).resolve().parents[2]
+KEY = SecretBox.generate_key()
 
 
 async def _streamed_text(**filters: object) -> str:
@@ -90,6 +91,12 @@ def _hundred_thousand(tmp_path: Path, sqlite_template: Path) -> Path:
             for i in range(100_000)
         ),
     )
+    # The stand-in blobs are not real ciphertext: record the key the listing runs with, so the key
+    # guard (core/services/keys.py) takes it without trying to open a blob.
+    con.execute(
+        "INSERT INTO secret_key (id, fingerprint, updated_at) VALUES (1, ?, CURRENT_TIMESTAMP)",
+        (key_fingerprint(KEY),),
+    )
     con.commit()
     con.close()
     return path
@@ -124,6 +131,7 @@ def test_hundred_thousand_orders_stream_in_flat_memory(
         PACKDESK_CONFIG=str(tmp_path / "config.toml"),
         PACKDESK_DATA_DIR=str(tmp_path / "data"),
         PACKDESK_DATABASE_URL=f"sqlite://{path}",
+        PACKDESK_SECRET_KEY=KEY.decode(),
     )
     out, cpu, rss = _measured(
         [sys.executable, "-m", "console.cli", "orders", "list", "--json", "--limit", "0"], env

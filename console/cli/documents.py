@@ -12,7 +12,7 @@ from console.runtime import open_runtime
 from core.documents.einvoice import xrechnung_xml
 from core.documents.store import content_of, find_document, get_document, original_pdf, reprint
 from core.domain.documents import DocumentKind
-from core.errors import UserInputError
+from core.errors import PackdeskError, UserInputError
 from core.persistence.models import DocumentRow
 from core.persistence.repositories import find_order
 from core.services.invoicing import issue_credit_note, issue_delivery_note, preview_invoice
@@ -53,6 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     xr.add_argument("--leitweg-id", required=True, help="the public buyer's Leitweg-ID (BT-10)")
     xr.add_argument("-o", "--output", required=True, help="XML file to write")
     xr.set_defaults(handler=run_xrechnung)
+    fx = docs_sub.add_parser(
+        "rates", help="load the ECB euro reference rates (VAT in EUR on PLN/SEK invoices)"
+    )
+    source = fx.add_mutually_exclusive_group()
+    source.add_argument("--url", help="eurofxref XML to fetch (default: the ECB's last 90 days)")
+    source.add_argument("--file", help="a saved eurofxref XML file")
+    fx.set_defaults(handler=run_rates)
 
 
 def _summary(row: DocumentRow) -> dict[str, Any]:
@@ -189,4 +196,28 @@ async def run_xrechnung(args: argparse.Namespace) -> int:
         xml = xrechnung_xml(content_of(row, rt.box), args.leitweg_id)
     await asyncio.to_thread(Path(args.output).write_bytes, xml)
     print(f"{row.number} → {args.output} (XRechnung CII)")
+    return 0
+
+
+async def run_rates(args: argparse.Namespace) -> int:
+    from core.services.fx import ECB_URL, load_ecb_xml
+
+    if args.file:
+        try:
+            data = await asyncio.to_thread(Path(args.file).read_bytes)
+        except OSError as exc:
+            raise UserInputError(f"--file {args.file}: {exc.strerror}") from None
+    else:
+        import aiohttp
+
+        url = args.url or ECB_URL
+        try:
+            async with aiohttp.ClientSession() as session, session.get(url) as response:
+                response.raise_for_status()
+                data = await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PackdeskError(f"Could not fetch {url}: {exc}") from None
+    async with open_runtime(args):
+        count = await load_ecb_xml(data)
+    print(f"{count} ECB reference rates loaded")
     return 0

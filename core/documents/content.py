@@ -117,11 +117,13 @@ def build_content(
     language: str | None = None,
     delivery_date: date | None = None,
     reason: str = "",
+    eur_rate: tuple[Decimal, date] | None = None,
 ) -> dict[str, Any]:
     """The JSON-safe snapshot a document is rendered from (see the module docstring).
 
     `lines` are (order line, quantity in this shipment); without it every line with its full
-    quantity is taken. Raises UserInputError naming the `company.*` key that is missing.
+    quantity is taken. `eur_rate` (1 EUR = rate units, ECB publication day) adds the VAT in EUR
+    that an invoice in another currency states (core/services/fx.py). Raises UserInputError naming the `company.*` key that is missing.
     """
     kind = DocumentKind(kind)
     check_company(company, kind)
@@ -217,4 +219,24 @@ def build_content(
         },
         "notes": notes,
         "reason": reason,
+        "vat_eur": _vat_in_eur(totals, order.currency, eur_rate),
+    }
+
+
+def _vat_in_eur(
+    totals: list[Any], currency: str, eur_rate: tuple[Decimal, date] | None
+) -> dict[str, Any] | None:
+    """The VAT converted to EUR at the ECB rate (Art. 230 VAT Directive, § 16 Abs. 6 UStG)."""
+    if currency == "EUR" or eur_rate is None:
+        return None
+    per_eur, day = eur_rate
+    return {
+        "per_eur": f"{per_eur.normalize():f}",
+        "rate_date": day.isoformat(),
+        "source": "ECB euro reference rate",
+        "tax": as_text(sum((cents(t.tax / per_eur) for t in totals), ZERO)),
+        "by_rate": [
+            {"rate": f"{t.rate.normalize():f}", "tax": as_text(cents(t.tax / per_eur))}
+            for t in totals
+        ],
     }

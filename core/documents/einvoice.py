@@ -154,6 +154,9 @@ def _tax_and_sums(doc: Document, c: dict[str, Any]) -> None:
     sums.allowance_total = total(("promotion",))
     sums.tax_basis_total = _d(c["totals"]["net"])
     sums.tax_total = (_d(c["totals"]["tax"]), c["currency"])
+    if c.get("vat_eur"):  # BT-6 and BT-111: the VAT in the accounting currency (Art. 230)
+        settlement.tax_currency_code = "EUR"
+        sums.tax_total_other_currency.add((_d(c["vat_eur"]["tax"]), "EUR"))
     sums.grand_total = _d(c["totals"]["gross"])
     sums.prepaid_total = _d(c["totals"]["gross"])
     sums.due_amount = Decimal("0.00")

@@ -340,6 +340,11 @@ def _totals(pdf: Sheet, y: float) -> float:
         rows.append(
             (pdf.word("vat_amount", rate=rate, net=pdf.money(r["net"])), pdf.money(r["tax"]), False)
         )
+    eur = c.get("vat_eur")
+    if eur:
+        words = {"day": locale.day(eur["rate_date"], pdf.language), "rate": eur["per_eur"]}
+        label = pdf.word("vat_eur", currency=c["currency"], **words)
+        rows.append((label, locale.money(eur["tax"], "EUR", pdf.language), False))
     final = "to_credit" if c["kind"] == "credit_note" else "gross"
     rows.append((pdf.word(final), pdf.money(t["gross"]), True))
     if y + len(rows) * 5 > BOTTOM:

@@ -558,3 +558,18 @@ class StationSessionRow(Model):
 
     class Meta:
         table = "station_session"
+
+
+class ExchangeRateRow(Model):
+    # The ECB's euro reference rate of a day: 1 EUR = per_eur units of `currency`. Invoices in
+    # another currency state their VAT in EUR at the rate of the supply date (Art. 230 VAT
+    # Directive, § 16 Abs. 6 UStG); rates are loaded by `packdesk documents rates`.
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField()
+    currency = fields.CharField(max_length=3)
+    per_eur = fields.DecimalField(max_digits=14, decimal_places=6)
+
+    class Meta:
+        table = "exchange_rate"
+        unique_together = (("day", "currency"),)

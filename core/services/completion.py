@@ -44,6 +44,7 @@ from core.persistence.models import (
 from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
+from core.services.fx import eur_rate
 from core.services.intake import flag_listings
 from core.services.invoicing import queue_invoice_delivery
 from core.services.numbering import allocate
@@ -339,7 +340,8 @@ async def _issue_documents(
         if kind is DocumentKind.INVOICE and not await may_invoice(order, lines, company, conn):
             continue  # invoiced already (shipped outside the desk): never a second invoice
         number = await allocate(company_name, range_name, now.date(), using_db=conn)
-        content = build_content(order, kind, number, now, company, lines=lines)
+        rate = await eur_rate(order.currency, now.date(), conn)  # VAT also in EUR (§ 16 Abs. 6)
+        content = build_content(order, kind, number, now, company, lines=lines, eur_rate=rate)
         content["packages"] = parcels  # documents say which items are in which parcel
         doc = await DocumentRow.create(
             kind=kind.value,

@@ -26,6 +26,7 @@ from core.persistence.models import AccountRow, DocumentRow, FulfilmentProfileRo
 from core.persistence.repositories import load_order
 from core.security import SecretBox
 from core.services import audit
+from core.services.fx import eur_rate
 from core.services.numbering import allocate
 from core.services.outbox import queue_job
 from core.services.supplies import check_may_invoice
@@ -141,6 +142,7 @@ async def issue_invoice(
             now,
             company,
             delivery_date=row.shipped_at.date(),
+            eur_rate=await eur_rate(order.currency, row.shipped_at.date(), conn),
         )
         await check_may_invoice(order_id, Decimal(content["totals"]["gross"]), conn)
         doc = await DocumentRow.create(

@@ -20,6 +20,7 @@ from core.domain.orders import Order
 from core.persistence.models import AccountRow, DocumentRow, FulfilmentProfileRow
 from core.security import SecretBox
 from core.services import audit
+from core.services.fx import eur_rate
 from core.services.numbering import allocate
 from core.services.supplies import may_invoice
 
@@ -57,7 +58,14 @@ async def issue_shipment_papers(
             continue  # invoiced already: never a second invoice for the same supply
         number = await allocate(account.company, range_name, issued_at.date(), using_db=conn)
         content = build_content(
-            order, kind, number, issued_at, company, lines=lines, delivery_date=delivered_on
+            order,
+            kind,
+            number,
+            issued_at,
+            company,
+            lines=lines,
+            delivery_date=delivered_on,
+            eur_rate=await eur_rate(order.currency, delivered_on, conn),
         )
         content["packages"] = packages
         content["tracking_numbers"] = [p["tracking_number"] for p in packages]

@@ -212,6 +212,9 @@ def build_app(runtime: Runtime) -> web.Application:
                 app.router.add_route(method, path, handler, name="api." + name)
     documents.add_routes(app)
     inspect.add_routes(app)
+    from core.channels.amazon.emulator import ecb
+
+    ecb.add_routes(app, runtime.now)  # the ECB's reference rates, offline
     from core.carriers.dhl.emulator import add_routes as add_dhl_routes
 
     add_dhl_routes(app, runtime.seed)  # DHL Parcel DE on the same port

@@ -220,8 +220,11 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_config_path()
 
 
-def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
-    """Map ``PACKDESK_SECTION_KEY`` variables onto the settings tree."""
+def _env_overrides(
+    environ: dict[str, str], sources: dict[tuple[str, ...], str] | None = None
+) -> dict[str, Any]:
+    """Map ``PACKDESK_SECTION_KEY`` variables onto the settings tree (`sources`: key → variable)."""
+    sources = {} if sources is None else sources
     sections = {
         name
         for name, field in Settings.model_fields.items()
@@ -235,6 +238,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
         rest = var.removeprefix("PACKDESK_").lower()
         if rest in top_level:
             out[rest] = value
+            sources[(rest,)] = var
             continue
         for section in sections:
             prefix = section + "_"
@@ -242,6 +246,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
                 key = rest.removeprefix(prefix)
                 if key in Settings.model_fields[section].annotation.model_fields:  # type: ignore[union-attr]
                     out.setdefault(section, {})[key] = value
+                    sources[(section, key)] = var
                 break
     return out
 
@@ -256,12 +261,20 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def describe_validation_error(error: ValidationError, where: str) -> str:
+def describe_validation_error(
+    error: ValidationError, where: str, env_sources: dict[tuple[str, ...], str] | None = None
+) -> str:
+    """One line naming each bad key where it came from: the file, or the environment variable."""
     problems = []
     for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"] if not str(part).startswith("function-"))
-        problems.append(f"{key}: {item['msg']}")
-    return f"{where}: " + "; ".join(problems)
+        parts = tuple(str(p) for p in item["loc"] if not str(p).startswith("function-"))
+        key = ".".join(parts)
+        var = next((v for loc, v in (env_sources or {}).items() if parts[: len(loc)] == loc), None)
+        origin = f"{var} (environment)" if var else where
+        problems.append((origin, f"{key}: {item['msg']}"))
+    if all(origin == where for origin, _ in problems):
+        return f"{where}: " + "; ".join(text for _, text in problems)
+    return "; ".join(f"{origin}: {text}" for origin, text in problems)
 
 
 def load_settings(
@@ -278,12 +291,13 @@ def load_settings(
             raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     elif explicit or environ.get("PACKDESK_CONFIG"):
         raise ConfigError(f"{path}: config file not found")
-    raw = _merge(raw, _env_overrides(environ))
+    env_sources: dict[tuple[str, ...], str] = {}
+    raw = _merge(raw, _env_overrides(environ, env_sources))
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
         where = str(path) if path.exists() else "environment"
-        raise ConfigError(describe_validation_error(exc, where)) from None
+        raise ConfigError(describe_validation_error(exc, where, env_sources)) from None
     settings.source = path if path.exists() else None
     for station, cfg in settings.stations.items():
         for kind, printer in cfg.routes.items():

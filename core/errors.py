@@ -13,6 +13,10 @@ class UserInputError(PackdeskError):
     """The input was wrong: an unknown id, a bad value, a bad config (exit code 2)."""
 
 
+class ConfigurationMissing(UserInputError):
+    """A setting a person has to fill in (e.g. `company.name`). Jobs that meet it wait for it."""
+
+
 class NotFound(UserInputError):
     """The thing asked for does not exist."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
-import tempfile
+from datetime import datetime
 from pathlib import Path
 
 
@@ -14,7 +15,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "demo", help="a whole warehouse on this machine: emulator, printers, console"
     )
-    p.add_argument("--data-dir", help="keep the demo here (default: a new temporary directory)")
+    p.add_argument(
+        "--data-dir",
+        help="keep the demo here (default: a new run directory in the user's cache; "
+        f"the last {KEEP_RUNS} are kept)",
+    )
     p.add_argument(
         "--headless", action="store_true", help="pack orders without a screen, then report"
     )
@@ -23,6 +28,34 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--seed", type=int, default=7, help="the emulator's seed (same seed, same orders)"
     )
     p.set_defaults(handler=run_demo)
+
+
+KEEP_RUNS = 3
+
+
+def demo_run_dir(now: datetime | None = None) -> Path:
+    """A fresh directory for one demo run, in the user's cache (not /tmp), older runs pruned.
+
+    Each run used to leave a `packdesk-demo-*` directory in /tmp for ever; now the runs live in
+    one place, and only the last few stay for looking at their printouts.
+    """
+    import platformdirs
+
+    base = Path(platformdirs.user_cache_dir("packdesk")) / "demo"
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    run = base / f"run-{stamp}-{os.getpid()}"
+    run.mkdir(parents=True, exist_ok=False)
+    prune_runs(base, keep=KEEP_RUNS)
+    return run
+
+
+def prune_runs(base: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` run directories; returns what was removed."""
+    runs = sorted((p for p in base.glob("run-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    gone = runs[:-keep] if keep else runs
+    for old in gone:
+        shutil.rmtree(old, ignore_errors=True)
+    return gone
 
 
 def say(text: str) -> None:
@@ -49,9 +82,7 @@ async def run_demo(args: argparse.Namespace) -> int:
 
     if args.headless and args.orders < 1:
         raise UserInputError("--orders must be at least 1")
-    data_dir = (
-        Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="packdesk-demo-"))
-    )
+    data_dir = Path(args.data_dir) if args.data_dir else demo_run_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = demo_settings(data_dir)
     use_language(settings.language)

@@ -9,6 +9,7 @@ import sys
 
 import tomli_w
 
+from console.cli import init_company
 from console.cli.output import print_json
 from console.runtime import database_url, open_runtime, settings_from
 from core.config import config_path, load_settings
@@ -16,6 +17,8 @@ from core.security import KEY_FILE
 from core.services import people
 from core.services.purge import purge_personal_data
 from core.services.setup import ensure_basics
+
+SUPERVISOR_PIN_ENV = "PACKDESK_SUPERVISOR_PIN"
 
 STARTER_CONFIG = """\
 # Packdesk configuration. Every key can be overridden by PACKDESK_<SECTION>_<KEY>.
@@ -49,6 +52,7 @@ pick_slip = "paper"
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help="create config, data dir, database and the basics (idempotent)")
+    init_company.add_arguments(p)
     p.set_defaults(handler=run_init)
 
     db = sub.add_parser("db", help="database maintenance")
@@ -84,6 +88,8 @@ async def run_init(args: argparse.Namespace) -> int:
         path.write_text(STARTER_CONFIG.format(printouts=printouts), encoding="utf-8")
         print(f"Wrote {path}")
     os.environ.setdefault("PACKDESK_CONFIG", str(path))
+    current = load_settings(args.config).company
+    init_company.write_company(path, init_company.collect(args, current))
     async with open_runtime(args) as rt:
         result = await ensure_basics(rt.settings.station)
         data_dir = rt.settings.resolved_data_dir
@@ -97,11 +103,22 @@ async def run_init(args: argparse.Namespace) -> int:
             await _ask_supervisor_pin()
         if not result.created:
             print("Everything was already set up.")
+        gaps = init_company.missing(rt.settings.company)
+        if gaps:
+            print(f"Missing:   {gaps[0]}")
+            for gap in gaps[1:]:
+                print(f"           {gap}")
+            print(f"           (set them in [company] of {path}, or run init again on a terminal;")
+            print("           until then the jobs that need them wait as 'needs configuration')")
     return 0
 
 
 async def _ask_supervisor_pin() -> None:
     """Supervisor actions stay locked until a supervisor has a PIN: ask now, on a terminal."""
+    if scripted := os.environ.get(SUPERVISOR_PIN_ENV):  # scripts: never a PIN on a command line
+        await people.set_pin("supervisor", scripted.strip(), actor="init")
+        print(f"PIN set:   supervisor (from {SUPERVISOR_PIN_ENV})")
+        return
     if sys.stdin.isatty():
         pin = getpass.getpass("PIN for the supervisor (4 to 12 digits, Enter to set it later): ")
         if pin and getpass.getpass("Again: ") == pin:

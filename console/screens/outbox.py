@@ -36,7 +36,7 @@ class OutboxScreen(SecondaryScreen):
     def compose(self) -> ComposeResult:
         yield DataTable(id="accounts", cursor_type="none", show_cursor=False)
         yield Select[str](
-            [(_(s), s) for s in ("dead", "pending", "running", "done", "all")],
+            [(_(s), s) for s in ("dead", "needs_config", "pending", "running", "done", "all")],
             value="dead",
             allow_blank=False,
             id="status",

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.channels.amazon.client import SpApiClient, mfn
-from core.errors import PackdeskError
+from core.errors import ConfigurationMissing, PackdeskError
 from core.ports import Label, LabelRequest
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,17 @@ def decode_label(contents: str) -> bytes:
     except (binascii.Error, ValueError) as exc:
         raise PackdeskError("The label from Amazon could not be decoded.") from exc
     return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+
+
+# Ship-from fields Amazon's Merchant Fulfillment requires, and the config key each comes from.
+SHIP_FROM_REQUIRED = (
+    ("Name", "name"),
+    ("AddressLine1", "street"),
+    ("City", "city"),
+    ("PostalCode", "postcode"),
+    ("Email", "email"),
+    ("Phone", "phone"),
+)
 
 
 class AmazonBuyShipping:
@@ -92,6 +103,14 @@ class AmazonBuyShipping:
 
     async def create_label(self, request: LabelRequest) -> Label:
         details = self.details(request)
+        address = details["ShipFromAddress"]
+        for field, key in SHIP_FROM_REQUIRED:
+            if not str(address.get(field) or "").strip():
+                # Amazon refuses the purchase without it; the job waits until [company] has it.
+                raise ConfigurationMissing(
+                    f"company.{key} is not set — Amazon Buy Shipping needs it for the ship-from "
+                    "address. Add it to the [company] section of the config file."
+                )
         offers = (await mfn.eligible_services(self.client, details)).get(
             "ShippingServiceList"
         ) or []

@@ -17,7 +17,7 @@ from core.documents import locale, vat
 from core.documents.amounts import ZERO, Entry, as_text, cents, net_of, settle
 from core.domain.documents import DocumentKind
 from core.domain.orders import Address, Order, OrderLine
-from core.errors import UserInputError
+from core.errors import ConfigurationMissing
 
 SCHEMA_VERSION = 1
 
@@ -26,16 +26,16 @@ _REQUIRED_FOR_INVOICES = ("name", "street", "postcode", "city", "country")
 
 
 def check_company(company: CompanySettings, kind: DocumentKind) -> None:
-    """Raise UserInputError naming the first missing `company.*` key a document of `kind` needs."""
+    """Raise ConfigurationMissing naming the first missing `company.*` key `kind` needs."""
     required = _REQUIRED_FOR_INVOICES if kind != DocumentKind.DELIVERY_NOTE else ("name",)
     for key in required:
         if not str(getattr(company, key) or "").strip():
-            raise UserInputError(
+            raise ConfigurationMissing(
                 f"company.{key} is not set — an {kind.value.replace('_', ' ')} needs it. "
                 f"Add it to the [company] section of the config file."
             )
     if kind != DocumentKind.DELIVERY_NOTE and not (company.vat_id or company.tax_number):
-        raise UserInputError(
+        raise ConfigurationMissing(
             "company.vat_id is not set (nor company.tax_number) — an invoice must show one. "
             "Add it to the [company] section of the config file."
         )
@@ -123,7 +123,7 @@ def build_content(
 
     `lines` are (order line, quantity in this shipment); without it every line with its full
     quantity is taken. `eur_rate` (1 EUR = rate units, ECB publication day) adds the VAT in EUR
-    that an invoice in another currency states (core/services/fx.py). Raises UserInputError naming the `company.*` key that is missing.
+    that an invoice in another currency states (core/services/fx.py). Raises ConfigurationMissing naming the `company.*` key that is missing.
     """
     kind = DocumentKind(kind)
     check_company(company, kind)

@@ -17,7 +17,7 @@ from core.documents.store import content_of, get_document, original_pdf, print_s
 from core.documents.upload import upload_facts
 from core.domain.orders import OrderStatus, Process, check_transition
 from core.domain.outbox import JobKind, OutboxJob
-from core.errors import ConflictError, UserInputError
+from core.errors import ConfigurationMissing, ConflictError, UserInputError
 from core.mail import MailTemplates
 from core.persistence.models import AuditEventRow, DocumentRow, OrderRow, OutboxJobRow, PackageRow
 from core.ports import Attachment, ChannelConnector, Mailer, PrintPort
@@ -141,7 +141,9 @@ def make_document_handlers(
                 )
         except ConflictError:
             return  # issued already: the job's work is done
-        except UserInputError as exc:  # missing company settings, unknown ids: a person must act
+        except ConfigurationMissing:
+            raise  # waits in `needs_config` until the [company] section is filled in
+        except UserInputError as exc:  # unknown ids: retrying cannot help
             raise PermanentFailure(str(exc)) from None
 
     handlers: dict[str, Handler] = {

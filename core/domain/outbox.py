@@ -33,6 +33,9 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     DEAD = "dead"
+    # Waits for a setting a person must fill in (company data, ...); runs again when a runner
+    # starts (the config was read anew) and every few minutes — never dies of it.
+    NEEDS_CONFIG = "needs_config"
     DISCARDED = "discarded"  # a person gave up on a dead job; kept as a record
 
 

@@ -23,7 +23,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.domain.outbox import JobKind, JobStatus, OutboxJob, backoff_delay
-from core.errors import NotFound, Outcome, PackdeskError, RemoteError
+from core.errors import ConfigurationMissing, NotFound, Outcome, PackdeskError, RemoteError
 from core.persistence.models import OutboxJobRow
 
 log = logging.getLogger(__name__)
@@ -113,11 +113,13 @@ class RunSummary:
     done: int = 0
     retried: int = 0
     dead: int = 0
+    needs_config: int = 0
 
     def __iadd__(self, other: RunSummary) -> RunSummary:
         self.done += other.done
         self.retried += other.retried
         self.dead += other.dead
+        self.needs_config += other.needs_config
         return self
 
 
@@ -135,6 +137,7 @@ class OutboxRunner:
         lease_s: float = 300.0,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
+        config_recheck_s: float = 300.0,
     ) -> None:
         self.handlers = dict(handlers)
         self.worker = worker
@@ -144,6 +147,8 @@ class OutboxRunner:
         self.lease_s = lease_s
         self.clock = clock
         self.rng = rng or random.Random()
+        self.config_recheck_s = config_recheck_s
+        self._config_rechecked = False
 
     async def claim(
         self,
@@ -153,8 +158,14 @@ class OutboxRunner:
     ) -> list[OutboxJob]:
         """Lease up to `limit` due jobs to this runner."""
         now = self.clock()
-        due = Q(status=JobStatus.PENDING.value, due_at__lte=now) | Q(
-            status=JobStatus.RUNNING.value, locked_until__lt=now
+        if not self._config_rechecked:
+            # A new runner is a process that read its config anew: what waited may run now.
+            self._config_rechecked = True
+            await OutboxJobRow.filter(status=JobStatus.NEEDS_CONFIG.value).update(due_at=now)
+        due = (
+            Q(status=JobStatus.PENDING.value, due_at__lte=now)
+            | Q(status=JobStatus.NEEDS_CONFIG.value, due_at__lte=now)
+            | Q(status=JobStatus.RUNNING.value, locked_until__lt=now)
         )
         wanted = list(kinds) if kinds is not None else list(self.handlers)
         async with in_transaction() as conn:
@@ -185,6 +196,17 @@ class OutboxRunner:
         handler = self.handlers[job.kind]
         try:
             await handler(job)
+        except ConfigurationMissing as exc:
+            # Not the job's fault and no attempt used: it waits, visibly, for a person to act.
+            log.warning("outbox job %s (%s) needs configuration: %s", job.id, job.kind, exc)
+            await OutboxJobRow.filter(id=job.id).update(
+                status=JobStatus.NEEDS_CONFIG.value,
+                last_error=_describe(exc),
+                due_at=self.clock() + timedelta(seconds=self.config_recheck_s),
+                locked_by="",
+                locked_until=None,
+            )
+            return JobStatus.NEEDS_CONFIG
         except Exception as exc:  # every failure is recorded on the job, none escapes the runner
             error = _describe(exc)
             outcome, wait_s = outcome_of(exc)
@@ -248,6 +270,8 @@ class OutboxRunner:
                 summary.done += 1
             elif status is JobStatus.DEAD:
                 summary.dead += 1
+            elif status is JobStatus.NEEDS_CONFIG:
+                summary.needs_config += 1
             else:
                 summary.retried += 1
 
@@ -265,7 +289,7 @@ class OutboxRunner:
         for _ in range(max_rounds):
             batch = await self.run_once(kinds=kinds, account_id=account_id)
             total += batch
-            if batch.done + batch.retried + batch.dead == 0:
+            if batch.done + batch.retried + batch.dead + batch.needs_config == 0:
                 break
         return total
 
@@ -277,7 +301,7 @@ class OutboxRunner:
             except Exception:  # the database may be briefly unavailable; try again shortly
                 log.exception("outbox runner %s: claiming failed", self.worker)
                 batch = RunSummary()
-            if batch.done + batch.retried + batch.dead == 0:
+            if batch.done + batch.retried + batch.dead + batch.needs_config == 0:
                 try:
                     await asyncio.wait_for(stop.wait(), idle_s)
                 except TimeoutError:
@@ -291,7 +315,8 @@ def _describe(exc: BaseException) -> str:
 
 async def retry_job(job_id: int) -> None:
     """A person asks for a dead (or waiting) job to run again now."""
-    updated = await OutboxJobRow.filter(id=job_id, status__in=["dead", "pending"]).update(
+    waiting = ["dead", "pending", JobStatus.NEEDS_CONFIG.value]
+    updated = await OutboxJobRow.filter(id=job_id, status__in=waiting).update(
         status=JobStatus.PENDING.value, due_at=utcnow(), attempts=0
     )
     if not updated:

@@ -326,6 +326,12 @@ class SyncWorker:
         cycle.jobs_retrying += summary.retried
         if summary.done or summary.dead:
             self.on_event(cycle.account, f"outbox: {summary.done} done, {summary.dead} failed")
+        if summary.needs_config:
+            self.on_event(
+                cycle.account,
+                f"outbox: {summary.needs_config} job(s) wait for configuration (outbox monitor, "
+                "'needs_config'): they run once the setting is filled in",
+            )
 
     async def _push_stock(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
         cycle.stock_pushed = (await push_dirty_stock(connector)).listings

@@ -91,16 +91,24 @@ async def test_a_second_mail_job_for_the_same_document_sends_nothing(db, box):
     assert await AuditEventRow.filter(action="document.mailed").count() == 1
 
 
-async def test_missing_company_settings_kill_the_job_with_the_key(db, box):
+async def test_missing_company_settings_wait_then_run_once_fixed(db, box):
+    # Issue 18: `sync` before [company] was filled in killed every FBA invoice job, and fixing
+    # the config did not bring them back. Now they wait, visibly, and run with the fixed config.
     order_id = await shipped_fba_order(box)
     cfg = settings()
     cfg.company = CompanySettings(name="Muster Handel GmbH", street="Musterweg 1",
                                   postcode="10115", city="Berlin")  # fmt: skip
     summary = await runner(box, FakeMailer(), FakeConnector(), cfg=cfg).drain()
-    assert summary.dead == 1
+    assert summary.dead == 0 and summary.needs_config == 1
     job = await OutboxJobRow.get(kind="invoice.issue")
-    assert job.status == "dead" and "company.vat_id" in job.last_error
+    assert job.status == "needs_config" and "company.vat_id" in job.last_error
+    assert job.attempts == 0  # waiting for a person is no failed attempt
     assert (await OrderRow.get(id=order_id)).status == "imported"
+    # The seller fills in [company]; the next sync (a new runner) issues the invoice at once.
+    fixed = await runner(box, FakeMailer(), FakeConnector()).drain()
+    assert fixed.needs_config == 0 and fixed.dead == 0
+    assert (await OutboxJobRow.get(kind="invoice.issue")).status == "done"
+    assert (await OrderRow.get(id=order_id)).status != "imported"
 
 
 async def test_stored_original_is_returned_forever(db, box):

@@ -94,6 +94,7 @@ class ZplPrinter(_Section):
     server: str = "http://127.0.0.1:631"  # CUPS server for connection = "cups"
     dpi: Literal[203, 300] = 203
     timeout_s: float = Field(default=5, gt=0)
+    status_query: bool = True  # ask ~HS before each job and after a failure
 
 
 class CupsPrinter(_Section):

@@ -40,6 +40,12 @@ class PaperOut(PrinterUnavailable):
     state = "paper_out"
 
 
+class PrinterBusy(PrinterUnavailable):
+    """The printer cannot take more right now (its buffer is full)."""
+
+    state = "busy"
+
+
 class QueueStopped(PrinterUnavailable):
     """A CUPS queue is stopped or refuses jobs."""
 

@@ -45,6 +45,36 @@ def parse_escpos_status(reply: bytes) -> tuple[str, str]:
     return ONLINE, ""
 
 
+ZEBRA_STATUS_QUERY = b"~HS"
+BUSY = "busy"
+
+
+def parse_zebra_status(reply: bytes) -> tuple[str, str]:
+    """Decode a Zebra's answer to ~HS (three STX…ETX strings; ZPL II guide, "~HS").
+
+    String 1: comm settings, paper out, pause, label length, formats in buffer, buffer full, …
+    String 2: function settings, unused, head up, ribbon out, …
+    """
+    lines = [part.split(b"\x03", 1)[0] for part in reply.split(b"\x02")[1:]]
+    if len(lines) < 2:
+        return UNKNOWN, "the printer did not answer the status query"
+    one = lines[0].decode("ascii", "replace").split(",")
+    two = lines[1].decode("ascii", "replace").split(",")
+    if len(one) < 6 or len(two) < 4:
+        return UNKNOWN, "the printer's status answer could not be read"
+    if one[1] == "1":
+        return PAPER_OUT, "the printer is out of labels — load a new roll"
+    if two[2] == "1":
+        return OFFLINE, "the print head is open — close it"
+    if two[3] == "1":
+        return PAPER_OUT, "the ribbon has run out — load a new ribbon"
+    if one[2] == "1":
+        return STOPPED, "the printer is paused — press PAUSE to resume"
+    if one[5] == "1":
+        return BUSY, "the printer's buffer is full — it is still printing"
+    return ONLINE, ""
+
+
 async def store_status(name: str, state: str, detail: str = "") -> PrinterStatus:
     """Upsert the printer's row; returns what was stored."""
     detail = detail[:500]

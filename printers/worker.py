@@ -224,8 +224,8 @@ class PrinterWorker:
         delay = self.backoff.delay(self.failures)
         self._paused_until = time.monotonic() + delay
         due = utcnow() + timedelta(seconds=delay)
+        await self.report(state, reason)  # first: whoever sees the job back sees why
         await self._finish(row, QUEUED, last_error=reason, due_at=due)
-        await self.report(state, reason)
         return delay
 
     @staticmethod

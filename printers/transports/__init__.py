@@ -48,7 +48,9 @@ def make_transport(name: str, printer: PrinterSettings) -> Transport:
             need(printer.queue, "queue")
             return CupsTransport(name, printer.queue, printer.server, printer.timeout_s)
         need(printer.host, "host")
-        return RawTcpTransport(name, printer.host, printer.port, printer.timeout_s)
+        return RawTcpTransport(
+            name, printer.host, printer.port, printer.timeout_s, zpl_status=printer.status_query
+        )
     if isinstance(printer, CupsPrinter):
         return CupsTransport(name, printer.queue, printer.server, printer.timeout_s)
     return FolderTransport(name, printer.path)

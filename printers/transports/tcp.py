@@ -16,14 +16,32 @@ import socket
 import struct
 import termios
 
-from printers.errors import PaperOut, PrinterHanging, PrinterOffline
+from printers.errors import (
+    PaperOut,
+    PrinterBusy,
+    PrinterHanging,
+    PrinterOffline,
+    PrinterUnavailable,
+    QueueStopped,
+)
 from printers.render.escpos import STATUS_QUERY
-from printers.status import ERROR, OFFLINE, ONLINE, PAPER_OUT, PrinterStatus
+from printers.status import (
+    BUSY,
+    ERROR,
+    OFFLINE,
+    ONLINE,
+    PAPER_OUT,
+    STOPPED,
+    ZEBRA_STATUS_QUERY,
+    PrinterStatus,
+    parse_zebra_status,
+)
 from printers.status import parse_escpos_status as parse_status
 from printers.transports.base import Delivery, OutgoingJob
 
 CHUNK = 64 * 1024
 POLL_S = 0.01
+MAX_SKIPPED_QUERIES = 16  # a printer that never answers is still asked now and then
 # After every byte was acknowledged, how long a printer that keeps the connection open must stay
 # quiet (no reset) before the job counts as delivered.
 QUIET_S = 0.25
@@ -63,6 +81,7 @@ class RawTcpTransport:
         timeout_s: float = 5.0,
         *,
         escpos_status: bool = False,
+        zpl_status: bool = False,
         status_timeout_s: float = 0.5,
     ) -> None:
         self.name = name
@@ -70,8 +89,13 @@ class RawTcpTransport:
         self.port = port
         self.timeout_s = timeout_s
         self.escpos_status = escpos_status
+        self.zpl_status = zpl_status
         self.status_timeout_s = min(status_timeout_s, timeout_s)
-        self._answers_status: bool | None = None  # learnt: some printers never answer DLE EOT
+        # Learnt: some printers never answer. One miss may be a busy moment, so the next job
+        # asks again; after two in a row, jobs skip the question 1, 2, 4 … 16 times between tries.
+        self._answers_status: bool | None = None
+        self._misses = 0
+        self._skip = 0
 
     @property
     def address(self) -> str:
@@ -94,17 +118,60 @@ class RawTcpTransport:
     async def _query(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> tuple[str, str] | None:
-        if not self.escpos_status or self._answers_status is False:
+        """Ask the printer how it is (DLE EOT for ESC/POS, ~HS for a Zebra); None: no answer."""
+        if not (self.escpos_status or self.zpl_status):
             return None
-        writer.write(STATUS_QUERY)
+        if self._skip > 0:
+            self._skip -= 1
+            return None
         try:
-            await asyncio.wait_for(writer.drain(), self.timeout_s)
-            reply = await asyncio.wait_for(reader.readexactly(3), self.status_timeout_s)
-        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+            if self.zpl_status:
+                writer.write(ZEBRA_STATUS_QUERY)
+                await asyncio.wait_for(writer.drain(), self.timeout_s)
+                reply = b""
+                while reply.count(b"\x03") < 3:  # three STX … ETX strings
+                    reply += await asyncio.wait_for(
+                        reader.readuntil(b"\x03"), self.status_timeout_s
+                    )
+                parsed = parse_zebra_status(reply)
+            else:
+                writer.write(STATUS_QUERY)
+                await asyncio.wait_for(writer.drain(), self.timeout_s)
+                reply = await asyncio.wait_for(reader.readexactly(3), self.status_timeout_s)
+                parsed = parse_status(reply)
+        except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
             self._answers_status = False
+            self._misses += 1
+            if self._misses >= 2:
+                self._skip = min(MAX_SKIPPED_QUERIES, 2 ** (self._misses - 2))
             return None
-        self._answers_status = True
-        return parse_status(reply)
+        self._answers_status, self._misses = True, 0
+        return parsed
+
+    def _refuse(self, state: str, detail: str, after: str = "") -> None:
+        """Raise the error for a printer state that cannot take a job; return when it can."""
+        text = f"Printer {self.name}: {detail}{after}."
+        if state == PAPER_OUT:
+            raise PaperOut(text)
+        if state == STOPPED:
+            raise QueueStopped(text)
+        if state == BUSY:
+            raise PrinterBusy(text)
+        if state in (OFFLINE, ERROR):
+            raise PrinterOffline(text)
+
+    async def _why_it_failed(self, failure: PrinterUnavailable) -> None:
+        """After a failed job, ask a Zebra on a fresh connection; raise what it says, if anything."""
+        if not self.zpl_status:
+            return
+        with contextlib.suppress(PrinterOffline):
+            reader, writer = await self._connect()
+            try:
+                status = await self._query(reader, writer)
+            finally:
+                await self._close(writer)
+            if status is not None:
+                self._refuse(*status, after=" — the job will be sent again, whole")
 
     @staticmethod
     async def _close(writer: asyncio.StreamWriter) -> None:
@@ -117,12 +184,12 @@ class RawTcpTransport:
         try:
             status = await self._query(reader, writer)
             if status is not None:
-                state, detail = status
-                if state == PAPER_OUT:
-                    raise PaperOut(f"Printer {self.name}: {detail}.")
-                if state in (OFFLINE, ERROR):
-                    raise PrinterOffline(f"Printer {self.name}: {detail}.")
+                self._refuse(*status)
             return await self._write(reader, writer, job.payload)
+        except PrinterHanging as failure:
+            await self._close(writer)
+            await self._why_it_failed(failure)
+            raise
         finally:
             await self._close(writer)
 
@@ -211,7 +278,7 @@ class RawTcpTransport:
         finally:
             await self._close(writer)
         if status is None:
-            quiet = self.escpos_status and self._answers_status is False
+            quiet = (self.escpos_status or self.zpl_status) and self._answers_status is False
             detail = "connected; it does not answer status queries" if quiet else "connected"
             return PrinterStatus(self.name, ONLINE, detail)
         state, detail = status

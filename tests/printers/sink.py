@@ -40,6 +40,8 @@ class Sink:
     mode: str = "ok"
     hang_after: int = 1000
     zebra_status: bytes = field(default_factory=hs_reply)
+    zebra_replies: list[bytes] = field(default_factory=list)  # answered first, one per ~HS
+    hs_queries: int = 0
     received: list[int] = field(default_factory=list)  # raw bytes per connection (queries too)
     jobs: list[bytes] = field(default_factory=list)  # complete jobs (the client sent EOF)
     partial: list[bytes] = field(default_factory=list)  # connections that ended without EOF
@@ -91,8 +93,11 @@ class Sink:
                 buf += chunk
                 while at_start and buf[:3] == b"~HS":
                     del buf[:3]
-                    writer.write(self.zebra_status)
-                    await writer.drain()
+                    self.hs_queries += 1
+                    if self.mode != "mute":
+                        reply = self.zebra_replies.pop(0) if self.zebra_replies else None
+                        writer.write(reply or self.zebra_status)
+                        await writer.drain()
                 while at_start and buf[:2] == b"\x10\x04" and len(buf) >= 3:
                     n = buf[2]
                     del buf[:3]

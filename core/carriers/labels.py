@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core.documents.sealing import open_blob, seal_blob
 from core.domain.orders import OrderLine
 from core.domain.outbox import OutboxJob
 from core.persistence.models import (
@@ -102,7 +103,7 @@ def label_buy_handler(
                         carrier_name=label.carrier_name,
                         shipping_method=label.shipping_method,
                         label_format=label.format,
-                        label=label.data,
+                        label=seal_blob(label.data, box),  # it shows the buyer's address
                         label_ref=label.reference,
                     )
                 )
@@ -119,7 +120,7 @@ def label_buy_handler(
                     content_type=CONTENT_TYPES.get(
                         package.label_format, "application/octet-stream"
                     ),
-                    payload=bytes(package.label),
+                    payload=open_blob(bytes(package.label), box),
                     key=f"label:{package_id}",
                 )
             )

@@ -42,3 +42,18 @@ def open_pdf(stored: bytes, box: SecretBox) -> bytes:
     if stored.startswith(b"%PDF"):
         return stored
     return base64.b64decode(box.open(stored.decode("ascii")))
+
+
+FERNET_PREFIX = b"gAAAAA"  # every Fernet token starts with version byte 0x80, base64-encoded
+
+
+def seal_blob(data: bytes, box: SecretBox) -> bytes:
+    """Any printable file (a label: PDF, ZPL, PNG) sealed for a BLOB column."""
+    return seal_pdf(data, box)
+
+
+def open_blob(stored: bytes, box: SecretBox) -> bytes:
+    """The file again; rows written before sealing hold the plain bytes and are read as they are."""
+    if not stored.startswith(FERNET_PREFIX):
+        return stored
+    return base64.b64decode(box.open(stored.decode("ascii")))

@@ -13,12 +13,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from core.documents.sealing import SEALED_KEY
+from core.documents.sealing import FERNET_PREFIX, SEALED_KEY
 from core.persistence.models import (
     AccountRow,
     CarrierAccountRow,
     DocumentRow,
     OrderRow,
+    PackageRow,
     SecretKeyRow,
 )
 from core.security import SecretBox, SecretsError
@@ -43,6 +44,7 @@ PLACES: tuple[SealedPlace, ...] = (
     SealedPlace("order.personal_sealed", OrderRow, "personal_sealed", "text"),
     SealedPlace("document.content", DocumentRow, "content", "json"),
     SealedPlace("document.pdf", DocumentRow, "pdf", "bytes"),
+    SealedPlace("package.label", PackageRow, "label", "bytes"),
 )
 
 
@@ -54,7 +56,8 @@ def _token(shape: Shape, value: Any) -> str | None:
         return str(value)
     if shape == "bytes":
         data = bytes(value)
-        return None if data.startswith(b"%PDF") else data.decode("ascii")  # legacy: plain PDF
+        # Rows from before sealing hold plain files (PDF, ZPL …): nothing sealed in them.
+        return data.decode("ascii") if data.startswith(FERNET_PREFIX) else None
     token = value.get(SEALED_KEY) if isinstance(value, dict) else None
     return str(token) if token else None
 

@@ -7,6 +7,7 @@ import pytest
 from core.channels.amazon.articles import pull_listings, push_article
 from core.channels.amazon.stock import push_dirty_stock
 from core.config import CompanySettings
+from core.documents.sealing import open_blob
 from core.persistence.models import (
     ArticleRow,
     BarcodeRow,
@@ -118,7 +119,7 @@ async def test_buy_shipping_label_ships_confirms_and_prints(db, box, emu):
     sent = [c for c in emu.state.confirmations if c["order_id"] == order.external_id]
     assert [c["tracking_number"] for c in sent] == [package.tracking_number]
     printed = w.spool.jobs[f"label:{package.id}"]
-    assert printed.kind == "label" and printed.payload == bytes(package.label)
+    assert printed.kind == "label" and printed.payload == open_blob(bytes(package.label), box)
 
 
 async def test_invoice_upload_carries_its_metadata(db, box, emu):

@@ -9,6 +9,7 @@ import pytest
 from console.wiring import outbox_handlers
 from core.carriers.tracking import validate_tracking
 from core.config import Settings
+from core.documents.sealing import open_blob
 from core.persistence.models import FulfilmentProfileRow, OrderRow, OutboxJobRow, PackageRow
 from core.services.completion import PackedBox
 from core.services.outbox import OutboxRunner
@@ -38,7 +39,8 @@ async def test_profile_naming_dhl_gets_a_dhl_label_and_the_order_ships(db, box, 
     [package] = await PackageRow.all()
     assert validate_tracking("dhl", package.tracking_number) == package.tracking_number
     assert package.carrier_code == "DHL" and package.label_format == "pdf"
-    assert bytes(package.label).startswith(b"%PDF")
+    assert not bytes(package.label).startswith(b"%PDF")  # sealed at rest: it shows the address
+    assert open_blob(bytes(package.label), box).startswith(b"%PDF")
     assert list(emu.dhl.shipments) == [package.tracking_number]
     assert (await OrderRow.get(id=order_id)).status == "shipped"
 

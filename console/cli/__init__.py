@@ -42,7 +42,10 @@ COMMAND_MODULES = (
 # names none of its commands here is still imported for every run, so new commands get a line here.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "console": ("console.cli.console_cmd", "open the packing console (the default command)"),
-    "web": ("console.cli.console_cmd", "serve the console to a browser on localhost (no login!)"),
+    "web": (
+        "console.cli.console_cmd",
+        "serve the console to a browser (token; TLS beyond localhost)",
+    ),
     "ssh-server": ("console.cli.console_cmd", "serve the console over SSH (public keys only)"),
     "demo": (
         "console.cli.console_cmd",

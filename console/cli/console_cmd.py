@@ -24,8 +24,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     # A bare `packdesk` opens the console: the sub-parsers' group shares the parser's defaults.
     sub.container.set_defaults(default_handler=run_console)  # type: ignore[attr-defined]
 
-    web = sub.add_parser("web", help="serve the console to a browser on localhost (no login!)")
-    web.add_argument("--host", default="127.0.0.1")
+    web = sub.add_parser("web", help="serve the console to a browser (token; TLS beyond localhost)")
+    web.add_argument("--host", default="127.0.0.1", help="beyond localhost needs --tls-cert/key")
+    web.add_argument("--tls-cert", help="certificate (PEM) for https")
+    web.add_argument("--tls-key", help="its private key (PEM)")
+    web.add_argument(
+        "--no-token",
+        action="store_true",
+        help="localhost only: no access token (a reverse proxy does the login)",
+    )
     web.add_argument("--port", type=int, default=8000)
     web.add_argument("--station", help="this desk's name (default: config `station`)")
     web.set_defaults(handler=run_web)
@@ -84,19 +91,30 @@ def console_command(
 
 
 def run_web(args: argparse.Namespace) -> int:
-    """Serve the console through textual-serve: one console process per browser tab."""
-    from textual_serve.server import Server
+    """Serve the console through textual-serve: one console process per browser tab (console/web.py)."""
+    from pathlib import Path
 
-    command = shlex.join(console_command(args.config, args.station))
-    print(
-        "WARNING: `packdesk web` has no authentication of its own. It listens on "
-        f"{args.host}:{args.port} only; put a reverse proxy with login in front before sharing it.",
-        file=sys.stderr,
+    from console.web import (
+        TOKEN_ENV,
+        TOKEN_FILE,
+        GuardedServer,
+        access_token,
+        check_exposure,
+        tls_context,
     )
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"WARNING: {args.host} is not localhost — anyone who reaches it can pack.",
-            file=sys.stderr,
-        )
-    Server(command, host=args.host, port=args.port, title="Packdesk").serve()
+
+    cert = Path(args.tls_cert) if args.tls_cert else None
+    key = Path(args.tls_key) if args.tls_key else None
+    check_exposure(args.host, cert, key, token=not args.no_token)
+    settings = settings_from(args)
+    token = None if args.no_token else access_token(settings.resolved_data_dir)
+    tls = tls_context(cert, key) if cert and key else None
+    command = f"{SESSION_KIND_ENV}=web " + shlex.join(console_command(args.config, args.station))
+    scheme = "https" if tls else "http"
+    if token:
+        print(f"Open {scheme}://{args.host}:{args.port}/?token=<the access token> at the desk; the "
+              f"token is in ${TOKEN_ENV} or {settings.resolved_data_dir / TOKEN_FILE}.")  # fmt: skip
+    else:
+        print(f"Serving {scheme}://{args.host}:{args.port}/ without a token (localhost only).")
+    GuardedServer(command, host=args.host, port=args.port, token=token, tls=tls).serve()
     return 0

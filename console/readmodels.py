@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
+from core.channels.amazon.listing_states import rejected_counts
 from core.domain.catalog import normalize_code
 from core.errors import ConflictError, NotFound
 from core.persistence.models import (
@@ -122,6 +123,7 @@ class ReadModels:
             .values_list("account_id", "n")
         )
         leases = await lease_holders()
+        rejected = await rejected_counts()
         now = datetime.now(UTC)
         return [
             {
@@ -131,7 +133,8 @@ class ReadModels:
                 if a.id in leases and leases[a.id].active(now)
                 else "",
                 "health": a.health,
-                "reason": a.health_reason,
+                "reason": _with_rejections(a.health_reason, rejected.get(a.id, 0)),
+                "rejected_listings": rejected.get(a.id, 0),
                 "checked": a.health_at,
                 "last_import": checkpoints.get((a.id, "orders")),
                 "dead_jobs": dead.get(a.id, 0),
@@ -278,3 +281,11 @@ class ReadModels:
             printers=[(p.name, p.state) for p in await PrinterStatusRow.all().order_by("name")],
             dead_jobs=await OutboxJobRow.filter(status="dead").count(),
         )
+
+
+def _with_rejections(reason: str, rejected: int) -> str:
+    """The sync monitor's reason column also says when Amazon rejected stock pushes."""
+    if not rejected:
+        return reason
+    note = f"{rejected} listing(s) rejected by Amazon (packdesk listings list --rejected)"
+    return f"{note}; {reason}" if reason else note

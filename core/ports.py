@@ -42,6 +42,15 @@ class ShipmentConfirmation:
     items: list[tuple[str, int]]  # (external order item id, quantity)
 
 
+@dataclass
+class StockAnswer:
+    """What the channel said of a stock push, per SKU: taken, refused, or answer still to come."""
+
+    accepted: set[str] = field(default_factory=set)
+    rejected: dict[str, tuple[str, str]] = field(default_factory=dict)  # SKU → (code, message)
+    sent: dict[str, str] = field(default_factory=dict)  # SKU → reference to ask about later
+
+
 @runtime_checkable
 class ChannelConnector(Protocol):
     """A sales channel account: read orders, confirm shipments, report stock."""
@@ -52,7 +61,12 @@ class ChannelConnector(Protocol):
 
     async def confirm_shipment(self, confirmation: ShipmentConfirmation) -> None: ...
 
-    async def push_stock(self, quantities: dict[str, int], marketplace_id: str) -> None: ...
+    async def push_stock(
+        self,
+        quantities: dict[str, int],
+        marketplace_id: str,
+        product_types: dict[str, str] | None = None,
+    ) -> StockAnswer: ...
 
     async def upload_invoice(
         self,
@@ -62,7 +76,7 @@ class ChannelConnector(Protocol):
         pdf: bytes,
         total: str,
         facts: Mapping[str, str] | None = None,  # DocumentType, TotalVATAmount, TransactionId …
-    ) -> None: ...
+    ) -> str | None: ...  # a reference to ask later whether the channel accepted it
 
     async def close(self) -> None: ...
 

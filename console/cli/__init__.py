@@ -69,6 +69,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("console.cli.accounts", "Amazon accounts: add, import, list, test"),
     "carriers": ("console.cli.carriers", "carrier contracts (DHL): list, import, test"),
     "profiles": ("console.cli.carriers", "fulfilment profiles: list, set carrier"),
+    "listings": ("console.cli.listings", "Amazon listings: pushed stock, Amazon's answers"),
     "sync": ("console.cli.sync", "sync orders, shipments, stock and listings with Amazon"),
     "3pl": ("console.cli.threepl", "fulfilment providers: export orders, import tracking"),
     "secrets": ("console.cli.secrets", "the secret key: check sealed data, rotate the key"),

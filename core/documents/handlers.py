@@ -24,7 +24,7 @@ from core.ports import Attachment, ChannelConnector, Mailer, PrintPort
 from core.security import SecretBox
 from core.services import audit
 from core.services.invoicing import issue_credit_note, issue_invoice
-from core.services.outbox import Handler, PermanentFailure
+from core.services.outbox import Handler, PermanentFailure, queue_job
 
 ConnectorFor = Callable[[int], Awaitable[ChannelConnector]]
 MAILED, MAIL_SKIPPED, UPLOADED = "document.mailed", "document.mail_skipped", "document.uploaded"
@@ -116,7 +116,7 @@ def make_document_handlers(
             pdf = await original_pdf(row, box)
             order = await OrderRow.get(id=row.order_id)
             connector = await connector_for_account(order.account_id)
-            await connector.upload_invoice(
+            reference = await connector.upload_invoice(
                 order.external_id,
                 order.marketplace_id,
                 row.number,
@@ -124,7 +124,23 @@ def make_document_handlers(
                 content["totals"]["gross"],
                 upload_facts(content),
             )
-            await audit.record(audit.SYSTEM, UPLOADED, f"document:{row.id}", number=row.number)
+            async with in_transaction() as conn:
+                await audit.record(
+                    audit.SYSTEM,
+                    UPLOADED,
+                    f"document:{row.id}",
+                    using_db=conn,
+                    number=row.number,
+                    feed_id=reference or "",
+                )
+                if reference:  # Amazon processes the upload later; its verdict is read back
+                    await queue_job(
+                        JobKind.CHECK_INVOICE_UPLOAD,
+                        row.id,
+                        {"document_id": row.id, "feed_id": reference, "number": row.number},
+                        using_db=conn,
+                        account_id=order.account_id,
+                    )
         await finish_invoice_only(row)
 
     async def issue(job: OutboxJob) -> None:

@@ -17,6 +17,7 @@ class JobKind(StrEnum):
     ISSUE_CREDIT_NOTE = "credit_note.issue"  # subject: the invoice it credits
     MAIL_INVOICE = "mail.invoice"  # subject: document id
     UPLOAD_INVOICE = "amazon.upload_invoice"  # subject: document id
+    CHECK_INVOICE_UPLOAD = "amazon.invoice_result"  # subject: document id; Amazon's verdict
     BUY_LABEL = "label.buy"  # subject: package id
     CONFIRM_SHIPMENT = "amazon.confirm_shipment"  # subject: package id
     PUSH_STOCK = "amazon.push_stock"  # subject: account id

@@ -161,6 +161,15 @@ class ListingRow(Timestamped):
     channel = fields.CharField(max_length=3, default="MFN")
     quantity_pushed = fields.IntField(null=True)
     stock_dirty = fields.BooleanField(default=False)
+    # Amazon's product type of the listing (patches must name it); "" until known.
+    product_type = fields.CharField(max_length=64, default="", db_default="")
+    # The last stock push and what Amazon said of it: "" (never), sent (feed not yet read),
+    # pushed, rejected (push_code/push_message are Amazon's).
+    push_state = fields.CharField(max_length=16, default="", db_default="")
+    quantity_sent = fields.IntField(null=True)
+    push_feed_id = fields.CharField(max_length=64, default="", db_default="")
+    push_code = fields.CharField(max_length=64, default="", db_default="")
+    push_message = fields.CharField(max_length=1000, default="", db_default="")
 
     class Meta:
         table = "listing"

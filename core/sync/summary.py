@@ -15,6 +15,7 @@ class AccountCycle:
     jobs_failed: int = 0
     jobs_retrying: int = 0
     stock_pushed: int = 0
+    stock_rejected: int = 0  # SKUs whose stock Amazon refused this cycle
     listings_pulled: int = 0
     requests: int = 0
     throttled: int = 0
@@ -35,6 +36,7 @@ class AccountCycle:
                 "retrying": self.jobs_retrying,
             },
             "stock_pushed": self.stock_pushed,
+            "stock_rejected": self.stock_rejected,
             "listings_pulled": self.listings_pulled,
             "requests": self.requests,
             "throttled": self.throttled,

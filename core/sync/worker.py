@@ -334,7 +334,8 @@ class SyncWorker:
             )
 
     async def _push_stock(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
-        cycle.stock_pushed = (await push_dirty_stock(connector)).listings
+        pushed = await push_dirty_stock(connector)
+        cycle.stock_pushed, cycle.stock_rejected = pushed.listings, pushed.rejected
 
     async def _pull_listings(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
         if self.listings_every_s is None:

@@ -63,8 +63,9 @@ async def test_listings_pulled_then_stock_pushed_one_by_one_and_as_a_feed(db, bo
         # Many SKUs: one JSON_LISTINGS_FEED.
         await ListingRow.filter(id__in=[m.id for m in mfn]).update(stock_dirty=True)
         connector.options.patch_limit = 1
-        assert (await push_dirty_stock(connector)).listings == len(mfn)
+        assert (await push_dirty_stock(connector)).waiting == len(mfn)  # sent, not yet answered
         emu.advance(3600)
+        assert (await push_dirty_stock(connector)).listings == len(mfn)  # the report says taken
     on_hand = {s.article_id: s.on_hand for s in await StockLevelRow.all()}
     for listing in mfn:
         expected = on_hand[listing.article_id]

@@ -73,6 +73,7 @@ def make_amazon_handlers(
     from core.carriers.labels import label_buy_handler
     from core.channels.amazon.handlers import (
         confirm_shipment_handler,
+        invoice_result_handler,
         push_stock_handler,
     )
     from core.domain.outbox import JobKind
@@ -89,6 +90,7 @@ def make_amazon_handlers(
     return {
         JobKind.CONFIRM_SHIPMENT: confirm_shipment_handler(connectors),
         JobKind.PUSH_STOCK: push_stock_handler(connectors),
+        JobKind.CHECK_INVOICE_UPLOAD: invoice_result_handler(connectors),
         JobKind.BUY_LABEL: label_buy,
     }
 

@@ -121,9 +121,6 @@ async def pull_listings(connector: AmazonConnector, *, use_report: bool = False)
                     connector.client, connector.account.seller_id, marketplace_id
                 )
             ]
-        for p in pulled:
-            if p.product_type:
-                connector.product_types[p.sku] = p.product_type
         result.listings_seen += len(pulled)
         created = await store_listings(connector.account_id, pulled)
         result.articles_created += created[0]
@@ -185,21 +182,19 @@ async def store_listings(account_id: int, pulled: list[PulledListing]) -> tuple[
                     asin=p.asin,
                     channel=p.channel,
                     stock_dirty=p.channel == "MFN",
+                    product_type=p.product_type[:64],
                     using_db=conn,
                 )
                 listed.add((p.marketplace_id, p.sku))
                 listings_created += 1
-            elif p.asin:
-                await (
-                    ListingRow.filter(
-                        account_id=account_id,
-                        marketplace_id=p.marketplace_id,
-                        seller_sku=p.sku,
-                        asin="",
-                    )
-                    .using_db(conn)
-                    .update(asin=p.asin)
-                )
+            else:
+                same = ListingRow.filter(
+                    account_id=account_id, marketplace_id=p.marketplace_id, seller_sku=p.sku
+                ).using_db(conn)
+                if p.asin:
+                    await same.filter(asin="").update(asin=p.asin)
+                if p.product_type:  # Amazon's word on the product type wins over ours
+                    await same.update(product_type=p.product_type[:64])
     return articles_created, listings_created
 
 
@@ -242,7 +237,10 @@ async def push_article(
                 "our_price": [{"schedule": [{"value_with_tax": float(price)}]}],
             }
         ]
-    kind = product_type or connector.product_types.get(article.sku, connector.options.product_type)
+    known = await ListingRow.filter(
+        account_id=connector.account_id, seller_sku=article.sku, product_type__not=""
+    ).first()
+    kind = product_type or (known.product_type if known else connector.options.product_type)
     answer = await catalog.put_listing(
         connector.client, connector.account.seller_id, article.sku, marketplace_id, kind, attributes
     )
@@ -256,6 +254,7 @@ async def push_article(
             "asin": asin,
             "channel": "MFN",
             "stock_dirty": quantity is None,
+            "product_type": kind[:64],
         },
     )
     log.info("article %s pushed to Amazon: %s", article.sku, answer.get("status", ""))

@@ -12,18 +12,21 @@ from typing import Any
 
 from core.channels.amazon.client import (
     InvalidInputError,
+    NotFoundError,
     SpApiClient,
     SpApiError,
     catalog,
     documents,
     orders,
 )
+from core.channels.amazon.client.limits import TokenBucket
 from core.channels.amazon.fba_shipments import (
     MAX_WINDOW,
     REPORT_TYPE,
     ShippedItem,
     shipped_items_from_report,
 )
+from core.channels.amazon.feed_results import FeedOutcome, Issue, feed_outcome, listing_refusal
 from core.channels.amazon.normalize import (
     order_from_2026,
     order_from_v0,
@@ -32,11 +35,12 @@ from core.channels.amazon.normalize import (
 )
 from core.domain.accounts import Account
 from core.domain.orders import Channel, Order
-from core.ports import FetchResult, ShipmentConfirmation
+from core.ports import FetchResult, ShipmentConfirmation, StockAnswer
 
 log = logging.getLogger(__name__)
 
 ALREADY_CONFIRMED = ("already", "matching package", "duplicate")
+LISTINGS_FEEDS_PER_5_MIN = 5
 
 
 @dataclass
@@ -70,7 +74,14 @@ class AmazonConnector:
     client: SpApiClient
     options: AmazonOptions = field(default_factory=AmazonOptions)
     owns_session: bool = False
-    product_types: dict[str, str] = field(default_factory=dict)
+    # JSON_LISTINGS_FEED: 5 feeds per 5 minutes per seller (Amazon's feed-type limit, on top of
+    # createFeed's usage plan), so a sixth waits here instead of being refused.
+    feed_gate: TokenBucket | None = None
+
+    def __post_init__(self) -> None:
+        if self.feed_gate is None:
+            rate, burst = LISTINGS_FEEDS_PER_5_MIN / 300.0, LISTINGS_FEEDS_PER_5_MIN
+            self.feed_gate = TokenBucket(rate, burst, time_scale=self.client.time_scale)
 
     @property
     def account_id(self) -> int:
@@ -233,25 +244,34 @@ class AmazonConnector:
                 return
             raise
 
-    async def push_stock(self, quantities: dict[str, int], marketplace_id: str) -> None:
-        """Set MFN quantities: a few SKUs one by one, many in JSON_LISTINGS_FEEDs."""
+    async def push_stock(
+        self,
+        quantities: dict[str, int],
+        marketplace_id: str,
+        product_types: dict[str, str] | None = None,
+    ) -> StockAnswer:
+        """Set MFN quantities: a few SKUs one by one, many in JSON_LISTINGS_FEEDs.
+
+        A patch is answered at once (accepted, or refused with Amazon's issue); a feed's SKUs
+        are `sent` with the feed id, whose processing report `stock_feed_outcome` reads later.
+        """
+        answer = StockAnswer()
         if not quantities:
-            return
+            return answer
+        types = product_types or {}
         if len(quantities) <= self.options.patch_limit:
-            await asyncio.gather(
+            refusals = await asyncio.gather(
                 *(
-                    catalog.patch_listing(
-                        self.client,
-                        self.account.seller_id,
-                        sku,
-                        marketplace_id,
-                        self.product_types.get(sku, self.options.product_type),
-                        [_availability_patch(qty)],
-                    )
+                    self._patch_stock(sku, marketplace_id, types.get(sku, ""), qty)
                     for sku, qty in quantities.items()
                 )
             )
-            return
+            for sku, refusal in zip(quantities, refusals, strict=True):
+                if refusal is None:
+                    answer.accepted.add(sku)
+                else:
+                    answer.rejected[sku] = refusal
+            return answer
         items = sorted(quantities.items())
         for start in range(0, len(items), self.options.feed_limit):
             chunk = items[start : start + self.options.feed_limit]
@@ -266,12 +286,14 @@ class AmazonConnector:
                         "messageId": n,
                         "sku": sku,
                         "operationType": "PATCH",
-                        "productType": self.product_types.get(sku, self.options.product_type),
+                        "productType": types.get(sku) or self.options.product_type,
                         "patches": [_availability_patch(qty)],
                     }
                     for n, (sku, qty) in enumerate(chunk, start=1)
                 ],
             }
+            assert self.feed_gate is not None
+            await self.feed_gate.acquire()
             feed_id = await documents.submit_feed(
                 self.client,
                 "JSON_LISTINGS_FEED",
@@ -279,12 +301,44 @@ class AmazonConnector:
                 json.dumps(feed).encode(),
                 "application/json; charset=UTF-8",
             )
+            answer.sent.update((sku, feed_id) for sku, _ in chunk)
             log.info(
                 "account %s: stock of %d SKUs sent as feed %s",
                 self.account.name,
                 len(chunk),
                 feed_id,
             )
+        return answer
+
+    async def _patch_stock(
+        self, sku: str, marketplace_id: str, product_type: str, quantity: int
+    ) -> Issue | None:
+        try:
+            body = await catalog.patch_listing(
+                self.client,
+                self.account.seller_id,
+                sku,
+                marketplace_id,
+                product_type or self.options.product_type,
+                [_availability_patch(quantity)],
+            )
+        except (InvalidInputError, NotFoundError) as exc:  # this SKU only; others go on
+            return exc.code or str(exc.status), exc.message
+        return listing_refusal(body)
+
+    async def stock_feed_outcome(self, feed_id: str, skus: list[str]) -> FeedOutcome | None:
+        """How a stock feed ended (None while Amazon is still processing it)."""
+        return await feed_outcome(self.client, feed_id, skus)
+
+    async def product_type(self, sku: str, marketplace_id: str) -> str:
+        """The listing's product type as Amazon keeps it ("" when Amazon names none)."""
+        item = await catalog.get_listing(
+            self.client, self.account.seller_id, sku, marketplace_id, included="summaries"
+        )
+        for summary in item.get("summaries") or []:
+            if summary.get("productType"):
+                return str(summary["productType"])
+        return ""
 
     async def upload_invoice(
         self,
@@ -294,8 +348,11 @@ class AmazonConnector:
         pdf: bytes,
         total: str,
         facts: Mapping[str, str] | None = None,
-    ) -> None:
-        """UPLOAD_VAT_INVOICE: the PDF as the feed document, the facts as `metadata:` options."""
+    ) -> str:
+        """UPLOAD_VAT_INVOICE: the PDF as the feed document, the facts as `metadata:` options.
+
+        Returns the feed id; `invoice_outcome` later says whether Amazon accepted the invoice.
+        """
         feed_id = await documents.submit_feed(
             self.client,
             "UPLOAD_VAT_INVOICE",
@@ -311,6 +368,11 @@ class AmazonConnector:
             },
         )
         log.info("account %s: invoice %s uploaded as feed %s", self.account.name, number, feed_id)
+        return feed_id
+
+    async def invoice_outcome(self, feed_id: str) -> FeedOutcome | None:
+        """How an invoice upload ended (None while Amazon is still processing it)."""
+        return await feed_outcome(self.client, feed_id)
 
     async def fba_stock(self, marketplace_id: str) -> dict[str, int]:
         """Fulfillable FBA quantity per SKU, for display."""
@@ -329,7 +391,8 @@ class AmazonConnector:
 
 def _availability_patch(quantity: int) -> dict[str, Any]:
     return {
-        "op": "replace",
+        # merge, not replace: restock dates and lead times set in Seller Central survive.
+        "op": "merge",
         "path": "/attributes/fulfillment_availability",
         "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": max(0, quantity)}],
     }

@@ -12,10 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from core.channels.amazon.connector import AmazonConnector
+from core.channels.amazon.feed_results import invoice_refusal
 from core.channels.amazon.stock import push_dirty_stock
 from core.domain.outbox import OutboxJob
 from core.persistence.models import OrderLineRow, OrderRow, PackageLineRow, PackageRow, ShipmentRow
 from core.ports import ShipmentConfirmation
+from core.services import audit
 from core.services.outbox import PermanentFailure, RetryLater
 
 log = logging.getLogger(__name__)
@@ -75,5 +77,40 @@ def push_stock_handler(connectors: Mapping[int, AmazonConnector]) -> Handler:
     async def handle(job: OutboxJob) -> None:
         connector = _connector(connectors, job)
         await push_dirty_stock(connector)
+
+    return handle
+
+
+UPLOAD_ACCEPTED, UPLOAD_REJECTED = "document.upload_accepted", "document.upload_rejected"
+VERDICT_POLL_S = 120.0  # Amazon takes minutes to process an invoice upload
+
+
+def invoice_result_handler(connectors: Mapping[int, AmazonConnector]) -> Handler:
+    """`amazon.invoice_result` `{"document_id", "feed_id", "number"}`: Amazon's verdict on an upload.
+
+    Until the feed is processed the job waits (no attempt used). An invoice Amazon did not accept
+    is recorded with Amazon's reason and the job ends dead with that reason, so it stands in the
+    outbox monitor for the seller to see and act on.
+    """
+
+    async def handle(job: OutboxJob) -> None:
+        connector = _connector(connectors, job)
+        document = f"document:{job.payload['document_id']}"
+        number = str(job.payload.get("number") or job.payload["document_id"])
+        outcome = await connector.invoice_outcome(str(job.payload["feed_id"]))
+        if outcome is None:
+            raise RetryLater(f"Amazon is still processing invoice {number}", VERDICT_POLL_S)
+        refusal = invoice_refusal(outcome)
+        if refusal is None:
+            await audit.record(audit.SYSTEM, UPLOAD_ACCEPTED, document, number=number)
+            return
+        code, message = refusal
+        await audit.record(
+            audit.SYSTEM, UPLOAD_REJECTED, document, number=number, code=code, message=message
+        )
+        raise PermanentFailure(
+            f"Amazon did not accept invoice {number}: [{code}] {message} "
+            "— correct the invoice (credit note and new invoice) or upload it in Seller Central."
+        )
 
     return handle

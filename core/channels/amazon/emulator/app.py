@@ -194,6 +194,7 @@ def build_app(runtime: Runtime) -> web.Application:
         notifications,
         orders_2026,
         orders_v0,
+        rejections,
         reports,
         tokens,
     )
@@ -218,4 +219,5 @@ def build_app(runtime: Runtime) -> web.Application:
     from core.carriers.dhl.emulator import add_routes as add_dhl_routes
 
     add_dhl_routes(app, runtime.seed)  # DHL Parcel DE on the same port
+    rejections.add_routes(app)
     return app

@@ -10,6 +10,7 @@ from typing import Any
 from core.channels.amazon.emulator.listing_changes import apply_change, patch_problems
 from core.channels.amazon.emulator.model import Feed, InvoiceUpload, Package, PendingListingChange
 from core.channels.amazon.emulator.processing import store_document
+from core.channels.amazon.emulator.rejections import listing_issue
 from core.channels.amazon.emulator.state import SellerState
 
 OPERATIONS = ("UPDATE", "PARTIAL_UPDATE", "PATCH", "DELETE")
@@ -136,6 +137,18 @@ def listings_feed(state: SellerState, feed: Feed, content: bytes, now: float) ->
                 "put",
                 {"productType": message["productType"], "attributes": message["attributes"]},
             )
+        rejected = listing_issue(state, feed.seller_id, message["sku"]) if op != "DELETE" else None
+        if rejected is not None:
+            issues.append(
+                {
+                    "messageId": mid,
+                    "sku": message["sku"],
+                    "code": rejected["code"],
+                    "severity": "ERROR",
+                    "message": rejected["message"],
+                }
+            )
+            continue
         if action == "patch" and not state.listings_of(feed.seller_id, message["sku"]):
             issues.append(
                 {

@@ -19,6 +19,7 @@ from core.channels.amazon.emulator.http import (
 from core.channels.amazon.emulator.listing_changes import fulfillment_availability, patch_problems
 from core.channels.amazon.emulator.model import Listing, PendingListingChange
 from core.channels.amazon.emulator.paging import page
+from core.channels.amazon.emulator.rejections import listing_issue
 from core.channels.amazon.emulator.runtime import RUNTIME, Runtime
 from core.channels.amazon.emulator.seed import money
 from core.channels.amazon.emulator.state import LISTING_APPLY_AFTER
@@ -167,6 +168,9 @@ async def _submit(request: web.Request, action: str) -> web.Response:
         }
         for p in problems
     ]
+    rejected = listing_issue(rt.state, seller, sku) if action != "delete" else None
+    if rejected is not None:
+        issues.append(rejected)
     answer: dict[str, Any] = {"sku": sku, "submissionId": submission_id, "issues": issues}
     if request.query.get("mode") == "VALIDATION_PREVIEW":
         answer["status"] = "INVALID" if issues else "VALID"

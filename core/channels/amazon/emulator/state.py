@@ -53,6 +53,9 @@ class SellerState:
         self.shipments: dict[str, LabelShipment] = {}
         self.pending_listing_changes: list[PendingListingChange] = []
         self.applied_submissions: list[str] = []
+        self.listing_issues: dict[
+            tuple[str, str], tuple[str, str]
+        ] = {}  # (seller, sku) → code, msg
         self.pii_requires_rdt = True
         self.next_tokens: dict[str, tuple[str, Any, int, float]] = {}
         self._ids = random.Random(f"{seed}:ids")

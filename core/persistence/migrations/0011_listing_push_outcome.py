@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0005_sync_lease')]
+    dependencies = [('core', '0010_exchange_rates')]
 
     initial = False
 

@@ -164,7 +164,7 @@ def visible(text: str) -> str:
 
     fpdf2 leaves such characters out of the page without a trace; the e-invoice XML keeps them.
     """
-    if all(ord(ch) in _covered() for ch in text):
-        return text
     cover = _complete_cover()
+    if cover.issuperset(map(ord, text)):
+        return text
     return "".join(ch if ord(ch) in cover or ch in "\n\t" else MISSING for ch in text)

@@ -68,7 +68,8 @@ def put(pdf: FPDF, x: float, y: float, w: float, h: float, text: str, align: str
     """One line of text in the box (x, y, w, h), vertically centred like `cell` but much cheaper."""
     if not text:
         return
-    text = fonts.visible(text)
+    if getattr(pdf, "family", "") == fonts.FALLBACK:  # the trimmed faces cover every character
+        text = fonts.visible(text)
     if align == "R":
         x += w - pdf.get_string_width(text) - 1
     elif align == "C":

@@ -94,14 +94,22 @@ class NotificationConsumer:
                 VisibilityTimeout=self.visibility_s,
             )
         )
-        if stop is not None:
-            stopping = asyncio.ensure_future(stop.wait())
+        stopping = asyncio.ensure_future(
+            stop.wait() if stop is not None else asyncio.Event().wait()
+        )
+        try:
             await asyncio.wait({receive, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not receive.done():
-                receive.cancel()
-                return 0
-        answer = await receive
+        finally:
+            # Stopped or cancelled mid-poll: the pending receive must not outlive the client.
+            for pending in (receive, stopping):
+                if not pending.done():
+                    pending.cancel()
+            await asyncio.gather(stopping, return_exceptions=True)
+            if receive.cancelled() or not receive.done():
+                await asyncio.gather(receive, return_exceptions=True)
+        if receive.cancelled():
+            return 0
+        answer = receive.result()
         self.status.reading, self.status.problem = True, ""
         self.status.since = datetime.now(UTC)
         messages = answer.get("Messages") or []

@@ -92,7 +92,9 @@ class ZplPrinter(_Section):
     port: int = 9100
     queue: str = ""
     server: str = "http://127.0.0.1:631"  # CUPS server for connection = "cups"
-    dpi: Literal[203, 300] = 203
+    dpi: Literal[203, 300, 600] = 203
+    # The labels loaded: "100x150mm", "103x199mm" (DHL), "4x6in" …; labels print 1:1 on it.
+    label_size: str = Field(default="100x150mm", pattern=r"^\d+(\.\d+)?x\d+(\.\d+)?(mm|in)$")
     timeout_s: float = Field(default=5, gt=0)
     status_query: bool = True  # ask ~HS before each job and after a failure
 

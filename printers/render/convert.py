@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PIL import Image
+
 from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
 from printers.errors import UnprintableJob
 from printers.render import zpl
 from printers.render.escpos import EscposBuilder
+from printers.render.media import Media, parse_label_size, size_mm
 from printers.render.pick_slip import (
     PICK_SLIP_TYPE,
     PickSlip,
@@ -109,10 +112,28 @@ def _for_zpl(kind: str, payload: bytes, printer: ZplPrinter) -> Prepared:
             raise UnprintableJob("The ZPL label is damaged: it has no ^XA start command.")
         return Prepared(payload, ZPL_TYPE, "zpl")
     if kind == "application/pdf" or kind in IMAGE_TYPES:
-        pictures = document_pictures(payload, kind, dpi=printer.dpi)
-        data = b"".join(zpl.image_label(p, printer.dpi) for p in pictures)
+        media = parse_label_size(printer.label_size)
+        pictures = [
+            _on_media(p, media, printer.dpi)
+            for p in document_pictures(payload, kind, dpi=printer.dpi)
+        ]
+        dots = media.dots(printer.dpi)
+        data = b"".join(zpl.image_label(p, printer.dpi, dots) for p in pictures)
         return Prepared(data, ZPL_TYPE, "zpl")
     raise _refuse(_label(kind), "a ZPL label printer", "route it to a receipt or CUPS printer")
+
+
+def _on_media(picture: Image.Image, media: Media, dpi: int) -> Image.Image:
+    """The picture as it goes on the label, 1:1: turned if only that fits, never shrunk."""
+    if media.fits(picture.size, dpi):
+        return picture
+    turned = picture.rotate(90, expand=True)
+    if media.fits(turned.size, dpi):
+        return turned
+    raise UnprintableJob(
+        f"The label is {size_mm(picture.size, dpi)} but the printer has {media} labels — "
+        "load the carrier's label size and set label_size, or route it to a printer that has it."
+    )
 
 
 def _for_cups(kind: str, payload: bytes) -> Prepared:

@@ -16,6 +16,8 @@ from printers.render import PickLine, PickSlip, prepare, render_pick_slip_escpos
 from printers.render.pick_slip import PICK_SLIP_TYPE
 from printers.render.testpage import escpos_test_page, pdf_test_page
 from printers.render.zpl import image_label, zpl_test_label
+from tests.printers.test_label_media import carrier_label
+from tests.printers.zpl_decode import decode_label
 from tests.support.escpos_decode import barcodes_of, decode, images_of, lines_of, qr_of, stack
 
 SLIP = PickSlip(
@@ -78,13 +80,8 @@ def test_escpos_test_page_has_name_time_code128_and_qr() -> None:
 
 
 def gfa_image(zpl: bytes) -> Image.Image:
-    """Decode the first ^GFA field of a ZPL label back into a picture."""
-    m = re.search(rb"\^GFA,(\d+),(\d+),(\d+),([0-9A-F]+)", zpl)
-    assert m, "no ^GFA field"
-    total, row = int(m[1]), int(m[3])
-    data = bytes.fromhex(m[4].decode())
-    assert len(data) == total
-    return Image.frombytes("1", (row * 8, total // row), bytes(0xFF ^ b for b in data))
+    """The label as printed, from its ^GFA graphic (tests/printers/zpl_decode.py)."""
+    return decode_label(zpl).picture
 
 
 def test_zpl_test_label_fields() -> None:
@@ -98,7 +95,9 @@ def test_zpl_test_label_fields() -> None:
 def test_image_becomes_zpl_graphic_and_escpos_raster_pixel_exact() -> None:
     img = picture()
     zpl_img = gfa_image(image_label(img))
-    assert zpl_img.width == 800  # 100 mm at 8 dots/mm
+    assert zpl_img.width == 800  # 100 mm at 8 dots/mm, the picture 1:1 at the top left
+    placed = zpl_img.crop((0, 0, *img.size)).convert("L")
+    assert ImageChops.difference(placed, img.convert("L")).getbbox() is None
     escpos = prepare("image/png", png(img), EscposPrinter(kind="escpos", host="x"))
     raster = stack(images_of(decode(escpos.payload)))
     assert raster.size == (200, 120)
@@ -107,10 +106,12 @@ def test_image_becomes_zpl_graphic_and_escpos_raster_pixel_exact() -> None:
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler's pdftoppm")
 def test_pdf_label_is_rasterised_for_zpl() -> None:
-    pdf = pdf_test_page("label-1", datetime(2026, 11, 26, tzinfo=UTC))
-    out = prepare("application/pdf", pdf, ZplPrinter(kind="zpl", host="x"))
+    out = prepare("application/pdf", carrier_label(100, 150), ZplPrinter(kind="zpl", host="x"))
     img = gfa_image(out.payload)
-    assert img.width == 800 and img.convert("L").getextrema()[0] == 0  # something black
+    assert img.width == 799 and img.convert("L").getextrema()[0] == 0  # 100 mm at 203 dpi
+    a4 = pdf_test_page("label-1", datetime(2026, 11, 26, tzinfo=UTC))
+    with pytest.raises(UnprintableJob, match="210 × 297 mm"):  # an A4 page is no label
+        prepare("application/pdf", a4, ZplPrinter(kind="zpl", host="x"))
 
 
 @pytest.mark.parametrize(

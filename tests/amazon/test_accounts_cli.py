@@ -154,3 +154,40 @@ async def test_add_with_flags_and_secrets_from_the_environment(emu, tmp_path):
     for secret in sh.secrets:
         assert secret not in sh.seen
         assert secret.encode() not in stored
+
+
+async def test_subscribe_sets_up_destination_and_subscriptions_and_says_what_aws_needs(
+    emu, tmp_path
+):
+    creds = emu.credentials
+    sh = Shell(tmp_path, _secrets(creds))
+    path = tmp_path / "emu.credentials"
+    path.write_text(json.dumps(creds))
+    name = creds["accounts"][0]["name"]
+    assert (await sh("import", str(path)))[0] == 0
+
+    code, _, err = await sh("subscribe", name)
+    assert code == 2 and "queue_url" in err and "Traceback" not in err
+
+    queue = "https://sqs.eu-west-1.amazonaws.com/123456789012/packdesk"
+    code, out, err = await sh("subscribe", name, PACKDESK_AWS_QUEUE_URL=queue)
+    assert code == 0, err
+    arn = "arn:aws:sqs:eu-west-1:123456789012:packdesk"
+    assert f"→ {arn}" in out
+    assert "subscribed: ORDER_CHANGE" in out and "subscribed: FEED_PROCESSING_FINISHED" in out
+    assert "arn:aws:iam::437568002678:root" in out and "sqs:SendMessage" in out
+    notes = emu.runtime.notifications
+    assert [d["resource"]["sqs"]["arn"] for d in notes.destinations.values()] == [arn]
+    seller = creds["accounts"][0]["seller_id"]
+    assert {s.notification_type for s in notes.subscriptions.values() if s.seller_id == seller} == {
+        "ORDER_CHANGE",
+        "FEED_PROCESSING_FINISHED",
+        "LISTINGS_ITEM_ISSUES_CHANGE",
+    }
+
+    emu.advance(60)  # the frozen clock: let the usage plans (1 req/s, burst 5) refill
+    code, out, err = await sh("subscribe", name, PACKDESK_AWS_QUEUE_URL=queue)  # safe to repeat
+    assert code == 0 and "already subscribed: ORDER_CHANGE" in out, err
+    assert len(notes.destinations) == 1 and len(notes.subscriptions) == 3
+    for secret in sh.secrets:
+        assert secret not in sh.seen

@@ -36,7 +36,8 @@ from core.persistence.models import (
 from core.ports import PrintPort
 from core.security import SecretBox
 from core.services import claim, pins, sessions
-from core.services.queries import OrderSummary, packing_queue, search_filter
+from core.services.queries import QUEUE_ORDER, OrderSummary, packing_queue, search_filter
+from core.services.queue_keys import QueueKey, page_parts
 
 
 @dataclass(frozen=True)
@@ -347,11 +348,15 @@ class StationBackend(ReadModels):
         return out
 
     async def queue(
-        self, filters: QueueFilter, offset: int = 0, limit: int = 50
+        self,
+        filters: QueueFilter,
+        offset: int = 0,
+        limit: int = 50,
+        after: QueueKey | None = None,
     ) -> list[OrderSummary]:
-        """Open orders, most urgent first, one page at a time."""
+        """Open orders, most urgent first, one page at a time (`after`: the last row's key)."""
         if filters.empty:
-            return await packing_queue(limit=limit, offset=offset)
+            return await packing_queue(limit=limit, offset=offset, after=after)
         statuses = [filters.status] if filters.status else list(claim.PACKABLE)
         query = OrderRow.filter(status__in=statuses, process="ship")
         if filters.account:
@@ -363,11 +368,10 @@ class StationBackend(ReadModels):
         if filters.search:
             term = filters.search.strip()
             query = query.filter(search_filter(term, self.box) | Q(claimed_by=term)).distinct()
-        rows = (
-            await query.order_by("latest_ship_at", "-is_prime", "purchased_at", "id")
-            .offset(offset)
-            .limit(limit)
-        )
+        rows: list[OrderRow] = []
+        for part in page_parts(after):
+            rows += await query.filter(part).order_by(*QUEUE_ORDER).offset(offset).limit(limit)
+        rows = rows[:limit]  # dated rows come before undated ones: the first `limit` in order
         return await self.summaries(rows)
 
     async def change_token(self) -> tuple[int, int, int]:

@@ -16,6 +16,7 @@ from console.scanning import ScanKind
 from console.screens.base import SecondaryScreen
 from console.widgets.scan_field import ScanField
 from core.services.queries import OrderSummary
+from core.services.queue_keys import QueueKey
 
 PAGE = 50
 
@@ -52,6 +53,8 @@ class QueueScreen(SecondaryScreen):
         super().__init__()
         self.filters = QueueFilter()
         self.page_offset = 0
+        # Where each page up to this one starts (keyset: deep pages cost what the first does).
+        self.page_starts: list[QueueKey | None] = [None]
         self.rows: list[OrderSummary] = []
 
     def compose(self) -> ComposeResult:
@@ -104,7 +107,7 @@ class QueueScreen(SecondaryScreen):
 
     @work(group="queue", exclusive=True, exit_on_error=False)
     async def load_page(self) -> None:
-        rows = await self.backend.queue(self.filters, self.page_offset, PAGE)
+        rows = await self.backend.queue(self.filters, limit=PAGE, after=self.page_starts[-1])
         self.rows = rows
         table = self.query_one("#orders", DataTable)
         cursor = table.cursor_row
@@ -134,7 +137,14 @@ class QueueScreen(SecondaryScreen):
     def action_page(self, step: int) -> None:
         if step > 0 and len(self.rows) < PAGE:
             return
-        self.page_offset = max(0, self.page_offset + step * PAGE)
+        if step > 0:
+            self.page_starts.append(QueueKey.of(self.rows[-1]))
+            self.page_offset += PAGE
+        elif len(self.page_starts) > 1:
+            self.page_starts.pop()
+            self.page_offset -= PAGE
+        else:
+            return
         self.load_page()
 
     def _selected(self) -> OrderSummary | None:
@@ -172,6 +182,7 @@ class QueueScreen(SecondaryScreen):
             return
         self.filters.search = message.scan.code
         self.page_offset = 0
+        self.page_starts = [None]
         self.load_page()
         self.query_one("#page-info", Static).update(
             _("Searching {term} …").format(term=message.scan.code)
@@ -187,4 +198,5 @@ class QueueScreen(SecondaryScreen):
         elif event.select.id == "status":
             self.filters.status = value
         self.page_offset = 0
+        self.page_starts = [None]
         self.load_page()

@@ -12,6 +12,10 @@ from tortoise.expressions import Q
 from core.domain.orders import OrderStatus
 from core.persistence.models import AccountRow, DocumentRow, OrderRow, PackageRow, ShipmentRow
 from core.security import SecretBox, blind_words
+from core.services.queue_keys import QueueKey, page_parts
+
+# The queue's order in SQL; `_urgency` is the same order in Python (ship-by dates missing: last).
+QUEUE_ORDER = ("latest_ship_at", "-is_prime", "purchased_at", "id")
 
 
 @dataclass(frozen=True)
@@ -128,20 +132,24 @@ def _urgency(row: OrderRow) -> tuple[datetime, bool, datetime, int]:
     return (row.latest_ship_at or far, not row.is_prime, row.purchased_at, row.id)
 
 
-async def packing_queue(limit: int = 50, offset: int = 0) -> list[OrderSummary]:
+async def packing_queue(
+    limit: int = 50, offset: int = 0, after: QueueKey | None = None
+) -> list[OrderSummary]:
     """Open MFN orders, most urgent first: earliest ship-by date, Prime first, then the oldest.
 
     One indexed scan per queue status, merged here: a single query with `status IN (…)` makes
-    the database sort every open order to find the first fifty.
+    the database sort every open order to find the first fifty. Page on with `after` (the last
+    row's `QueueKey`): constant time at any depth. `offset` remains for small jumps only.
     """
     accounts = await _accounts()
     rows: list[OrderRow] = []
     for status in (OrderStatus.OPEN.value, OrderStatus.PARTIALLY_SHIPPED.value):
-        rows += (
-            await OrderRow.filter(status=status, process="ship")
-            .order_by("latest_ship_at", "-is_prime", "purchased_at", "id")
-            .limit(offset + limit)
-        )
+        for part in page_parts(after):
+            rows += (
+                await OrderRow.filter(part, status=status, process="ship")
+                .order_by(*QUEUE_ORDER)
+                .limit(offset + limit)
+            )
     rows.sort(key=_urgency)
     return [_summary(r, accounts) for r in rows[offset : offset + limit]]
 

@@ -127,10 +127,12 @@ class FakeBackend:
         ]
 
     async def queue(
-        self, filters: QueueFilter, offset: int = 0, limit: int = 50
+        self, filters: QueueFilter, offset: int = 0, limit: int = 50, after: object = None
     ) -> list[OrderSummary]:
         rows = [summary(n) for n in range(1, 31)]
         rows[1] = summary(2, status="packing", claimed_by="desk-2")
+        if after is not None:  # keyset: the rows after the one the key names
+            offset += next(i for i, r in enumerate(rows) if r.id == after.id) + 1  # type: ignore[attr-defined]
         return rows[offset : offset + limit]
 
     async def open_count(self) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.carriers.dhl.carrier import LabelMedia
 from core.carriers.directory import CarrierDirectory
+from core.carriers.weights import packaging_g
 from core.channels.amazon import make_amazon_handlers
 from core.channels.amazon.connector import AmazonOptions
 from core.config import Settings
@@ -86,6 +87,7 @@ def outbox_handlers(
             print_port,
             ship_from=ship_from(settings),
             carriers=CarrierDirectory(box, label_media=label_media(settings)),
+            packaging_g=packaging_g(settings.packaging),
         )
     )
     handlers.update(

@@ -179,6 +179,13 @@ class ThirdPartySettings(_Section):
     providers: dict[str, ThirdPartyProvider] = Field(default_factory=dict)
 
 
+class PackagingSettings(_Section):
+    """Grams each box type adds to a parcel (core/carriers/weights.py)."""
+
+    boxes: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    default_box: str = ""
+
+
 class Settings(_Section):
     """Everything Packdesk reads from the config file and the environment."""
 
@@ -196,6 +203,7 @@ class Settings(_Section):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     thirdparty: ThirdPartySettings = Field(default_factory=ThirdPartySettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
+    packaging: PackagingSettings = Field(default_factory=PackagingSettings)
 
     # Not part of the file: where these settings came from.
     source: Path | None = Field(default=None, exclude=True)

@@ -1,4 +1,4 @@
-"""`packdesk demo [--headless --orders N]`: one command, nothing to configure."""
+"""`packdesk demo [--headless --orders N] [--carrier dhl]`: one command, nothing to configure."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--orders", type=int, default=5, help="with --headless: how many to pack (5)")
     p.add_argument(
         "--seed", type=int, default=7, help="the emulator's seed (same seed, same orders)"
+    )
+    p.add_argument(
+        "--carrier",
+        choices=["amazon_buy_shipping", "dhl"],
+        default="amazon_buy_shipping",
+        help="who makes the labels: Amazon Buy Shipping or DHL Parcel DE (both emulated)",
     )
     p.set_defaults(handler=run_demo)
 
@@ -96,10 +102,14 @@ async def run_demo(args: argparse.Namespace) -> int:
         async with open_runtime(settings=settings) as rt:
             await ensure_basics(STATION, company="default")
             await import_emulator_accounts(emu.credentials, rt.box)
+            if args.carrier == "dhl":
+                from core.carriers.directory import import_file
+
+                await import_file(emu.credentials, rt.box)
             async with station_services(rt, sync=True) as services:
                 for connector in services.connectors.values():
                     await pull_listings(connector)
-                await seed_people_and_stock()
+                await seed_people_and_stock(carrier=args.carrier)
                 summary = await services.sync_worker.run_once()
                 say(summary.line())
                 wanted = args.orders if args.headless else 12

@@ -92,6 +92,7 @@ async def run(args: argparse.Namespace) -> int:
                 f"Amazon SP-API emulator listening on {emu.url} (LWA: {emu.url}/auth/o2/token, state: {emu.url}/_emulator/state)",
                 flush=True,
             )
+            print(f"DHL Parcel DE emulator on {emu.url}/parcel/de/shipping/v2/", flush=True)
             await asyncio.Event().wait()
     except OSError as exc:
         raise UserInputError(

@@ -41,7 +41,7 @@ class DemoSummary:
     def lines(self) -> list[str]:
         out = [
             f"packed    {self.packed} order(s) with {self.scans} scans in {self.seconds:.1f}s",
-            f"shipped   {self.shipped} (tracking from the emulator's Buy Shipping)",
+            f"shipped   {self.shipped} (labels and tracking from the emulator)",
             f"Amazon    {self.confirmations} shipment confirmation(s) received by the emulator",
             f"printed   {self.files} file(s) in the demo printer folders; jobs: "
             + (", ".join(f"{k} {v}" for k, v in sorted(self.print_jobs.items())) or "none"),

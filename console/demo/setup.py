@@ -64,12 +64,21 @@ class DemoOrder:
     codes: list[str] = field(default_factory=list)  # one barcode per piece to scan
 
 
-async def seed_people_and_stock(stock: int = 200) -> None:
-    """Packers with badges, a supervisor PIN, Buy Shipping labels, stock for every article."""
+async def seed_people_and_stock(stock: int = 200, carrier: str = "amazon_buy_shipping") -> None:
+    """Packers with badges, a supervisor PIN, the demo's carrier, stock for every article.
+
+    Articles get a weight, an HS code and an origin as a seller's article master has them: a
+    label is never bought on a guessed weight, and DHL's CN23 needs the rest outside the EU.
+    """
     await PackerRow.filter(role="supervisor").update(pin_hash=hash_pin(SUPERVISOR_PIN))
     for name, badge, role in PACKERS:
         await PackerRow.get_or_create(name=name, defaults={"badge": badge, "role": role})
-    await FulfilmentProfileRow.filter(process="ship").update(carrier="amazon_buy_shipping")
+    await FulfilmentProfileRow.filter(process="ship").update(carrier=carrier)
+    for article in await ArticleRow.filter(weight_g=0):
+        spread = sum(article.sku.encode()) % 8
+        await ArticleRow.filter(id=article.id).update(
+            weight_g=150 + 100 * spread, hs_code=article.hs_code or "392690", origin_country="DE"
+        )
     warehouse, _ = await WarehouseRow.get_or_create(name="main")
     bin_row, _ = await BinRow.get_or_create(warehouse_id=warehouse.id, code="A-01-01")
     for article in await ArticleRow.all():

@@ -16,6 +16,7 @@ import aiohttp
 from core.carriers.amazon_buy_shipping import CODE as BUY_SHIPPING
 from core.carriers.dhl.carrier import DhlCarrier, LabelMedia, pdf_everywhere
 from core.carriers.dhl.client import DhlSettings
+from core.carriers.dhl.shipments import ref_no
 from core.carriers.manual import ManualCarrier
 from core.carriers.registry import carrier_rules
 from core.errors import UserInputError
@@ -134,9 +135,14 @@ async def set_profile_carrier(
 class DirectoryCarrier:
     """The carrier behind a code, looked up in the database when a label is wanted."""
 
+    crash_guard = True  # every stored contract is DHL's, which has no idempotency key
+
     def __init__(self, directory: CarrierDirectory, code: str) -> None:
         self.directory = directory
         self.code = code
+
+    def reference_for(self, request: LabelRequest) -> str:
+        return ref_no(request)
 
     async def create_label(self, request: LabelRequest) -> Label:
         return await (await self.directory.resolve(self.code)).create_label(request)

@@ -13,6 +13,8 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core.carriers.crash_guard import create_once
+from core.carriers.weights import parcel_weight
 from core.documents.sealing import open_blob, seal_blob
 from core.domain.orders import OrderLine
 from core.domain.outbox import OutboxJob
@@ -36,14 +38,14 @@ CarrierFor = Callable[[str, int], Carrier | None]
 Handler = Callable[[OutboxJob], Awaitable[None]]
 
 
-async def _weight(package: PackageRow, lines: list[PackageLineRow]) -> int:
+async def _weight(package: PackageRow, lines: list[PackageLineRow], packaging: int) -> int:
+    """The desk's weight, else articles + packaging; a missing article weight is named."""
     if package.weight_g:
         return package.weight_g
-    skus = {
-        r.id: r.sku for r in await OrderLineRow.filter(id__in=[ln.order_line_id for ln in lines])
-    }
-    weights = {a.sku: a.weight_g for a in await ArticleRow.filter(sku__in=set(skus.values()))}
-    return sum(weights.get(skus[ln.order_line_id], 0) * ln.quantity for ln in lines) or 500
+    weight = await parcel_weight({ln.order_line_id: ln.quantity for ln in lines}, packaging)
+    if not weight.known:
+        raise PermanentFailure(weight.sentence())
+    return weight.grams
 
 
 async def _articles(lines: list[OrderLine]) -> dict[str, dict[str, Any]]:
@@ -60,6 +62,7 @@ def label_buy_handler(
     carrier_for: CarrierFor,
     print_port: PrintPort | None = None,
     ship_from: dict[str, str] | None = None,
+    packaging_g: int = 0,
 ) -> Handler:
     """`label.buy` with payload `{"package_id", "station", "carrier"}`."""
 
@@ -81,17 +84,19 @@ def label_buy_handler(
                 r.id: r.external_id
                 for r in await OrderLineRow.filter(id__in=[ln.order_line_id for ln in lines])
             }
-            label = await carrier.create_label(
+            label = await create_once(
+                carrier,
                 LabelRequest(
                     order=order,
                     package_reference=package.reference,
                     items=[(externals[ln.order_line_id], ln.quantity) for ln in lines],
-                    weight_g=await _weight(package, lines),
+                    weight_g=await _weight(package, lines, packaging_g),
                     ship_from=dict(ship_from or {}),
                     station=str(job.payload.get("station", "")),
                     articles=await _articles(order.lines),
                     services=dict(job.payload.get("services") or {}),
-                )
+                ),
+                package,
             )
             async with in_transaction() as conn:
                 await (

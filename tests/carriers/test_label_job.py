@@ -57,3 +57,41 @@ async def test_profile_naming_an_unset_up_carrier_is_refused_when_saved(db, box)
         )
     await check_profile("MFN", "amazon_buy_shipping", {})
     assert await FulfilmentProfileRow.all().count() == 0
+
+
+async def test_parcel_weight_is_articles_plus_box_and_missing_weights_are_named(db, box):
+    from core.carriers.weights import packaging_g, parcel_weight
+    from core.config import PackagingSettings
+    from core.persistence.models import ArticleRow
+
+    order_id = await _claimed(box, lines=(("MUG", 2), ("TEA", 1)))
+    ids = await _lines(order_id)
+    await ArticleRow.filter(sku="MUG").update(weight_g=350)
+    await ArticleRow.filter(sku="TEA").update(weight_g=0)
+    box_g = packaging_g(PackagingSettings(boxes={"S": 120, "M": 260}, default_box="S"))
+    weight = await parcel_weight({ids["MUG"]: 2, ids["TEA"]: 1}, box_g)
+    assert not weight.known and weight.missing == ("TEA",) and weight.grams == 0
+    assert "No weight for article(s) TEA" in weight.sentence()
+    await ArticleRow.filter(sku="TEA").update(weight_g=110)
+    weight = await parcel_weight({ids["MUG"]: 2, ids["TEA"]: 1}, box_g)
+    assert (weight.grams, weight.articles_g, weight.packaging_g) == (930, 810, 120)
+
+
+async def test_label_job_names_the_article_without_weight_instead_of_guessing(db, box, dhl, emu):
+    from core.persistence.models import ArticleRow
+
+    order_id = await _claimed(box, carrier="dhl")
+    await ArticleRow.filter(sku="MUG").update(weight_g=350)
+    await ArticleRow.filter(sku="TEA").update(weight_g=0)
+    ids = await _lines(order_id)
+    await _complete(box, order_id, PackedBox({ids["MUG"]: 2, ids["TEA"]: 1}))  # no desk weight
+    await _label_jobs_run(box)
+    [job] = await OutboxJobRow.filter(kind="label.buy")
+    assert job.status == "dead" and "No weight for article(s) TEA" in job.last_error
+    assert not emu.dhl.shipments
+    await ArticleRow.filter(sku="TEA").update(weight_g=100)
+    await OutboxJobRow.filter(id=job.id).update(status="pending", attempts=0)
+    await _label_jobs_run(box)
+    assert (await OutboxJobRow.get(id=job.id)).status == "done"
+    [shipment] = emu.dhl.shipments.values()
+    assert shipment.body["details"]["weight"] == {"uom": "g", "value": 2 * 350 + 100}

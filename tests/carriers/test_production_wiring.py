@@ -16,7 +16,7 @@ from console.wiring import outbox_handlers
 from core.carriers.directory import import_file, set_profile_carrier
 from core.carriers.tracking import validate_tracking
 from core.config import FolderPrinter, Settings, StationSettings, ZplPrinter
-from core.persistence.models import OrderLineRow, OrderRow, OutboxJobRow, PackageRow
+from core.persistence.models import ArticleRow, OrderLineRow, OrderRow, OutboxJobRow, PackageRow
 from core.services.outbox import OutboxRunner
 from core.services.setup import ensure_basics
 from printers.spool import Spool
@@ -67,6 +67,9 @@ async def test_dhl_label_at_the_zebra_and_amazon_told_dhl(db, box, emu, zebra, t
     await set_profile_carrier("Merchant fulfilled", "dhl", [])
     async with wired(emu, box) as w:
         await w.worker.run_once()  # import the seller's orders
+        for sku in set(await OrderLineRow.all().values_list("sku", flat=True)):
+            # the seller's article master knows what each article weighs
+            await ArticleRow.update_or_create(sku=sku, defaults={"title": sku, "weight_g": 400})
         candidates = [
             o
             for o in await OrderRow.filter(channel="MFN", status="open", ship_country="DE")

@@ -18,7 +18,7 @@ import aiohttp
 
 from core.carriers.dhl.client import DhlClient, DhlSettings
 from core.carriers.dhl.products import PRODUCTS
-from core.carriers.dhl.shipments import shipment
+from core.carriers.dhl.shipments import ref_no, shipment
 from core.errors import PackdeskError
 from core.ports import Label, LabelRequest
 
@@ -36,6 +36,7 @@ class DhlCarrier:
     """Labels from one DHL business customer contract."""
 
     code = CODE
+    crash_guard = True  # DHL has no idempotency key: see core/carriers/crash_guard.py
 
     def __init__(
         self,
@@ -59,6 +60,9 @@ class DhlCarrier:
             return
         async with aiohttp.ClientSession() as session:
             yield DhlClient(session, self.settings)
+
+    def reference_for(self, request: LabelRequest) -> str:
+        return ref_no(request)
 
     def document_format(self, station: str) -> str:
         language, dpi = self.label_media(station)

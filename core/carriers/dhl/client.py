@@ -61,7 +61,13 @@ def _message(item: dict[str, Any]) -> str:
 
 
 class DhlError(PackdeskError):
-    """DHL could not be reached or answered in a way Packdesk did not expect (worth a retry)."""
+    """DHL could not be reached or answered in a way Packdesk did not expect (worth a retry).
+
+    `ambiguous`: the request may have reached DHL and made a shipment (a lost answer)."""
+
+    def __init__(self, message: str, *, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous
 
 
 class DhlRefused(UserInputError):
@@ -143,7 +149,10 @@ class DhlClient:
         if status == 401:
             raise DhlAuthFailed("DHL refused the API key, user or password (HTTP 401).")
         if status == 429 or status >= 500:
-            raise DhlError(f"DHL is busy or failing (HTTP {status}); will try again.")
+            raise DhlError(
+                f"DHL is busy or failing (HTTP {status}); will try again.",
+                ambiguous=status not in (429, 503),
+            )
         return status, data
 
     async def version(self) -> dict[str, Any]:

@@ -134,6 +134,11 @@ def customs(request: LabelRequest, weight_g: int) -> dict[str, Any]:
     }
 
 
+def ref_no(request: LabelRequest) -> str:
+    """The shipment reference DHL keeps (8–35 characters): order and package."""
+    return f"PD-{request.order.external_id}-{request.package_reference}"[-35:].rjust(8, "0")
+
+
 def shipment(
     settings: DhlSettings, request: LabelRequest, ship_date: str, services: dict[str, Any]
 ) -> dict[str, Any]:
@@ -153,7 +158,7 @@ def shipment(
     body: dict[str, Any] = {
         "product": product,
         "billingNumber": billing_number(settings.ekp, product, settings.participation),
-        "refNo": f"PD-{request.order.external_id}-{request.package_reference}"[-35:].rjust(8, "0"),
+        "refNo": ref_no(request),
         "creationSoftware": "Packdesk",
         "shipDate": ship_date,
         "shipper": shipper(request.ship_from),

@@ -63,6 +63,7 @@ def make_amazon_handlers(
     *,
     ship_from: dict[str, str] | None = None,
     carriers: Mapping[str, Carrier] | None = None,
+    packaging_g: int = 0,
 ) -> dict[str, Handler]:
     """Outbox handlers: `amazon.confirm_shipment`, `amazon.push_stock`, `label.buy`.
 
@@ -85,7 +86,7 @@ def make_amazon_handlers(
             return AmazonBuyShipping(connectors[account_id].client, ship_from)
         return others.get(code)
 
-    label_buy = label_buy_handler(box, carrier_for, print_port, ship_from)
+    label_buy = label_buy_handler(box, carrier_for, print_port, ship_from, packaging_g)
 
     return {
         JobKind.CONFIRM_SHIPMENT: confirm_shipment_handler(connectors),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -57,6 +58,7 @@ class DhlState:
     tokens: set[str] = field(default_factory=set)
     exchanges: list[Exchange] = field(default_factory=list)  # every call, for contract tests
     serial: int = 0
+    hold: asyncio.Event | None = None  # tests: shipments are made, answers wait until it is set
 
     @classmethod
     def seeded(cls, seed: int) -> DhlState:
@@ -233,6 +235,8 @@ async def create_orders(request: web.Request) -> web.Response:
                 item["shipmentRefNo"] = str(body["refNo"])
             item["label"] = _label(number, body, doc_format, print_format)
         items.append(item)
+    if state.hold is not None and not validate:
+        await state.hold.wait()  # the shipment exists at "DHL"; its answer is held back
     if failed == len(shipments):
         code, title = 400, "Bad Request"
     elif failed:

@@ -15,7 +15,12 @@ from core.domain.documents import DocumentKind
 from core.errors import PackdeskError, UserInputError
 from core.persistence.models import DocumentRow
 from core.persistence.repositories import find_order
-from core.services.invoicing import issue_credit_note, issue_delivery_note, preview_invoice
+from core.services.invoicing import (
+    issue_credit_note,
+    issue_delivery_note,
+    issue_invoice,
+    preview_invoice,
+)
 
 KINDS = {"invoice": DocumentKind.INVOICE, "delivery-note": DocumentKind.DELIVERY_NOTE}
 
@@ -40,6 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     render.add_argument("--kind", choices=sorted(KINDS), default="invoice")
     render.add_argument("-o", "--output", required=True, help="PDF file to write")
     render.set_defaults(handler=run_render)
+    issue = docs_sub.add_parser(
+        "issue",
+        help="invoice an order shipped outside the desk (Amazon's ship date; never twice)",
+    )
+    issue.add_argument("order", help="Packdesk id or the channel's order id")
+    issue.set_defaults(handler=run_issue)
     again = docs_sub.add_parser("reprint", help="print an issued document again, stamped COPY")
     again.add_argument("number")
     again.add_argument("--station", help="station whose printer takes it (default: this one)")
@@ -220,4 +231,13 @@ async def run_rates(args: argparse.Namespace) -> int:
     async with open_runtime(args):
         count = await load_ecb_xml(data)
     print(f"{count} ECB reference rates loaded")
+    return 0
+
+
+async def run_issue(args: argparse.Namespace) -> int:
+    async with open_runtime(args) as rt:
+        order = await find_order(args.order, rt.box)
+        assert order.id is not None
+        issued = await issue_invoice(order.id, company=rt.settings.company, box=rt.box)
+    print(f"issued invoice {issued.number} for {order.external_id}")
     return 0

@@ -97,3 +97,24 @@ async def test_desk_delivery_date_is_the_completion_time(db, box):
     await _pack(order_id, box)
     [invoice] = await DocumentRow.filter(order_id=order_id, kind="invoice")
     assert invoice.content["delivery_date"] == "2026-12-01"
+
+
+async def test_mfn_order_shipped_outside_the_desk_is_invoiced_with_amazons_ship_date(db, box):
+    from core.channels.amazon.normalize import order_from_2026
+
+    data = {
+        "orderId": ORDER,
+        "createdTime": "2026-11-27T10:00:00Z",
+        "lastUpdatedTime": "2026-12-01T06:00:00Z",
+        "salesChannel": {"marketplaceId": "A1PA6795UKMFR9", "channelName": "Amazon.de"},
+        "fulfillment": {"fulfillmentStatus": "SHIPPED", "fulfilledBy": "MERCHANT"},
+        "packages": [{"shipTime": "2026-11-29T15:30:00Z"}],
+    }
+    normalized = order_from_2026(data, account_id=1)
+    assert normalized.shipped_at == datetime(2026, 11, 29, 15, 30, tzinfo=UTC)
+
+    order_id = await _open_mfn_order(box)
+    await OrderRow.filter(id=order_id).update(status="shipped", shipped_at=normalized.shipped_at)
+    issued = await issue_invoice(order_id, company=seller(), box=box, now=PACKED_AT)
+    content = (await get_document(issued.document_id)).content
+    assert (content["issue_date"], content["delivery_date"]) == ("2026-12-01", "2026-11-29")

@@ -198,7 +198,7 @@ def order_from_2026(data: dict[str, Any], account_id: int) -> Order:
         is_prime="PRIME" in programs,
         is_business="AMAZON_BUSINESS" in programs,
         latest_ship_at=parse_time(ship_window.get("latestDateTime")),
-        shipped_at=shipped_at if channel is Channel.AFN else None,
+        shipped_at=shipped_at,  # MFN too: an invoice's delivery date when shipped outside the desk
     )
 
 
@@ -273,5 +273,5 @@ def order_from_v0(data: dict[str, Any], items: list[dict[str, Any]], account_id:
         is_prime=bool(data.get("IsPrime")),
         is_business=bool(data.get("IsBusinessOrder")),
         latest_ship_at=parse_time(data.get("LatestShipDate")),
-        shipped_at=shipped_at if channel is Channel.AFN else None,
+        shipped_at=shipped_at,  # MFN too: an invoice's delivery date when shipped outside the desk
     )

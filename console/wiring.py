@@ -88,6 +88,7 @@ def outbox_handlers(
             ship_from=ship_from(settings),
             carriers=CarrierDirectory(box, label_media=label_media(settings)),
             packaging_g=packaging_g(settings.packaging),
+            label_media=label_media(settings),
         )
     )
     handlers.update(

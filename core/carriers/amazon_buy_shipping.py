@@ -63,6 +63,7 @@ class AmazonBuyShipping:
         label_format: str = "PDF",
         dimensions_cm: tuple[float, float, float] = (30, 20, 10),
         delivery_experience: str = "DeliveryConfirmationWithoutSignature",
+        label_media: Callable[[str], tuple[str, int]] | None = None,
     ) -> None:
         self.client = client
         self.ship_from = ship_from or {}
@@ -70,6 +71,15 @@ class AmazonBuyShipping:
         self.label_format = label_format
         self.dimensions_cm = dimensions_cm
         self.delivery_experience = delivery_experience
+        self.label_media = label_media  # station → (printer language, dpi)
+
+    def label_format_for(self, station: str) -> str:
+        """ZPL at the dpi of a Zebra that prints it (Merchant Fulfillment: ZPL203, ZPL300)."""
+        if self.label_media is not None and station:
+            language, dpi = self.label_media(station)
+            if language == "zpl" and dpi in (203, 300):
+                return f"ZPL{dpi}"
+        return self.label_format
 
     def details(self, request: LabelRequest) -> dict[str, Any]:
         """`ShipmentRequestDetails` for the package."""
@@ -97,7 +107,7 @@ class AmazonBuyShipping:
             "ShippingServiceOptions": {
                 "DeliveryExperience": self.delivery_experience,
                 "CarrierWillPickUp": False,
-                "LabelFormat": self.label_format,
+                "LabelFormat": self.label_format_for(request.station),
             },
         }
 

@@ -98,3 +98,19 @@ def test_label_sizes_parse() -> None:
     assert parse_label_size("100x150mm").dots(300) == (1181, 1772)
     with pytest.raises(ValueError, match="label_size"):
         parse_label_size("A6")
+
+
+@pytest.mark.parametrize(
+    ("media", "asked"), [(("zpl", 203), "ZPL203"), (("zpl", 300), "ZPL300"), (("cups", 0), "PDF")]
+)
+def test_amazon_label_is_bought_in_the_label_printers_language(
+    media: tuple[str, int], asked: str
+) -> None:
+    from core.carriers.amazon_buy_shipping import AmazonBuyShipping
+    from core.ports import LabelRequest
+    from tests.support.factories import make_order
+
+    carrier = AmazonBuyShipping(None, label_media=lambda station: media)  # type: ignore[arg-type]
+    request = LabelRequest(make_order("302-1", account_id=1), "1", [("1", 1)], 900, station="d1")
+    options = carrier.details(request)["ShippingServiceOptions"]
+    assert options["LabelFormat"] == asked

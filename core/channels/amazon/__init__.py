@@ -64,6 +64,7 @@ def make_amazon_handlers(
     ship_from: dict[str, str] | None = None,
     carriers: Mapping[str, Carrier] | None = None,
     packaging_g: int = 0,
+    label_media: Callable[[str], tuple[str, int]] | None = None,
 ) -> dict[str, Handler]:
     """Outbox handlers: `amazon.confirm_shipment`, `amazon.push_stock`, `label.buy`.
 
@@ -83,7 +84,9 @@ def make_amazon_handlers(
 
     def carrier_for(code: str, account_id: int) -> Carrier | None:
         if code == CODE and account_id in connectors:
-            return AmazonBuyShipping(connectors[account_id].client, ship_from)
+            return AmazonBuyShipping(
+                connectors[account_id].client, ship_from, label_media=label_media
+            )
         return others.get(code)
 
     label_buy = label_buy_handler(box, carrier_for, print_port, ship_from, packaging_g)

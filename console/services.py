@@ -90,7 +90,9 @@ async def station_services(
             ),
         )
         worker.safety_poll_interval_s = rt.settings.sync.safety_poll_interval_s
-        worker.notifications = consumer_from_settings(rt.settings, worker.order_changed)
+        worker.notifications = consumer_from_settings(
+            rt.settings, worker.order_changed, worker.feed_finished
+        )
         services.connectors, services.runner, services.sync_worker = connectors, runner, worker
         services.loops.append(worker.run_forever)
         # The sync drains each account's jobs once per poll; this runner picks up what a desk

@@ -90,7 +90,9 @@ async def run_sync(args: argparse.Namespace) -> int:
             leases=SyncLeases(holder_name("sync"), lease_s=rt.settings.sync.lease_s),
         )
         worker.safety_poll_interval_s = rt.settings.sync.safety_poll_interval_s
-        worker.notifications = consumer_from_settings(rt.settings, worker.order_changed)
+        worker.notifications = consumer_from_settings(
+            rt.settings, worker.order_changed, worker.feed_finished
+        )
         try:
             providers = rt.settings.thirdparty.providers
             if args.once:

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # (seller id, marketplace id, order id) → True: handled here; False: another process syncs that
 # account (the message goes back to the queue); None: no account of ours (the message is dropped)
 OrderChanged = Callable[[str, str, str], Awaitable[bool | None]]
+# (seller id, feed id): a feed finished at Amazon, its result can be read now
+FeedFinished = Callable[[str, str], Awaitable[None]]
 KEEP_SEEN = timedelta(days=14)  # SQS keeps a message at most 14 days
 
 
@@ -55,6 +57,7 @@ class NotificationConsumer:
     on_order: OrderChanged
     wait_s: int = 5  # SQS long poll (at most 20)
     visibility_s: int = 60
+    on_feed: FeedFinished | None = None
     status: QueueStatus = field(default_factory=QueueStatus)
     _client: Any = None
 
@@ -155,9 +158,16 @@ class NotificationConsumer:
                 return
             if done:
                 self.status.orders += 1
+        elif kind == "FEED_PROCESSING_FINISHED" and self.on_feed is not None:
+            # The result is read by the jobs and cycles that wait for it; this makes them due now
+            # instead of at their next look.
+            feed = (note.get("payload") or {}).get("feedProcessingFinishedNotification") or {}
+            try:
+                await self.on_feed(str(feed.get("sellerId", "")), str(feed.get("feedId", "")))
+            except Exception as exc:  # the waiting job looks by itself later anyway
+                log.warning("finished feed not passed on: %s", type(exc).__name__)
         else:
-            # FEED_PROCESSING_FINISHED, LISTINGS_ITEM_ISSUES_CHANGE: the sync's own checks of
-            # feeds and listings pick the result up; the notification says it is worth a look.
+            # LISTINGS_ITEM_ISSUES_CHANGE: the scheduled listings pull reads the issues.
             log.info("notification %s received", kind or "of unknown type")
         if note_id:
             try:
@@ -174,7 +184,7 @@ class NotificationConsumer:
 
 
 def consumer_from_settings(
-    settings: Settings, on_order: OrderChanged
+    settings: Settings, on_order: OrderChanged, on_feed: FeedFinished | None = None
 ) -> NotificationConsumer | None:
     """The consumer `[sync] notifications` asks for; None while notifications are off."""
     if not settings.sync.notifications:
@@ -183,7 +193,13 @@ def consumer_from_settings(
         raise UserInputError(
             "[sync] notifications is on but [aws] queue_url is not set (PACKDESK_AWS_QUEUE_URL)"
         )
-    return NotificationConsumer(settings.aws, on_order)
+    return NotificationConsumer(settings.aws, on_order, on_feed=on_feed)
 
 
-__all__ = ["NotificationConsumer", "OrderChanged", "QueueStatus", "consumer_from_settings"]
+__all__ = [
+    "FeedFinished",
+    "NotificationConsumer",
+    "OrderChanged",
+    "QueueStatus",
+    "consumer_from_settings",
+]

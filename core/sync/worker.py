@@ -20,7 +20,8 @@ from core.channels.amazon.client import ThrottledError
 from core.channels.amazon.connector import AmazonConnector, OrderPage
 from core.channels.amazon.normalize import order_from_2026, parse_time, should_import
 from core.channels.amazon.stock import push_dirty_stock
-from core.persistence.models import SyncCheckpointRow
+from core.domain.outbox import JobKind, JobStatus
+from core.persistence.models import OutboxJobRow, SyncCheckpointRow
 from core.security import SecretBox
 from core.services.intake import upsert_orders
 from core.services.outbox import OutboxRunner
@@ -70,6 +71,7 @@ class SyncWorker:
     # Amazon's ORDER_CHANGE notifications (core/sync/notifications.py); None: polling only.
     notifications: NotificationConsumer | None = None
     safety_poll_interval_s: float = 900.0  # polling while the notification queue is read
+    _wakes: dict[int, asyncio.Event] = field(default_factory=dict)
 
     @property
     def interval_s(self) -> float:
@@ -77,6 +79,27 @@ class SyncWorker:
         if self.notifications is not None and self.notifications.status.reading:
             return max(self.poll_interval_s, self.safety_poll_interval_s)
         return self.poll_interval_s
+
+    async def feed_finished(self, seller_id: str, feed_id: str) -> None:
+        """FEED_PROCESSING_FINISHED: the invoice verdict waiting for this feed is due now, and the
+        account's next cycle (which reads stock feed results) starts now."""
+        ids = [i for i, c in self.connectors.items() if c.account.seller_id == seller_id]
+        if not ids or not feed_id:
+            return
+        waiting = await OutboxJobRow.filter(
+            kind=JobKind.CHECK_INVOICE_UPLOAD.value,
+            status=JobStatus.PENDING.value,
+            account_id__in=ids,
+        )
+        due = [j.id for j in waiting if str((j.payload or {}).get("feed_id")) == feed_id]
+        if due:
+            await OutboxJobRow.filter(id__in=due).update(due_at=datetime.now(UTC))
+        for account_id in ids:
+            self.wake(account_id)
+
+    def wake(self, account_id: int) -> None:
+        """Start the account's next cycle now rather than after the rest."""
+        self._wakes.setdefault(account_id, asyncio.Event()).set()
 
     async def order_changed(
         self, seller_id: str, marketplace_id: str, order_id: str
@@ -218,9 +241,18 @@ class SyncWorker:
             await leases.release_all()
 
     async def _account_forever(self, connector: AmazonConnector, stop: asyncio.Event) -> None:
+        wake = self._wakes.setdefault(connector.account_id, asyncio.Event())
         while not stop.is_set():
+            wake.clear()
             await self.sync_account(connector)
-            await _wait(stop, self.interval_s)
+            rest = asyncio.ensure_future(stop.wait())
+            woken = asyncio.ensure_future(wake.wait())
+            _, pending = await asyncio.wait(
+                {rest, woken}, timeout=self.interval_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def sync_account(self, connector: AmazonConnector) -> AccountCycle:
         """Orders, outbox, stock and listings of one account; health recorded at the end."""

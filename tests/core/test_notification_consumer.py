@@ -74,3 +74,48 @@ async def test_each_message_gets_the_right_fate(db):
     sqs.bodies = [note("1", "ours", "n1")]
     await consumer.receive_once(sqs)
     assert asked == ["1", "2", "3", "boom"] and consumer.status.duplicates == 1
+
+
+async def test_a_finished_feed_makes_its_verdict_job_due_now(db):
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from core.domain.outbox import JobKind
+    from core.persistence.models import AccountRow, OutboxJobRow
+    from core.security import SecretBox
+    from core.services.outbox import OutboxRunner, enqueue
+    from core.sync import SyncWorker
+
+    account = await AccountRow.create(name="de", seller_id="S1")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    for feed_id in ("F1", "F2"):
+        await enqueue(
+            JobKind.CHECK_INVOICE_UPLOAD,
+            JobKind.CHECK_INVOICE_UPLOAD.key(feed_id),
+            {"document_id": 1, "feed_id": feed_id, "number": "RE-1"},
+            account_id=account.id,
+            due_at=later,
+        )
+    connector = SimpleNamespace(account=SimpleNamespace(seller_id="S1"), account_id=account.id)
+    worker = SyncWorker(
+        SecretBox(SecretBox.generate_key()), {account.id: connector}, OutboxRunner({})
+    )  # type: ignore[dict-item]
+    finished: list[tuple[str, str]] = []
+
+    async def on_feed(seller: str, feed_id: str) -> None:
+        finished.append((seller, feed_id))
+        await worker.feed_finished(seller, feed_id)
+
+    consumer = NotificationConsumer(
+        AwsSettings(queue_url="q"), worker.order_changed, on_feed=on_feed
+    )
+    body = {
+        "notificationType": "FEED_PROCESSING_FINISHED",
+        "payload": {"feedProcessingFinishedNotification": {"sellerId": "S1", "feedId": "F1"}},
+        "notificationMetadata": {"notificationId": "f1"},
+    }
+    sqs = Sqs([json.dumps(body)])
+    await consumer.receive_once(sqs)
+    assert finished == [("S1", "F1")] and sqs.deleted == ["h0"]
+    due = {j.payload["feed_id"]: j.due_at <= datetime.now(UTC) for j in await OutboxJobRow.all()}
+    assert due == {"F1": True, "F2": False}

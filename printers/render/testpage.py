@@ -31,18 +31,22 @@ def escpos_test_page(
 
 
 def pdf_test_page(name: str, now: datetime) -> bytes:
-    """An A4 PDF test page (vector barcodes, core font)."""
+    """An A4 PDF test page (vector barcodes, DejaVu Sans as the documents use: "Łódź", not "?ód?")."""
     from fpdf import FPDF  # only CUPS and folder printers need it; keeps imports light
+
+    from core.documents.fonts import FACES, FONT_DIR
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 24)
+    for style, file in FACES.items():
+        pdf.add_font("dejavu", style, str(FONT_DIR / file))
+    pdf.set_font("dejavu", "B", 24)
     pdf.text(20, 30, "Packdesk test page")
-    pdf.set_font("Helvetica", "", 14)
+    pdf.set_font("dejavu", "", 14)
     pdf.text(20, 42, f"Printer: {name}")
     pdf.text(20, 50, now.strftime("%Y-%m-%d %H:%M:%S"))
-    pdf.text(20, 58, SAMPLE.encode("latin-1", "replace").decode("latin-1"))
+    pdf.text(20, 58, SAMPLE)
     modules = barcode.get("code128", name).build()[0]
     for start, length in bar_runs(modules):
         pdf.rect(20 + start * 0.33, 70, length * 0.33, 18, style="F")

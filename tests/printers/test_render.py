@@ -140,3 +140,14 @@ def test_pick_slip_for_cups_and_folder_is_plain_text() -> None:
         out = prepare(PICK_SLIP_TYPE, SLIP.to_json(), printer)
         assert out.content_type == "text/plain" and out.extension == "txt"
         assert "Łódź souvenir mug" in out.payload.decode()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_a4_test_page_prints_every_letter() -> None:
+    import subprocess
+
+    pdf = pdf_test_page("a4", datetime(2026, 11, 26, tzinfo=UTC))
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Grüße aus Köln · Łódź · Ñandú · Øresund" in text

@@ -102,6 +102,7 @@ async def run_demo(args: argparse.Namespace) -> int:
         async with open_runtime(settings=settings) as rt:
             await ensure_basics(STATION, company="default")
             await import_emulator_accounts(emu.credentials, rt.box)
+            await load_demo_rates(emu.url)  # ECB rates from the emulator: VAT in EUR on PLN/SEK
             if args.carrier == "dhl":
                 from core.carriers.directory import import_file
 
@@ -146,3 +147,15 @@ async def run_demo(args: argparse.Namespace) -> int:
                     await app.run_async()
     say(f"Demo data kept in {data_dir} (printouts/, DEMO-BARCODES.txt)")
     return 0
+
+
+async def load_demo_rates(base_url: str) -> None:
+    """The emulator's ECB feed, as `packdesk documents rates --url` would load it."""
+    import aiohttp
+
+    from core.services.fx import load_ecb_xml
+
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{base_url}/ecb/eurofxref-hist-90d.xml") as response:
+            response.raise_for_status()
+            await load_ecb_xml(await response.read())

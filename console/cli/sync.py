@@ -46,6 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help=argparse.SUPPRESS,  # for the emulator's time-scaled usage plans
     )
     p.add_argument("--no-listings", action="store_true", help="skip the scheduled listings pull")
+    p.add_argument(
+        "--deadline",
+        type=float,
+        default=900.0,
+        metavar="SECONDS",
+        help="end each account's cycle after this long, whatever Amazon does (default 900)",
+    )
     p.set_defaults(handler=run_sync)
 
 
@@ -90,6 +97,7 @@ async def run_sync(args: argparse.Namespace) -> int:
             leases=SyncLeases(holder_name("sync"), lease_s=rt.settings.sync.lease_s),
         )
         worker.safety_poll_interval_s = rt.settings.sync.safety_poll_interval_s
+        worker.cycle_deadline_s = args.deadline if args.deadline > 0 else None
         worker.notifications = consumer_from_settings(
             rt.settings, worker.order_changed, worker.feed_finished
         )

@@ -59,6 +59,7 @@ class SyncWorker:
     runner: OutboxRunner
     poll_interval_s: float = 120.0
     listings_every_s: float | None = 3600.0
+    cycle_deadline_s: float | None = 900.0  # one account's cycle ends by then, whatever Amazon does
     fba_report_every_s: float | None = 3600.0  # FBA shipments report; None: not requested
     on_event: Event = field(default=lambda account, message: None)
     throttled_share: float = 0.05  # more 429s than this share of requests: health "throttled"
@@ -261,6 +262,27 @@ class SyncWorker:
             cycle.synced_by = self.leases.holder
         stats = connector.client.stats
         requests0, throttled0 = stats.requests, stats.throttled
+        try:
+            # A slow or hostile server must not hold the cycle: each step saves as it goes.
+            async with asyncio.timeout(self.cycle_deadline_s):
+                await self._steps(cycle, connector)
+        except TimeoutError:
+            cycle.failed = True
+            cycle.problems.append(
+                f"the cycle ran past its deadline of {self.cycle_deadline_s:.0f} s (Amazon "
+                "answered too slowly); what was read is saved, the next cycle goes on from there"
+            )
+        cycle.requests = stats.requests - requests0
+        cycle.throttled = stats.throttled - throttled0
+        cycle.health, cycle.reason = self._health(cycle)
+        if self.notifications is not None:
+            # The sync monitor shows whether orders come by notification or by polling.
+            cycle.reason = f"{cycle.reason}; {self.notifications.status.line()}"[:500]
+        await set_health(connector.account_id, cycle.health, cycle.reason)
+        self.on_event(cycle.account, f"{cycle.health}: {cycle.reason}")
+        return cycle
+
+    async def _steps(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
         await asyncio.gather(
             self._step(cycle, connector, "orders", self._poll_orders),
             self._step(cycle, connector, "outbox", self._drain),
@@ -271,15 +293,6 @@ class SyncWorker:
         await self._step(cycle, connector, "outbox", self._drain)
         await self._step(cycle, connector, "stock", self._push_stock)
         await self._step(cycle, connector, "listings", self._pull_listings)
-        cycle.requests = stats.requests - requests0
-        cycle.throttled = stats.throttled - throttled0
-        cycle.health, cycle.reason = self._health(cycle)
-        if self.notifications is not None:
-            # The sync monitor shows whether orders come by notification or by polling.
-            cycle.reason = f"{cycle.reason}; {self.notifications.status.line()}"[:500]
-        await set_health(connector.account_id, cycle.health, cycle.reason)
-        self.on_event(cycle.account, f"{cycle.health}: {cycle.reason}")
-        return cycle
 
     async def _step(
         self,
@@ -327,6 +340,9 @@ class SyncWorker:
                     cycle.orders_new += result.new
                     cycle.orders_updated += result.updated
                 checkpoint = page.checkpoint
+                if page.in_order and checkpoint and checkpoint != since:
+                    # progress per page: a walk that ends badly later keeps what it read
+                    await save_checkpoint(account_id, ORDERS, checkpoint)
                 self.on_event(
                     cycle.account, f"orders: {cycle.orders_new} new, {cycle.orders_updated} updated"
                 )

@@ -155,6 +155,19 @@ def explain(exc: BaseException, connector: AmazonConnector) -> Diagnosis:
             f"The Login with Amazon service refused the token request ({exc.error}).",
             "Check the network and try again.",
         )
+    if isinstance(exc, AuthorizationError) and "expired" in f"{exc.message} {exc.details}".lower():
+        offset = connector.client.clock_offset or timedelta()
+        return Diagnosis(
+            False,
+            "Amazon refused the access token as expired, also a fresh one"
+            + (
+                f" (this machine's clock is {offset.total_seconds():+.0f} s off)."
+                if offset
+                else "."
+            ),
+            "Check that this machine's clock is right (NTP), then try again; roles and region are not the cause.",
+            exc.request_id,
+        )
     if isinstance(exc, AuthorizationError):
         regions = {MARKETPLACE_REGION.get(m) for m in account.marketplace_ids} - {None}
         if regions and account.region not in regions:
@@ -177,10 +190,18 @@ def explain(exc: BaseException, connector: AmazonConnector) -> Diagnosis:
             "Try again later.",
             exc.request_id,
         )
+    if isinstance(exc, OSError | TimeoutError):
+        return Diagnosis(
+            False,
+            f"Amazon cannot be reached ({type(exc).__name__}).",
+            "Check the network and the endpoint.",
+        )
+    # Amazon answered, but not in the shape its models promise (or a proxy answered for it).
     return Diagnosis(
         False,
-        f"Amazon cannot be reached ({type(exc).__name__}).",
-        "Check the network and the endpoint.",
+        f"Amazon's answer could not be read ({type(exc).__name__}: {str(exc)[:120]}).",
+        "Nothing was imported from it; the next cycle asks again. If it persists, a proxy may "
+        "be in the way or Amazon changed the API: run with --debug and report it.",
     )
 
 
@@ -188,7 +209,10 @@ async def diagnose(connector: AmazonConnector) -> Diagnosis:
     """Token plus one cheap call (a getOrder for an id that cannot exist: 404 means authorised)."""
     try:
         await connector.client.tokens.token()
-        await orders.get_order(connector.client, "000-0000000-0000000", ["FULFILLMENT"])
+        if connector.options.orders_api == "v0":  # probe the API the sync will use
+            await orders.get_order_v0(connector.client, "000-0000000-0000000")
+        else:
+            await orders.get_order(connector.client, "000-0000000-0000000", ["FULFILLMENT"])
     except NotFoundError:
         pass
     except Exception as exc:  # every failure becomes a diagnosis, nothing escapes to the seller

@@ -19,6 +19,7 @@ from core.channels.amazon.client import (
     documents,
     orders,
 )
+from core.channels.amazon.client.errors import list_in
 from core.channels.amazon.client.limits import TokenBucket
 from core.channels.amazon.fba_shipments import (
     MAX_WINDOW,
@@ -64,6 +65,7 @@ class OrderPage:
     orders: list[Order]
     checkpoint: str
     seen: int
+    in_order: bool = False  # so far every page came after the one before (by last update)
 
 
 @dataclass
@@ -101,11 +103,19 @@ class AmazonConnector:
             pages = self._pages_v0(after)
         else:
             pages = self._pages_2026(after)
+        in_order, latest = True, None
         async for raw_times, page in pages:
-            for t in raw_times:
-                if t and t > mark:
+            times = [t for t in raw_times if t]
+            # Progress may be saved per page only while pages come oldest first: then nothing
+            # older than the mark is still to come.
+            if times and latest is not None and min(times) < latest:
+                in_order = False
+            if times:
+                latest = max(times) if latest is None else max(latest, max(times))
+            for t in times:
+                if t > mark:
                     mark = t
-            yield OrderPage(page, _iso(mark), len(raw_times))
+            yield OrderPage(page, _iso(mark), len(raw_times), in_order)
 
     async def _pages_2026(
         self, after: datetime
@@ -113,7 +123,7 @@ class AmazonConnector:
         async for body in orders.search_orders(
             self.client, self.account.marketplace_ids, after, page_size=self.options.page_size
         ):
-            found = body.get("orders") or []
+            found = list_in(body, "orders", "searchOrders")
             result = []
             for raw in found:
                 order = order_from_2026(raw, self.account_id)
@@ -139,7 +149,7 @@ class AmazonConnector:
             token=token,
             page_size=self.options.page_size,
         ):
-            found = payload.get("Orders") or []
+            found = list_in(payload, "Orders", "getOrders")
             wanted = [
                 raw
                 for raw in found

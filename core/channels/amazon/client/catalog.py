@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from core.channels.amazon.client.http import SpApiClient
+from core.channels.amazon.client.paging import PageGuard
 
 LISTINGS = "/listings/2021-08-01/items"
 
@@ -81,6 +82,7 @@ async def search_listings(
         "includedData": included,
         "pageSize": page_size,
     }
+    guard = PageGuard("searchListingsItems")
     while True:
         resp = await client.call(
             "searchListingsItems", "GET", f"{LISTINGS}/{quote(seller_id, safe='')}", params=params
@@ -88,7 +90,7 @@ async def search_listings(
         body = resp.body or {}
         for item in body.get("items") or []:
             yield item
-        token = (body.get("pagination") or {}).get("nextToken")
+        token = guard.follow((body.get("pagination") or {}).get("nextToken"))
         if not token:
             return
         params = {**params, "pageToken": token}
@@ -106,6 +108,7 @@ async def inventory_summaries(
     }
     if skus:
         params["sellerSkus"] = skus[:50]
+    guard = PageGuard("getInventorySummaries")
     while True:
         resp = await client.call(
             "getInventorySummaries", "GET", "/fba/inventory/v1/summaries", params=params
@@ -113,7 +116,7 @@ async def inventory_summaries(
         body = resp.body or {}
         for summary in (body.get("payload") or {}).get("inventorySummaries") or []:
             yield summary
-        token = (body.get("pagination") or {}).get("nextToken")
+        token = guard.follow((body.get("pagination") or {}).get("nextToken"))
         if not token:
             return
         params = {**params, "nextToken": token}

@@ -80,6 +80,24 @@ class ServerError(SpApiError):
     retryable = True
 
 
+class UnreadableAnswer(ServerError):
+    """Amazon answered 2xx, but not in the shape its models promise."""
+
+
+def list_in(body: Any, key: str, operation: str) -> list[Any]:
+    """`body[key]` when it is a list (missing: empty); anything else is an unreadable answer."""
+    value = body.get(key) if isinstance(body, dict) else None
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise UnreadableAnswer(
+            f"the answer's '{key}' is not a list of objects ({type(value).__name__}); "
+            "nothing of it was imported",
+            operation=operation,
+        )
+    return value
+
+
 class CircuitOpenError(ThrottledError):
     """The operation failed repeatedly; calls are paused for a cool-down."""
 

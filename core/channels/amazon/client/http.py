@@ -105,7 +105,9 @@ class SpApiClient:
         self.retry = retry or RetryPolicy()
         self.rate_margin = rate_margin
         self.rng = rng or random.Random()
-        self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+        # total bounds a slow answer; sock_read one that stops sending half-way
+        self.timeout = aiohttp.ClientTimeout(total=timeout_s, sock_read=min(timeout_s, 30.0))
+        self.max_answer_bytes = MAX_ANSWER_BYTES
         self.stats = ClientStats()
         self.clock_offset: timedelta | None = None  # server time minus ours, from `Date`
         self._buckets: dict[str, TokenBucket] = {}
@@ -175,7 +177,7 @@ class SpApiClient:
                     timeout=self.timeout,
                 ) as resp:
                     status = resp.status
-                    raw = await resp.read()
+                    raw = await read_capped(resp, self.max_answer_bytes, operation)
                     resp_headers = dict(resp.headers)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 log.info(
@@ -277,6 +279,36 @@ class SpApiClient:
                 self.clock_offset = server - datetime.now(UTC)
             except (TypeError, ValueError):
                 pass
+
+
+MAX_ANSWER_BYTES = 16 * 1024**2  # an API answer (not a report document) is never near this
+
+
+class AnswerTooLarge(ServerError):
+    """An answer beyond any Amazon sends: refused unread instead of filling the memory."""
+
+
+async def read_capped(resp: aiohttp.ClientResponse, limit: int, operation: str) -> bytes:
+    """The body, or `AnswerTooLarge` as soon as it passes `limit` bytes."""
+    declared = resp.content_length
+    if declared is not None and declared > limit:
+        raise AnswerTooLarge(
+            f"the answer is {declared / 1024**2:.0f} MiB, more than the {limit // 1024**2} MiB "
+            "an answer may have; not read",
+            status=resp.status,
+            operation=operation,
+        )
+    chunks, size = [], 0
+    async for chunk in resp.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise AnswerTooLarge(
+                f"the answer passed the {limit // 1024**2} MiB an answer may have; reading stopped",
+                status=resp.status,
+                operation=operation,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _param(value: Any) -> str:

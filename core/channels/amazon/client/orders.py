@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.channels.amazon.client.http import SpApiClient
+from core.channels.amazon.client.paging import PageGuard
 
 V2026 = "/orders/2026-01-01/orders"
 V0 = "/orders/v0/orders"
@@ -28,11 +29,13 @@ async def search_orders(
         "maxResultsPerPage": page_size,
         "includedData": included or INCLUDED,
     }
+    guard = PageGuard("searchOrders")
     while True:
         resp = await client.call("searchOrders", "GET", V2026, params=params)
-        body = resp.body or {}
+        body = resp.body if isinstance(resp.body, dict) else {}
         yield body
-        token = (body.get("pagination") or {}).get("nextToken")
+        pagination = body.get("pagination")
+        token = guard.follow(pagination.get("nextToken") if isinstance(pagination, dict) else None)
         if not token:
             return
         params = {**params, "paginationToken": token}
@@ -45,6 +48,11 @@ async def get_order(
         "getOrder2026", "GET", f"{V2026}/{order_id}", params={"includedData": included or INCLUDED}
     )
     return dict((resp.body or {}).get("order") or {})
+
+
+async def get_order_v0(client: SpApiClient, order_id: str) -> dict[str, Any]:
+    resp = await client.call("getOrder", "GET", f"{V0}/{order_id}")
+    return dict((resp.body or {}).get("payload") or {})
 
 
 async def get_orders_v0(
@@ -61,11 +69,12 @@ async def get_orders_v0(
         "LastUpdatedAfter": last_updated_after,
         "MaxResultsPerPage": page_size,
     }
+    guard = PageGuard("getOrders")
     while True:
         resp = await client.call("getOrders", "GET", V0, params=params, token=token)
         payload = (resp.body or {}).get("payload") or {}
         yield payload
-        next_token = payload.get("NextToken")
+        next_token = guard.follow(payload.get("NextToken"))
         if not next_token:
             return
         params = {**params, "NextToken": next_token}
@@ -74,15 +83,17 @@ async def get_orders_v0(
 async def get_order_items_v0(client: SpApiClient, order_id: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     params: dict[str, Any] = {}
+    guard = PageGuard("getOrderItems", max_pages=100)
     while True:
         resp = await client.call(
             "getOrderItems", "GET", f"{V0}/{order_id}/orderItems", params=params
         )
         payload = (resp.body or {}).get("payload") or {}
         items += payload.get("OrderItems") or []
-        if not payload.get("NextToken"):
+        next_token = guard.follow(payload.get("NextToken"))
+        if not next_token:
             return items
-        params = {"NextToken": payload["NextToken"]}
+        params = {"NextToken": next_token}
 
 
 async def restricted_data_token(client: SpApiClient, path: str, data_elements: list[str]) -> str:

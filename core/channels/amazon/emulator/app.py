@@ -11,6 +11,7 @@ from aiohttp import web
 
 from core.channels.amazon.emulator import auth
 from core.channels.amazon.emulator.faults import FaultRule
+from core.channels.amazon.emulator.hostile import HOSTILE_MODES, hostile_answer
 from core.channels.amazon.emulator.http import ApiError, json_response
 from core.channels.amazon.emulator.runtime import RUNTIME, Runtime
 from core.channels.amazon.emulator.usage import rate_header
@@ -127,7 +128,12 @@ async def sp_api_middleware(request: web.Request, handler: Handler) -> web.Strea
         return response
     op = op[4:]
     fault = rt.faults.pick(op)
-    response = await _guarded(request, handler, rt, op, fault)
+    if fault is not None and fault.mode in HOSTILE_MODES:
+        response = await hostile_answer(
+            request, fault, lambda r: _guarded(r, handler, rt, op, None)
+        )
+    else:
+        response = await _guarded(request, handler, rt, op, fault)
     grant = request.get(GRANT)
     rt.calls.append(
         (

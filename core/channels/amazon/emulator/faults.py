@@ -25,6 +25,10 @@ MODES = frozenset(
         "invalid_grant",  # LWA refuses the refresh token
         "expired_token",  # SP-API treats the access token as expired
         "gzip_plain",  # report documents flagged GZIP but stored plain
+        "endless_pages",  # every page has a fresh next token: pagination never ends
+        "repeat_token",  # every page has the same next token
+        "huge",  # the answer padded to `size` bytes (default 64 MiB)
+        "wrong_types",  # lists and objects of the answer replaced by strings
     }
 )
 _ALIASES = {"storm": "429", "throttle": "429", "quota": "429", "expired": "expired_token"}
@@ -46,6 +50,7 @@ class FaultRule:
     ops: frozenset[str] = field(default_factory=frozenset)
     count: int | None = None
     seconds: float = 1.0
+    size: int = 64 * 1024**2
 
     def matches(self, operation: str) -> bool:
         """Whether this rule applies to an operation key like ``ordersV0.getOrder``."""
@@ -91,9 +96,11 @@ def parse_rule(text: str) -> FaultRule:
                 rule.count = int(value)
             elif key == "seconds":
                 rule.seconds = float(value)
+            elif key == "size":
+                rule.size = int(value)
             else:
                 raise FaultSpecError(
-                    f"unknown fault option {key!r} in {text!r}; use rate, op, count or seconds"
+                    f"unknown fault option {key!r} in {text!r}; use rate, op, count, seconds or size"
                 )
         except ValueError:
             raise FaultSpecError(f"bad fault option {part!r} in {text!r}") from None

@@ -154,6 +154,7 @@ def make_document_handlers(
                     str(job.payload.get("reason") or "refund"),
                     company=settings.company,
                     box=box,
+                    transaction_id=str(job.payload.get("transaction_id") or ""),
                 )
         except ConflictError:
             return  # issued already: the job's work is done

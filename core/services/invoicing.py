@@ -228,8 +228,12 @@ async def issue_credit_note(
     company: CompanySettings,
     box: SecretBox,
     now: datetime | None = None,
+    transaction_id: str = "",
 ) -> Issued:
-    """A credit note for the whole invoice (cancellation, refund); it names the invoice it corrects."""
+    """A credit note for the whole invoice (cancellation, refund); it names the invoice it corrects.
+
+    `transaction_id` is the channel's refund transaction, which Amazon's upload asks for.
+    """
     now = now or _now()
     if not reason.strip():
         raise UserInputError("A credit note needs a reason (e.g. 'refund', 'order cancelled').")
@@ -250,6 +254,8 @@ async def issue_credit_note(
             using_db=conn,
         )
         content = credit_content(original, number, now, reason)
+        if transaction_id:
+            content["transaction_id"] = transaction_id
         doc = await DocumentRow.create(
             kind=DocumentKind.CREDIT_NOTE.value,
             number=number,

@@ -187,7 +187,9 @@ async def test_credit_note_goes_to_amazon_as_a_credit_note_with_vat_and_transact
     amazon = FakeConnector()
     await runner(box, connector=amazon).drain()
     invoice = await DocumentRow.get(order_id=order_id, kind="invoice")
-    credit = await issue_credit_note(invoice.id, "Rücksendung", company=seller(), box=box)
+    credit = await issue_credit_note(
+        invoice.id, "Rücksendung", company=seller(), box=box, transaction_id="amzn1.refund.7"
+    )
     await runner(box, connector=amazon).drain()
 
     assert [u[2] for u in amazon.uploads] == [invoice.number, credit.number]
@@ -195,4 +197,4 @@ async def test_credit_note_goes_to_amazon_as_a_credit_note_with_vat_and_transact
     assert first["DocumentType"] == "Invoice" and first["TotalVATAmount"] == "9.58"
     assert second["DocumentType"] == "CreditNote"
     assert second["TotalAmount"] == "59.97" and second["TotalVATAmount"] == "9.58"
-    assert second["TransactionId"]
+    assert second["TransactionId"] == "amzn1.refund.7"

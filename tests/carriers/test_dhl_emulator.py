@@ -174,3 +174,29 @@ async def test_oauth_password_grant_and_wrong_password(dhl: DhlCarrier, emu):
 def test_label_pdf_is_base64_in_the_answer(emu):
     # the spec's Document: b64 for PDF, zpl2 for ZPL — checked by the contract on every exchange
     assert base64.b64decode(base64.b64encode(b"%PDF")) == b"%PDF"
+
+
+async def test_services_and_a_return_label_in_the_parcel(dhl: DhlCarrier, emu):
+    carrier = DhlCarrier(replace(dhl.settings, return_label=True), dhl._session)
+    services = {"preferredNeighbour": "Nachbar Nr. 7", "visualCheckOfAge": "A18",
+                "namedPersonOnly": True, "preferredLocation": "Garage"}  # fmt: skip
+    label = await carrier.create_label(request(services=services))
+    sent = emu.dhl.shipments[label.tracking_number].body["services"]
+    assert {k: sent[k] for k in services} == services
+    assert sent["dhlRetoure"]["billingNumber"] == emu.dhl.ekp + "0701"
+    import io
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(label.data)).pages) == 2  # label, then the return label
+    returns = [e for e in emu.dhl.exchanges if b"returnShipmentNo" in e.answer]
+    assert len(returns) == 1
+
+
+async def test_emulator_wants_customs_outside_the_eu(dhl: DhlCarrier, emu):
+    body = dhl.shipment_for(request(to=ZURICH, articles={"MUG": {"hs_code": "691200"},
+                                                          "TEA": {"hs_code": "090240"}}))  # fmt: skip
+    del body["customs"]
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(DhlRefused, match="Customs data \\(CN23\\) is required outside the EU"):
+            await DhlClient(session, dhl.settings).create_orders([body])

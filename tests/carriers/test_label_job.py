@@ -95,3 +95,40 @@ async def test_label_job_names_the_article_without_weight_instead_of_guessing(db
     assert (await OutboxJobRow.get(id=job.id)).status == "done"
     [shipment] = emu.dhl.shipments.values()
     assert shipment.body["details"]["weight"] == {"uom": "g", "value": 2 * 350 + 100}
+
+
+async def test_rejected_address_is_said_at_the_desk_and_the_order_waits(db, box, dhl, emu):
+    from dataclasses import replace
+
+    from console.backend import StationBackend
+    from core.domain.orders import Address
+    from core.persistence.models import ArticleRow
+    from core.services.claim import claim_order
+    from core.services.intake import upsert_orders
+    from core.services.setup import ensure_basics
+    from tests.support.factories import make_account, make_article, make_order
+
+    await ensure_basics("desk-1")
+    acc = await make_account()
+    await FulfilmentProfileRow.filter(channel="MFN").update(carrier="dhl")
+    await make_article("MUG", 1, account_id=acc, on_hand=10)
+    await ArticleRow.filter(sku="MUG").update(weight_g=350)
+    typo = Address(name="Jürgen Groß", line1="Hauptstraße 5", postcode="1011", city="Berlin",
+                   country="DE")  # fmt: skip
+    order = replace(make_order("302-9", account_id=acc, lines=[("MUG", 1)]), ship_to=typo)
+    await upsert_orders(acc, [order], box)
+    order_id = (await OrderRow.get(external_id="302-9")).id
+    await claim_order(order_id, "desk-1", "anna")
+    desk = StationBackend(SETTINGS, box)
+    line = (await _lines(order_id))["MUG"]
+    await desk.complete(order_id, [{line: 1}], "anna")
+    await _label_jobs_run(box)
+
+    label = next(p for p in await desk.progress(order_id) if p.kind == "label.buy")
+    assert label.status == "dead"
+    assert "DHL refused the label: consignee.postalCode: The postal code '1011' is not valid" in (
+        label.error
+    )
+    assert "Traceback" not in label.error
+    assert (await OrderRow.get(id=order_id)).status == "packed"  # waits for a corrected address
+    assert not emu.dhl.shipments

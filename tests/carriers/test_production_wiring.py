@@ -5,23 +5,32 @@ DHL tracking number in its barcode, and Amazon (the emulator) holding a confirma
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from console.backend import StationBackend
 from console.wiring import outbox_handlers
 from core.carriers.directory import import_file, set_profile_carrier
 from core.carriers.tracking import validate_tracking
-from core.config import FolderPrinter, Settings, StationSettings, ZplPrinter
-from core.persistence.models import ArticleRow, OrderLineRow, OrderRow, OutboxJobRow, PackageRow
+from core.config import FolderPrinter, MailSettings, Settings, StationSettings, ZplPrinter
+from core.persistence.models import (
+    ArticleRow,
+    FulfilmentProfileRow,
+    OrderLineRow,
+    OrderRow,
+    OutboxJobRow,
+    PackageRow,
+)
 from core.services.outbox import OutboxRunner
 from core.services.setup import ensure_basics
 from printers.spool import Spool
 from tests.amazon.support import SCALE, wired
 from tests.core.test_completion import COMPANY
+from tests.documents.test_mail import Inbox, free_port
 from tests.printers.sink import Sink
 
 pytestmark = pytest.mark.network
@@ -44,9 +53,23 @@ async def zebra() -> AsyncIterator[Sink]:
         await sink.stop()
 
 
-def settings_for(zebra: Sink, papers: Path) -> Settings:
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def settings_for(zebra: Sink, papers: Path, smtp_port: int) -> Settings:
     return Settings(
         company=COMPANY,
+        mail=MailSettings(
+            host="127.0.0.1", port=smtp_port, security="none", sender="Muster <shop@muster.de>"
+        ),
         station="desk-1",
         printers={
             "zebra": ZplPrinter(kind="zpl", host=zebra.host, port=zebra.port, timeout_s=5),
@@ -60,9 +83,11 @@ def settings_for(zebra: Sink, papers: Path) -> Settings:
     )
 
 
-async def test_dhl_label_at_the_zebra_and_amazon_told_dhl(db, box, emu, zebra, tmp_path):
-    settings = settings_for(zebra, tmp_path / "papers")
+async def test_dhl_label_at_the_zebra_and_amazon_told_dhl(db, box, emu, zebra, smtp, tmp_path):
+    mails, port = smtp
+    settings = settings_for(zebra, tmp_path / "papers", port)
     await ensure_basics("desk-1")
+    await FulfilmentProfileRow.filter(name="Merchant fulfilled").update(email_invoice=True)
     await import_file(emu.credentials, box)
     await set_profile_carrier("Merchant fulfilled", "dhl", [])
     async with wired(emu, box) as w:
@@ -101,3 +126,6 @@ async def test_dhl_label_at_the_zebra_and_amazon_told_dhl(db, box, emu, zebra, t
     assert [(c["carrier_code"], c["tracking_number"]) for c in sent] == [("DHL", number)]
     assert (await OrderRow.get(id=order.id)).status == "shipped"
     assert emu.state.orders[order.external_id].status == "Shipped"
+    [mail] = mails.messages  # the buyer's invoice mail names the carrier and the number
+    body = mail.get_body(("plain",)).get_content()
+    assert "DHL" in body and number in body

@@ -168,7 +168,9 @@ class DhlClient:
         print_format: str | None = None,
     ) -> list[dict[str, Any]]:
         """`POST /orders`; returns the items (one per shipment) or raises DhlRefused."""
-        params = {"docFormat": doc_format, "includeDocs": "include", "combine": "false"}
+        # with DHL Retoure the return label prints on the same document, to go in the parcel
+        combine = "true" if self.settings.return_label else "false"
+        params = {"docFormat": doc_format, "includeDocs": "include", "combine": combine}
         if validate:
             params["validate"] = "true"
         if print_format and doc_format == "PDF":

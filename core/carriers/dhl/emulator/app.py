@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from core.carriers.dhl.emulator.labels import LabelText, render_pdf, render_zpl
+from core.carriers.dhl.emulator.labels import LabelText, merge_pdfs, render_pdf, render_zpl
 from core.carriers.dhl.emulator.rules import check_shipment
 from core.carriers.dhl.products import PRODUCTS
 from core.carriers.tracking import gs1_check_digit
@@ -184,22 +184,43 @@ def _lines(address: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(r) for r in rows if r)
 
 
-def _label(number: str, body: dict[str, Any], doc_format: str, print_format: str) -> dict[str, Any]:
+def _texts(number: str, return_no: str, body: dict[str, Any]) -> list[LabelText]:
     weight = (body.get("details") or {}).get("weight") or {}
-    text = LabelText(
-        shipment_no=number,
-        product=PRODUCTS[str(body["product"])].name,
-        ship_to=_lines(body.get("consignee") or {}),
-        ship_from=_lines(body.get("shipper") or {}),
-        weight=f"{weight.get('value', '')} {weight.get('uom', '')}",
-        reference=str(body.get("refNo", "")),
-        routing_code="",
-    )
+    texts = [
+        LabelText(
+            shipment_no=number,
+            product=PRODUCTS[str(body["product"])].name,
+            ship_to=_lines(body.get("consignee") or {}),
+            ship_from=_lines(body.get("shipper") or {}),
+            weight=f"{weight.get('value', '')} {weight.get('uom', '')}",
+            reference=str(body.get("refNo", "")),
+            routing_code="",
+        )
+    ]
+    if return_no:
+        retoure = (body.get("services") or {}).get("dhlRetoure") or {}
+        texts.append(
+            LabelText(
+                shipment_no=return_no,
+                product="DHL Retoure",
+                ship_to=_lines(retoure.get("returnAddress") or body.get("shipper") or {}),
+                ship_from=_lines(body.get("consignee") or {}),
+                weight="",
+                reference=str(retoure.get("refNo") or body.get("refNo", "")),
+                routing_code="",
+            )
+        )
+    return texts
+
+
+def _document(texts: list[LabelText], doc_format: str, print_format: str) -> dict[str, Any]:
+    """One document for the labels given (label and return label when printed combined)."""
     if doc_format == "ZPL2":
-        return {"zpl2": render_zpl(text), "fileFormat": "ZPL2", "printFormat": "910-300-700"}
+        zpl = "".join(render_zpl(t) for t in texts)
+        return {"zpl2": zpl, "fileFormat": "ZPL2", "printFormat": "910-300-700"}
     medium = print_format or "910-300-700"
     shown = medium if medium in ("A4", "910-300-700", "910-300-300", "910-300-710") else "A4"
-    pdf = base64.b64encode(render_pdf(text, medium)).decode()
+    pdf = base64.b64encode(merge_pdfs([render_pdf(t, medium) for t in texts])).decode()
     return {"b64": pdf, "fileFormat": "PDF", "printFormat": shown}
 
 
@@ -233,7 +254,17 @@ async def create_orders(request: web.Request) -> web.Response:
             item.update(shipmentNo=number, routingCode="40327653113+99000933090010")
             if body.get("refNo"):
                 item["shipmentRefNo"] = str(body["refNo"])
-            item["label"] = _label(number, body, doc_format, print_format)
+            retoure = bool((body.get("services") or {}).get("dhlRetoure"))
+            return_no = state.next_number() if retoure else ""
+            texts = _texts(number, return_no, body)
+            if return_no:
+                item["returnShipmentNo"] = return_no
+            if request.query.get("combine", "true") == "true":
+                item["label"] = _document(texts, doc_format, print_format)
+            else:
+                item["label"] = _document(texts[:1], doc_format, print_format)
+                if return_no:
+                    item["returnLabel"] = _document(texts[1:], doc_format, print_format)
         items.append(item)
     if state.hold is not None and not validate:
         await state.hold.wait()  # the shipment exists at "DHL"; its answer is held back

@@ -76,3 +76,20 @@ def render_zpl(label: LabelText) -> str:
     lines.append(f"^FO60,880^BY3^BCN,200,Y,N,N^FD{label.shipment_no}^FS")
     lines.append("^XZ")
     return "\n".join(lines) + "\n"
+
+
+def merge_pdfs(pdfs: list[bytes]) -> bytes:
+    """Pages of several PDFs in one (DHL's combined printing: label, then return label)."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

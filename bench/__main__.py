@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.common import RATIO_NOTE  # noqa: E402
 
 
 def main(names: list[str]) -> int:
@@ -23,6 +26,7 @@ def main(names: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    print(RATIO_NOTE)
     failed = 0
     for name in chosen:
         print(f"\n=== {name}", flush=True)

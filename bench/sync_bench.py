@@ -269,8 +269,8 @@ async def main() -> int:
             ten = await processes(tmp, 10, 15)
             print(f"1 process: {one[0]:.1f} searchOrders/account/hour, {one[1]:.1f} answered 429")
             print(f"10 processes: {ten[0]:.1f} searchOrders/account/hour, {ten[1]:.1f} answered "
-                  f"429; ratio to one process {one[0] / ten[0] if ten[0] else 0:.2f} "
-                  "(target 1.00)")  # fmt: skip
+                  f"429; ratio one/ten {one[0] / ten[0] if ten[0] else 0:.2f} "
+                  "(target ≥ 1.00: ten processes poll no more than one)")  # fmt: skip
     finally:
         moto.terminate()
         await moto.wait()

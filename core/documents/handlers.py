@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from tortoise.transactions import in_transaction
 
 from core.config import Settings
-from core.documents.render import filename
 from core.documents.store import content_of, get_document, original_pdf, print_shipment_papers
 from core.documents.upload import upload_facts
 from core.domain.orders import OrderStatus, Process, check_transition
@@ -103,6 +102,8 @@ def make_document_handlers(
         else:
             pdf = await original_pdf(row, box)
             subject, body = templates.render(content, await _tracking(row, job))
+            from core.documents.render import filename  # the renderer loads on first use
+
             attachment = Attachment(filename(content), "application/pdf", pdf)
             message_id = await mailer.send(to, subject, body, [attachment])
             await audit.record(audit.SYSTEM, MAILED, f"document:{row.id}", message_id=message_id)

@@ -7,14 +7,22 @@ import contextlib
 import uuid
 from typing import Any
 
-from core.documents.integrity import check_pdf
-from core.documents.render import E_INVOICE_KINDS, merge_pdfs, render_pdf, stamp_copy
 from core.documents.sealing import open_content, open_pdf, seal_pdf
 from core.domain.documents import DocumentKind
 from core.errors import NotFound, UserInputError
 from core.persistence.models import DocumentRow
 from core.ports import PrintPort, PrintRequest, RoutingPrintPort
 from core.security import SecretBox
+
+# The renderer (fpdf2, fontTools, Factur-X) is imported where a PDF is made, not with this module:
+# it cost the console ~0.8 s before the sign-in screen, and most starts render nothing for minutes.
+
+
+def render_pdf(content: dict[str, Any]) -> bytes:
+    """`core.documents.render.render_pdf`, loaded on first use."""
+    from core.documents.render import render_pdf as render
+
+    return render(content)
 
 
 async def get_document(document_id: int) -> DocumentRow:
@@ -41,6 +49,9 @@ async def original_pdf(row: DocumentRow, box: SecretBox) -> bytes:
     if row.pdf is not None:
         return open_pdf(bytes(row.pdf), box)
     content = content_of(row, box)
+    from core.documents.integrity import check_pdf
+    from core.documents.render import E_INVOICE_KINDS
+
     data = await asyncio.to_thread(render_pdf, content)
     # Never seal a damaged file as the original: DamagedDocument fails the job, which renders again.
     await asyncio.to_thread(check_pdf, data, e_invoice=content["kind"] in E_INVOICE_KINDS)
@@ -83,6 +94,8 @@ async def print_shipment_papers(
     ids = []
     for index, group in enumerate(groups.values()):
         pdfs = [await original_pdf(p, box) for p in group]
+        from core.documents.render import merge_pdfs
+
         data = pdfs[0] if len(pdfs) == 1 else await asyncio.to_thread(merge_pdfs, pdfs)
         ids.append(
             await print_port.submit(
@@ -103,6 +116,8 @@ async def reprint(row: DocumentRow, box: SecretBox, print_port: PrintPort, stati
     """Print the stored original again, stamped COPY in the document's language."""
     data = await original_pdf(row, box)
     language = str(row.content.get("language", "en"))
+    from core.documents.render import stamp_copy
+
     stamped = await asyncio.to_thread(stamp_copy, data, language)
     return await print_port.submit(
         PrintRequest(

@@ -80,3 +80,19 @@ def test_lazy_names_match_what_the_modules_register() -> None:
     for command, (_, help_text) in LAZY_COMMANDS.items():
         assert command in helps, f"{command} is listed but no module registers it"
         assert helps[command] == help_text, command
+
+
+CONSOLE_START = (
+    "import console.cli.console_cmd, console.app, console.services, console.logfile, "
+    "console.runtime, console.wiring"
+)
+RENDERER = ("fpdf", "fontTools", "facturx", "pypdf", "drafthorse")
+
+
+def test_console_start_loads_no_pdf_renderer() -> None:
+    # The renderer cost ~0.8 s of the 2.4–3.7 s before the sign-in screen; it loads at first use.
+    code = CONSOLE_START + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    stdout, cpu = _child(code)
+    loaded = [m for m in json.loads(stdout.splitlines()[-1]) if m.split(".")[0] in RENDERER]
+    assert not loaded, f"the console's start loads {loaded[:6]}"
+    assert cpu <= 1.5, f"importing the console's start costs {cpu:.2f} s of CPU"

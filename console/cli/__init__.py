@@ -67,7 +67,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "printers": ("console.cli.printers", "configured printers, their status, test pages"),
     "emulator": ("console.cli.emulator", "run a local Amazon SP-API emulator"),
     "accounts": ("console.cli.accounts", "Amazon accounts: add, import, list, test"),
-    "carriers": ("console.cli.carriers", "carrier contracts (DHL): list, import, test"),
+    "carriers": (
+        "console.cli.carriers",
+        "carrier contracts (DHL): list, import, test, closeout, cancel",
+    ),
     "profiles": ("console.cli.carriers", "fulfilment profiles: list, set carrier"),
     "listings": ("console.cli.listings", "Amazon listings: pushed stock, Amazon's answers"),
     "sync": ("console.cli.sync", "sync orders, shipments, stock and listings with Amazon"),

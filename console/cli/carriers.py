@@ -33,7 +33,9 @@ from core.ports import LabelRequest
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    carriers = sub.add_parser("carriers", help="carrier contracts (DHL): list, import, test")
+    carriers = sub.add_parser(
+        "carriers", help="carrier contracts (DHL): list, import, test, closeout, cancel"
+    )
     act = carriers.add_subparsers(dest="carriers_command", metavar="ACTION")
     ls = act.add_parser("list", help="carriers set up, and the profiles that use them")
     ls.add_argument("--json", action="store_true")
@@ -48,6 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     close = act.add_parser("closeout", help="close the day at the carrier (DHL manifest)")
     close.add_argument("name")
     close.set_defaults(handler=run_closeout)
+
+    cancel = act.add_parser(
+        "cancel", help="void a package's label at its carrier (before closeout)"
+    )
+    cancel.add_argument("package_id", type=int)
+    cancel.set_defaults(handler=run_cancel)
 
     profiles = sub.add_parser("profiles", help="fulfilment profiles: list, set carrier")
     pact = profiles.add_subparsers(dest="profiles_command", metavar="ACTION")
@@ -178,6 +186,21 @@ async def run_closeout(args: argparse.Namespace) -> int:
         carrier = await _carrier(args.name, rt.box)
         closed = await carrier.closeout()
     print(f"{args.name}: {len(closed)} shipment(s) closed out for today.")
+    return 0
+
+
+async def run_cancel(args: argparse.Namespace) -> int:
+    from core.carriers.directory import carrier_for_package
+    from core.carriers.packages import cancel_label
+    from core.persistence.models import PackageRow
+
+    async with open_runtime(args) as rt:
+        package = await PackageRow.get_or_none(id=args.package_id)
+        if package is None:
+            raise NotFound(f"No package {args.package_id}.")
+        carrier = await carrier_for_package(package, rt.box)
+        result = await cancel_label(args.package_id, carrier, actor="cli")
+    print(f"Label {result.tracking_number} cancelled; the order is {result.order_status} again.")
     return 0
 
 

@@ -20,7 +20,7 @@ from core.carriers.dhl.shipments import ref_no
 from core.carriers.manual import ManualCarrier
 from core.carriers.registry import carrier_rules
 from core.errors import UserInputError
-from core.persistence.models import CarrierAccountRow, FulfilmentProfileRow
+from core.persistence.models import CarrierAccountRow, FulfilmentProfileRow, PackageRow
 from core.ports import Carrier, Label, LabelRequest
 from core.security import SecretBox
 from core.services.outbox import PermanentFailure
@@ -130,6 +130,17 @@ async def set_profile_carrier(
     await check_profile(row.name, carrier, options)
     await FulfilmentProfileRow.filter(id=row.id).update(carrier=carrier, options=options)
     return await FulfilmentProfileRow.get(id=row.id)
+
+
+async def carrier_for_package(package: PackageRow, box: SecretBox) -> Carrier:
+    """The carrier that made a package's label, to cancel it there (DHL's from its contract)."""
+    if not package.label_ref or package.carrier_code != "DHL":
+        return ManualCarrier(package.carrier_code or "manual")  # nothing bought here to void
+    rows = [r for r in await configured() if r.kind == "dhl"]
+    row = next((r for r in rows if r.name == "dhl"), rows[0] if rows else None)
+    if row is None:
+        raise UserInputError("No DHL contract is set up to cancel this label with.")
+    return DhlCarrier(settings_of(row, box), name=row.name)
 
 
 class DirectoryCarrier:

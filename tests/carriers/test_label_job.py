@@ -132,3 +132,19 @@ async def test_rejected_address_is_said_at_the_desk_and_the_order_waits(db, box,
     assert "Traceback" not in label.error
     assert (await OrderRow.get(id=order_id)).status == "packed"  # waits for a corrected address
     assert not emu.dhl.shipments
+
+
+async def test_a_dhl_label_is_cancelled_at_dhl_and_the_package_waits_again(db, box, dhl, emu):
+    from core.carriers.directory import carrier_for_package
+    from core.carriers.packages import cancel_label
+
+    order_id = await _claimed(box, carrier="dhl")
+    ids = await _lines(order_id)
+    await _complete(box, order_id, PackedBox({ids["MUG"]: 2, ids["TEA"]: 1}, weight_g=900))
+    await _label_jobs_run(box)
+    [package] = await PackageRow.all()
+    number = package.tracking_number
+    result = await cancel_label(package.id, await carrier_for_package(package, box), actor="anna")
+    assert result.tracking_number == number and result.order_status == "packed"
+    assert emu.dhl.shipments[number].cancelled
+    assert (await PackageRow.get(id=package.id)).tracking_number == ""

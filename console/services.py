@@ -60,7 +60,7 @@ async def station_services(
     if rt.settings.printers:
         from printers import Spool
 
-        spool = Spool(rt.settings)
+        spool = Spool(rt.settings, box=rt.box)  # payloads sealed at rest
     services = StationServices(StationBackend(rt.settings, rt.box, print_port=spool), spool=spool)
     if spool is not None:
         services.loops.append(spool.run)

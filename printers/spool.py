@@ -8,20 +8,24 @@ table (claims are atomic updates, so two processes never print the same job).
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from tortoise.exceptions import IntegrityError
 
-from core.config import Settings
+from core.config import FolderPrinter, Settings
 from core.errors import ConflictError, UserInputError
 from core.persistence.models import PrintJobRow
 from core.ports import PrintRequest
+from core.security import SecretBox
 from printers.errors import NoPrinterRoute, UnknownPrintJob
 from printers.render.pick_slip import PICK_SLIP_TYPE, PickSlip
 from printers.render.testpage import printer_test_page
+from printers.retention import RETENTION, open_payload, purge_spool, seal_payload
 from printers.status import UNKNOWN, PrinterStatus, load_statuses, store_status
 from printers.transports import Transport, make_transport
 from printers.worker import (
@@ -33,7 +37,10 @@ from printers.worker import (
     Backoff,
     PrinterWorker,
     utcnow,
+    wait_any,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,14 @@ class Spool:
         poll_interval_s: float = 2.0,
         status_interval_s: float | None = 60.0,
         lease_s: float = 120.0,
+        box: SecretBox | None = None,
+        retention: timedelta = RETENTION,
+        purge_interval_s: float = 3600.0,
     ) -> None:
         self.settings = settings
+        self.box = box  # seals payloads at rest (buyer names, addresses); None: kept in clear
+        self.retention = retention
+        self._purge_interval_s = purge_interval_s
         self._transports = dict(transports or {})
         self._backoff = backoff or Backoff()
         self._poll_interval_s = poll_interval_s
@@ -125,6 +138,7 @@ class Spool:
                 status_interval_s=self._status_interval_s,
                 lease_s=self._lease_s,
                 station=self.settings.station,
+                box=self.box,
             )
         return self._workers[name]
 
@@ -150,7 +164,7 @@ class Spool:
                     kind=request.kind[:16],
                     title=request.title[:255],
                     content_type=request.content_type[:64],
-                    payload=request.payload,
+                    payload=seal_payload(request.payload, self.box),
                     status=QUEUED,
                     due_at=utcnow(),
                     copy_of_id=copy_of,
@@ -175,7 +189,7 @@ class Spool:
             kind=original.kind,
             title=original.title,
             content_type=original.content_type,
-            payload=bytes(original.payload),
+            payload=open_payload(bytes(original.payload), self.box),
             key=f"{original.key[:200]}#copy-{uuid.uuid4().hex[:16]}",
             copy=True,
         )
@@ -262,11 +276,30 @@ class Spool:
         self.transport(name)
         return name
 
+    # -- retention -----------------------------------------------------------------------------
+    async def purge(self, now: datetime | None = None) -> int:
+        """Delete finished jobs past the retention, with the files folder printers wrote."""
+        folders = {
+            name: Path(p.path)
+            for name, p in self.settings.printers.items()
+            if isinstance(p, FolderPrinter)
+        }
+        return await purge_spool(now or utcnow(), self.retention, folders)
+
+    async def _purge_now_and_then(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.purge()
+            except Exception:  # the database went away for a moment: try again next time
+                log.exception("print spool: purge failed")
+            await wait_any((stop,), self._purge_interval_s)
+
     # -- workers -------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, printers: Iterable[str] | None = None) -> None:
         """Run one worker per printer (default: the printers this station routes to) until `stop`."""
         names = list(printers) if printers is not None else self.station_printers()
         async with asyncio.TaskGroup() as group:
+            group.create_task(self._purge_now_and_then(stop), name="print-spool-purge")
             for name in names:
                 group.create_task(self.worker(name).run(stop), name=f"print-worker-{name}")
 

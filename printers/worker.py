@@ -21,9 +21,11 @@ from tortoise.queryset import QuerySet
 
 from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
 from core.persistence.models import PrintJobRow
+from core.security import SecretBox
 from printers.errors import PrinterUnavailable, UnprintableJob
 from printers.installation import installation_id
 from printers.render.convert import prepare
+from printers.retention import open_payload
 from printers.status import ERROR, ONLINE, PrinterStatus, store_status
 from printers.transports.base import OutgoingJob, Transport
 from printers.transports.cups import CupsTransport
@@ -79,7 +81,9 @@ class PrinterWorker:
         status_interval_s: float | None = 60.0,
         lease_s: float = 120.0,
         station: str | None = None,
+        box: SecretBox | None = None,
     ) -> None:
+        self.box = box
         self.name = name
         # Whose jobs: printer names are per process config ("receipt" at every desk), so a job
         # is this worker's only when it was spooled for this process's station as well.
@@ -182,7 +186,7 @@ class PrinterWorker:
         """Render and send one claimed job; return the pause after a transient failure."""
         try:
             prepared = await asyncio.to_thread(
-                prepare, row.content_type, bytes(row.payload), self.printer
+                prepare, row.content_type, open_payload(bytes(row.payload), self.box), self.printer
             )
             payload = prepared.payload
             if row.attempts > 1 and prepared.content_type == "application/zpl":

@@ -184,7 +184,7 @@ async def run_reprint(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
         row = await find_document(args.number)
         station = args.station or rt.settings.station
-        job = await reprint(row, rt.box, Spool(rt.settings), station)
+        job = await reprint(row, rt.box, Spool(rt.settings, box=rt.box), station)
     print(f"{row.number}: copy queued as print job {job} at {station}")
     return 0
 

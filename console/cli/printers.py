@@ -103,7 +103,7 @@ async def run_test(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(settings.printers)) or "none"
         raise UserInputError(f"no printer named {args.name!r} (known: {known})")
     async with open_runtime(args, settings=settings) as rt:
-        job = await Spool(rt.settings).print_test_page(args.name)
+        job = await Spool(rt.settings, box=rt.box).print_test_page(args.name)
     if job.status == "done":
         where = f" ({job.transport_ref})" if job.transport_ref else ""
         print(f"Test page sent to {args.name}{where}, print job {job.id}.")

@@ -80,7 +80,7 @@ async def run_sync(args: argparse.Namespace) -> int:
         }
         # Documents, labels and 3PL files go through the same handlers as at the desk; print
         # jobs are only spooled here, the stations' printer workers print them.
-        spool = Spool(rt.settings) if rt.settings.printers else None
+        spool = Spool(rt.settings, box=rt.box) if rt.settings.printers else None
         runner = outbox_runner(
             rt.settings, outbox_handlers(rt.settings, rt.box, connectors, spool), "sync"
         )

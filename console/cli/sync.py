@@ -124,7 +124,7 @@ async def run_sync(args: argparse.Namespace) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with suppress(NotImplementedError):
                     loop.add_signal_handler(sig, stop.set)
-            loops = [worker.run_forever(stop)]
+            loops = [worker.run_forever(stop), _closeouts_forever(rt, stop)]
             if providers:
                 loops.append(_thirdparty_forever(rt, stop))
             await asyncio.gather(*loops)
@@ -146,6 +146,20 @@ async def _thirdparty_forever(rt: Runtime, stop: asyncio.Event) -> None:
             log.exception("3PL cycle failed")
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), rt.settings.thirdparty.poll_interval_s)
+
+
+async def _closeouts_forever(rt: Runtime, stop: asyncio.Event) -> None:
+    """Close the day at each carrier whose `closeout_at` has passed (checked every minute)."""
+    from core.carriers.closeout import run_due_closeouts
+
+    while not stop.is_set():
+        try:
+            for name, count in (await run_due_closeouts(rt.box)).items():
+                _log_event(name, f"closed out {count} shipment(s)")
+        except Exception:  # a carrier's outage must not stop the Amazon sync
+            log.exception("carrier closeout failed")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 60)
 
 
 def _log_event(account: str, message: str) -> None:

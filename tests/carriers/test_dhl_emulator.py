@@ -200,3 +200,22 @@ async def test_emulator_wants_customs_outside_the_eu(dhl: DhlCarrier, emu):
     async with aiohttp.ClientSession() as session:
         with pytest.raises(DhlRefused, match="Customs data \\(CN23\\) is required outside the EU"):
             await DhlClient(session, dhl.settings).create_orders([body])
+
+
+async def test_closeout_at_the_configured_time_once_a_day(dhl: DhlCarrier, emu, box):
+    from core.carriers.closeout import run_due_closeouts
+    from core.persistence.models import CarrierAccountRow
+
+    row = await CarrierAccountRow.get(name="dhl")
+    await CarrierAccountRow.filter(id=row.id).update(
+        settings={**row.settings, "closeout_at": "18:00"}
+    )
+    label = await dhl.create_label(request())
+    day = datetime(2026, 12, 1, 17, 59).astimezone()
+    assert await run_due_closeouts(box, day) == {}
+    assert not emu.dhl.shipments[label.tracking_number].manifested
+    assert await run_due_closeouts(box, day.replace(hour=18, minute=1)) == {"dhl": 1}
+    assert emu.dhl.shipments[label.tracking_number].manifested
+    calls = len(emu.dhl.exchanges)
+    assert await run_due_closeouts(box, day.replace(hour=21)) == {}  # once a day
+    assert len(emu.dhl.exchanges) == calls

@@ -87,6 +87,9 @@ async def test_set_up_dhl_switch_a_profile_and_close_the_day(emu, tmp_path):
     assert code == 1
     assert "profile Fulfilled by Amazon names carrier(s) not set up: gls" in out
 
+    code, out, err = await sh("articles", "set", "NO-SUCH", "--weight", "300")
+    assert code == 2 and "No article with SKU 'NO-SUCH'" in err
+
     code, out, err = await sh("carriers", "closeout", "dhl")
     assert code == 0 and "0 shipment(s) closed out" in out, err
     for secret in (emu.dhl.password, emu.dhl.api_key):

@@ -148,3 +148,16 @@ async def test_a_dhl_label_is_cancelled_at_dhl_and_the_package_waits_again(db, b
     assert result.tracking_number == number and result.order_status == "packed"
     assert emu.dhl.shipments[number].cancelled
     assert (await PackageRow.get(id=package.id)).tracking_number == ""
+
+
+async def test_article_shipping_facts_are_checked(db, box):
+    from core.carriers.article_facts import set_shipping_facts
+    from core.errors import UserInputError
+
+    await _claimed(box)
+    row = await set_shipping_facts("MUG", weight_g=350, hs_code="6912.00", origin="cn")
+    assert (row.weight_g, row.hs_code, row.origin_country) == (350, "691200", "CN")
+    with pytest.raises(UserInputError, match="6 to 11 digits"):
+        await set_shipping_facts("MUG", hs_code="69")
+    with pytest.raises(UserInputError, match="two-letter country"):
+        await set_shipping_facts("MUG", origin="Germany")

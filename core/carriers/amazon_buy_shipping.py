@@ -50,9 +50,19 @@ SHIP_FROM_REQUIRED = (
 
 
 class AmazonBuyShipping:
-    """Buys labels through one seller's SP-API account."""
+    """Buys labels through one seller's SP-API account.
+
+    Merchant Fulfillment v0 takes no idempotency key and cannot be asked for a label whose answer
+    was lost, so the purchase is crash-guarded (`core.carriers.crash_guard`): a rerun after a
+    death mid-purchase never buys again; it stops and names the order and package to look up in
+    Seller Central (Manage Orders shows the label; cancel it there within the carrier's void
+    window, or type its tracking number at the desk). Shipping API v2's purchaseShipment does take
+    `x-amzn-IdempotencyKey`, but its `x-amzn-shipping-business-id` has no value for Germany, our
+    home marketplace (docs/amazon-labels.md).
+    """
 
     code = CODE
+    crash_guard = True
 
     def __init__(
         self,
@@ -80,6 +90,10 @@ class AmazonBuyShipping:
             if language == "zpl" and dpi in (203, 300):
                 return f"ZPL{dpi}"
         return self.label_format
+
+    def reference_for(self, request: LabelRequest) -> str:
+        """What a person looks the label up by in Seller Central."""
+        return f"{request.order.external_id} package {request.package_reference}"
 
     def details(self, request: LabelRequest) -> dict[str, Any]:
         """`ShipmentRequestDetails` for the package."""

@@ -14,6 +14,7 @@ class SpApiError(RemoteError):
     """
 
     retryable = False
+    ambiguous = False  # True: the request may have been carried out although it failed
 
     def __init__(
         self,

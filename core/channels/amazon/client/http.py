@@ -180,6 +180,8 @@ class SpApiClient:
                     raw = await read_capped(resp, self.max_answer_bytes, operation)
                     resp_headers = dict(resp.headers)
             except (aiohttp.ClientError, TimeoutError) as exc:
+                if operation in NOT_REPEATABLE:
+                    raise _ambiguous(operation, f"connection lost ({type(exc).__name__})") from None
                 log.info(
                     "%s: connection failed on attempt %d (%s)",
                     operation,
@@ -208,6 +210,8 @@ class SpApiClient:
             )
             if status < 400 and raw and isinstance(body, str):
                 # A 2xx whose JSON is cut off or garbled: the answer is lost, ask again.
+                if operation in NOT_REPEATABLE:
+                    raise _ambiguous(operation, "the answer was not valid JSON")
                 if attempt <= self.retry.max_retries:
                     self.stats.retries += 1
                     log.info(
@@ -245,6 +249,8 @@ class SpApiClient:
                 self.tokens.invalidate(access)
                 log.info("%s: 403 %s, refreshing the access token once", operation, error.code)
                 continue
+            if operation in NOT_REPEATABLE and status >= 500:
+                raise _ambiguous(operation, f"HTTP {status}")
             if status in RETRY_STATUSES and attempt <= self.retry.max_retries:
                 self.stats.retries += 1
                 delay = self.retry.delay(attempt, self.rng) / self.time_scale
@@ -279,6 +285,20 @@ class SpApiClient:
                 self.clock_offset = server - datetime.now(UTC)
             except (TypeError, ValueError):
                 pass
+
+
+# Operations that buy something and take no idempotency key: sent once. After a lost or broken
+# answer nobody knows whether Amazon carried them out (a 429 is still retried: it was refused).
+NOT_REPEATABLE = frozenset({"createShipment"})
+
+
+def _ambiguous(operation: str, what: str) -> ServerError:
+    error = ServerError(
+        f"{what}; Amazon may or may not have carried it out, so it is not sent again",
+        operation=operation,
+    )
+    error.ambiguous = True  # read by core.carriers.crash_guard
+    return error
 
 
 MAX_ANSWER_BYTES = 16 * 1024**2  # an API answer (not a report document) is never near this

@@ -29,6 +29,7 @@ MODES = frozenset(
         "repeat_token",  # every page has the same next token
         "huge",  # the answer padded to `size` bytes (default 64 MiB)
         "wrong_types",  # lists and objects of the answer replaced by strings
+        "late",  # the request is carried out, its answer sent after `seconds`
     }
 )
 _ALIASES = {"storm": "429", "throttle": "429", "quota": "429", "expired": "expired_token"}

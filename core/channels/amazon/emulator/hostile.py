@@ -6,6 +6,7 @@ attacker in the path can send, and a client must end each of them with a sentenc
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,7 +15,7 @@ from aiohttp import web
 
 from core.channels.amazon.emulator.faults import FaultRule
 
-HOSTILE_MODES = frozenset({"endless_pages", "repeat_token", "huge", "wrong_types"})
+HOSTILE_MODES = frozenset({"endless_pages", "repeat_token", "huge", "wrong_types", "late"})
 TOKEN_KEYS = ("nextToken", "NextToken", "paginationToken", "pageToken")
 _counter = [0]
 
@@ -46,6 +47,9 @@ async def hostile_answer(
         query = {k: v for k, v in request.query.items() if k not in TOKEN_KEYS}
         request = request.clone(rel_url=request.rel_url.with_query(query))
     response = await answer(request)
+    if fault.mode == "late":  # the work is done (a label bought), the answer comes late or never
+        await asyncio.sleep(fault.seconds)
+        return response
     if not isinstance(response, web.Response) or not isinstance(response.body, bytes):
         return response
     if response.status >= 300:

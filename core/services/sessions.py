@@ -7,7 +7,7 @@ process and machine it runs on.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -15,6 +15,7 @@ from core.persistence.models import StationSessionRow
 from core.services import audit
 
 KINDS = ("local", "ssh", "web")
+HEARTBEAT = timedelta(seconds=30)
 
 
 async def start_session(packer: str, station: str, kind: str = "local") -> int:
@@ -28,11 +29,18 @@ async def start_session(packer: str, station: str, kind: str = "local") -> int:
 
 
 async def still_open(session_id: int) -> bool:
-    """The desk's heartbeat: True while the session stands (and notes that the desk is alive)."""
-    updated = await StationSessionRow.filter(id=session_id, ended_at__isnull=True).update(
-        seen_at=datetime.now(UTC)
-    )
-    return bool(updated)
+    """The desk's check on every poll: True while the session stands.
+
+    A read each time; `seen_at` is written only every `HEARTBEAT`, so a desk polling every second
+    does not become a writer on a shared SQLite file.
+    """
+    row = await StationSessionRow.filter(id=session_id).only("id", "ended_at", "seen_at").first()
+    if row is None or row.ended_at is not None:
+        return False
+    now = datetime.now(UTC)
+    if row.seen_at is None or row.seen_at < now - HEARTBEAT:
+        await StationSessionRow.filter(id=session_id, ended_at__isnull=True).update(seen_at=now)
+    return True
 
 
 async def end_session(session_id: int, reason: str = "signed_out") -> None:

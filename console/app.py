@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from console.backend import PackerInfo, StationBackend
@@ -21,6 +22,7 @@ from console.i18n import _
 from console.keys import CommandKeyDone, KeyKeeper
 from console.messages import DataChanged
 from console.screens.base import describe
+from console.widgets.plain import shown
 
 SUPERVISOR_SCREENS = {"settings"}
 
@@ -77,6 +79,20 @@ class PackdeskApp(App[None]):
         self.supervisor: PackerInfo | None = None
         self._token: tuple[int, ...] | None = None
         self.keys = KeyKeeper(lambda: self.focused)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        # Messages carry scans, order ids and error texts: never markup (console/widgets/plain.py).
+        super().notify(
+            shown(message, 400), title=title, severity=severity, timeout=timeout, markup=markup
+        )
 
     # -- keys --------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 from console.readmodels import ReadModels
 from core.config import Settings
 from core.domain.catalog import normalize_code
+from core.domain.desk import clean_code
 from core.domain.outbox import JobKind
 from core.domain.packing import ExpectedLine
 from core.errors import ConflictError, NotFound
@@ -125,7 +126,7 @@ class StationBackend(ReadModels):
         return [_packer(r) for r in await PackerRow.filter(active=True).order_by("name")]
 
     async def sign_in(self, badge: str) -> PackerInfo:
-        code = badge.strip()
+        code = clean_code(badge).strip()
         row = await PackerRow.filter(Q(badge=code) | Q(badge=code.upper()), active=True).first()
         if row is None:
             raise NotFound(f"No packer has the badge {code!r} — scan it again or pick your name.")
@@ -168,6 +169,7 @@ class StationBackend(ReadModels):
         self, code: str, packer: str, alternates: Iterable[str] = ()
     ) -> PackTarget:
         """Claim what a scan names: an order, a delivery note, or an article of a single-item order."""
+        code, alternates = clean_code(code), [clean_code(a) for a in alternates]
         for candidate in (code, *alternates):
             order_id = await self._order_for(candidate)
             if order_id is not None:
@@ -300,7 +302,7 @@ class StationBackend(ReadModels):
         return await claim.release_claim(order_id, self.station, packer)
 
     async def hold(self, order_id: int, reason: str, packer: str) -> None:
-        await claim.put_on_hold(order_id, reason, packer, self.station)
+        await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
 
     async def release_hold(self, order_id: int, supervisor: str) -> None:
         await claim.release_hold(order_id, supervisor, self.station)
@@ -366,7 +368,7 @@ class StationBackend(ReadModels):
         if filters.prime_only:
             query = query.filter(is_prime=True)
         if filters.search:
-            term = filters.search.strip()
+            term = clean_code(filters.search).strip()
             query = query.filter(search_filter(term, self.box) | Q(claimed_by=term)).distinct()
         rows: list[OrderRow] = []
         for part in page_parts(after):

@@ -16,6 +16,7 @@ from tortoise.functions import Count, Sum
 
 from core.channels.amazon.listing_states import rejected_counts
 from core.domain.catalog import normalize_code
+from core.domain.desk import clean_code
 from core.errors import ConflictError, NotFound
 from core.persistence.models import (
     AccountRow,
@@ -163,7 +164,7 @@ class ReadModels:
     # -- articles and stock ------------------------------------------------------------------
     async def articles(self, search: str = "", limit: int = 100) -> list[ArticleStock]:
         query = ArticleRow.all()
-        term = search.strip()
+        term = clean_code(search).strip()
         if term:
             query = query.filter(
                 Q(sku__icontains=term)
@@ -202,7 +203,7 @@ class ReadModels:
 
     async def assign_barcode(self, article_id: int, code: str, actor: str) -> str:
         """Give an article one more barcode (scanned at the desk); returns the stored form."""
-        return await stock.assign_barcode(article_id, code, actor, station=self.station)
+        return await stock.assign_barcode(article_id, clean_code(code), actor, station=self.station)
 
     # -- printers ----------------------------------------------------------------------------
     async def print_jobs(self, limit: int = 200) -> list[PrintJobRow]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from core.domain.catalog import is_valid_gtin, normalize_code
+from core.domain.desk import MAX_SCAN_LENGTH
 
 GS = "\x1d"  # GS1 FNC1 as scanners send it (ASCII group separator)
 SYMBOLOGY_PREFIXES = ("]C1", "]d2", "]Q3", "]e0", "]J1")  # AIM ids some scanners put first
@@ -46,6 +47,7 @@ class ScanKind(StrEnum):
     ORDER = "order"  # an Amazon order id
     TEXT = "text"  # anything else: SKU, own code, badge, delivery-note number
     BAD_CHECK_DIGIT = "bad_check_digit"
+    TOO_LONG = "too_long"  # longer than any barcode: answered without a lookup
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,16 @@ class DecodedScan:
     elements: dict[str, str] = field(default_factory=dict)  # GS1 AI -> value
     layout_fixed: bool = False  # read through a US->German keyboard mix-up and corrected
     alternates: tuple[str, ...] = ()  # other readings worth trying if `code` is unknown
+    length: int = 0  # characters that arrived (for TOO_LONG: more than `raw` keeps)
 
     @property
     def ok(self) -> bool:
-        return self.kind is not ScanKind.BAD_CHECK_DIGIT and bool(self.code)
+        return self.kind not in (ScanKind.BAD_CHECK_DIGIT, ScanKind.TOO_LONG) and bool(self.code)
+
+
+def too_long(raw: str, length: int) -> DecodedScan:
+    """Absurd input (a cat on the keyboard, a pasted file): kept short, never looked up."""
+    return DecodedScan(raw[:MAX_SCAN_LENGTH], "", ScanKind.TOO_LONG, length=length)
 
 
 def parse_gs1(data: str) -> dict[str, str]:
@@ -116,6 +124,8 @@ def fix_layout(text: str) -> str:
 
 def decode(raw: str) -> DecodedScan:
     """Decode one scan as it arrived (terminator already removed)."""
+    if len(raw) > MAX_SCAN_LENGTH:
+        return too_long(raw, len(raw))
     text = raw.strip(" \r\n\t")
     for prefix in SYMBOLOGY_PREFIXES:
         if text.startswith(prefix):
@@ -150,6 +160,15 @@ def decode(raw: str) -> DecodedScan:
         # A y/z swap alone shows no other sign: worth trying second.
         alternates = (text.translate(str.maketrans("yzYZ", "zyZY")),)
     return DecodedScan(raw, text, ScanKind.TEXT, layout_fixed=layout_fixed, alternates=alternates)
+
+
+def too_long_answer(scan: DecodedScan) -> str:
+    """The one line every screen answers an absurd scan with."""
+    from console.i18n import _
+
+    return _(
+        "That was {n} characters — no barcode is that long. Nothing was looked up; scan again."
+    ).format(n=f"{scan.length:,}")
 
 
 def split_pasted(text: str) -> list[str]:

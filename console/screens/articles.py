@@ -12,8 +12,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from console.i18n import _
 from console.readmodels import ArticleStock
+from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
 from console.screens.reason_prompt import ReasonPrompt
+from console.widgets.plain import Plain, PlainTable
 from console.widgets.scan_field import ScanField
 
 
@@ -38,8 +40,8 @@ class ArticlesScreen(SecondaryScreen):
 
     def compose(self) -> ComposeResult:
         yield ScanField(_("Scan or type a SKU, title or barcode"), id="search")
-        yield Static(_("Scan an article to find it."), id="state")
-        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield Plain(_("Scan an article to find it."), id="state")
+        yield PlainTable(id="articles", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,6 +90,9 @@ class ArticlesScreen(SecondaryScreen):
     @on(ScanField.Scanned, "#search")
     def scanned(self, message: ScanField.Scanned) -> None:
         message.stop()
+        if message.scan.kind is ScanKind.TOO_LONG:
+            self.query_one("#state", Static).update(too_long_answer(message.scan))
+            return
         if self.assigning is not None:
             article, self.assigning = self.assigning, None
             self.assign(article, message.scan.code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,6 +11,7 @@ from textual.widgets import Footer, Sparkline, Static
 from console.i18n import _
 from console.readmodels import Dashboard
 from console.screens.base import SecondaryScreen
+from console.widgets.plain import Plain, shown
 
 _HEALTH = {
     "ok": "●",
@@ -32,18 +34,18 @@ class DashboardScreen(SecondaryScreen):
     CSS_PATH = "dashboard.tcss"
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Orders packed per hour today"), classes="title")
+        yield Plain(_("Orders packed per hour today"), classes="title")
         yield Sparkline([0] * 24, id="per-hour")
-        yield Static("", id="hours", classes="muted")
+        yield Plain("", id="hours", classes="muted")
         with Horizontal():
             with Vertical(id="left"):
-                yield Static(_("Per packer"), classes="title")
-                yield Static("", id="packers")
+                yield Plain(_("Per packer"), classes="title")
+                yield Plain("", id="packers")
             with Vertical(id="right"):
-                yield Static(_("Open orders by deadline"), classes="title")
-                yield Static("", id="deadlines")
-                yield Static(_("Health"), classes="title")
-                yield Static("", id="health")
+                yield Plain(_("Open orders by deadline"), classes="title")
+                yield Plain("", id="deadlines")
+                yield Plain(_("Health"), classes="title")
+                yield Plain("", id="health")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -65,19 +67,24 @@ class DashboardScreen(SecondaryScreen):
         )
         top = max((n for _n, n in d.per_packer), default=0)
         self.query_one("#packers", Static).update(
-            "\n".join(f"{name[:10]:<10} {_bar(n, top, 12)} {n}" for name, n in d.per_packer[:8])
+            "\n".join(
+                f"{shown(name, 10):<10} {_bar(n, top, 12)} {n}" for name, n in d.per_packer[:8]
+            )
             or _("Nobody has packed yet today.")
         )
         self.query_one("#deadlines", Static).update(
-            "\n".join(
-                [
-                    f"[red]{_('overdue'):<9}[/red] {_bar(d.overdue, d.open_total, 14)} {d.overdue}",
-                    f"[yellow]{_('today'):<9}[/yellow] {_bar(d.due_today, d.open_total, 14)} {d.due_today}",
-                    f"{_('later'):<9} {_bar(d.later, d.open_total, 14)} {d.later}",
-                ]
+            Text.assemble(
+                (f"{_('overdue'):<9}", "red"),
+                f" {_bar(d.overdue, d.open_total, 14)} {d.overdue}\n",
+                (f"{_('today'):<9}", "yellow"),
+                f" {_bar(d.due_today, d.open_total, 14)} {d.due_today}\n",
+                f"{_('later'):<9} {_bar(d.later, d.open_total, 14)} {d.later}",
             )
         )
-        parts = [f"{_HEALTH.get(h, '?')} {name}" for name, h in d.accounts + d.printers]
+        parts = [f"{_HEALTH.get(h, '?')} {shown(name, 30)}" for name, h in d.accounts + d.printers]
+        health = Text("  ".join(parts) or ("" if d.dead_jobs else _("nothing to report")))
         if d.dead_jobs:
-            parts.append(f"[red]✗ {_('{n} failed jobs').format(n=d.dead_jobs)}[/red]")
-        self.query_one("#health", Static).update("  ".join(parts) or _("nothing to report"))
+            health.append(
+                ("  " if parts else "") + "✗ " + _("{n} failed jobs").format(n=d.dead_jobs), "red"
+            )
+        self.query_one("#health", Static).update(health)

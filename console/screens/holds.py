@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 from console.backend import PackerInfo
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.plain import Plain, PlainTable
 from core.services.queries import OrderSummary
 
 
@@ -30,8 +31,8 @@ class HoldsScreen(SecondaryScreen):
         self.rows: list[OrderSummary] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Orders on hold"), classes="title")
-        yield DataTable(id="holds", cursor_type="row", zebra_stripes=True)
+        yield Plain(_("Orders on hold"), classes="title")
+        yield PlainTable(id="holds", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

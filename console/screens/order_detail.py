@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.plain import Plain, plain, shown
 
 
 def render_detail(data: dict[str, Any]) -> tuple[str, Table, str]:
@@ -19,41 +20,47 @@ def render_detail(data: dict[str, Any]) -> tuple[str, Table, str]:
     order = data["order"]
     due = order.latest_ship_at.strftime("%d.%m.%Y %H:%M") if order.latest_ship_at else "—"
     head = [
-        f"[b]{order.external_id}[/b]  {order.channel.value} · {_(order.status.value)}"
-        + (f" · {_('hold')}: {order.hold_reason}" if order.hold_reason else ""),
+        f"{shown(order.external_id)}  {order.channel.value} · {_(order.status.value)}"
+        + (f" · {_('hold')}: {shown(order.hold_reason, 200)}" if order.hold_reason else ""),
         _("Ship by {due}").format(due=due) + ("  ★Prime" if order.is_prime else ""),
     ]
     if order.claimed_by:
-        head.append(_("Being packed at {desk}").format(desk=order.claimed_by))
+        head.append(_("Being packed at {desk}").format(desk=shown(order.claimed_by)))
     ship_to = data["ship_to"]
     if ship_to is None:
         head.append(_("Address: personal data purged"))
     else:
         head.append(
-            _("Ship to") + ": " + ", ".join(v for k, v in ship_to.items() if v and k != "phone")
+            _("Ship to")
+            + ": "
+            + ", ".join(shown(v) for k, v in ship_to.items() if v and k != "phone")
         )
     table = Table(expand=True, box=None, show_edge=False)
     for column in (_("SKU"), _("Article"), _("Qty"), _("Shipped")):
         table.add_column(column)
     for ln in order.lines:
-        table.add_row(ln.sku, ln.title[:40], str(ln.quantity), str(ln.quantity_shipped))
+        table.add_row(
+            plain(ln.sku), plain(ln.title, 40), str(ln.quantity), str(ln.quantity_shipped)
+        )
     rest: list[str] = []
     for doc in data["documents"]:
-        rest.append(f"{_(doc['kind'])}: {doc['number']} ({doc['issued_at'][:10]})")
+        rest.append(f"{_(doc['kind'])}: {shown(doc['number'])} ({doc['issued_at'][:10]})")
     for shipment in data["shipments"]:
         for pkg in shipment["packages"]:
             rest.append(
                 _("Package {ref}: {carrier} {tracking}").format(
-                    ref=pkg["reference"],
-                    carrier=pkg["carrier"] or "—",
-                    tracking=pkg["tracking_number"] or "…",
+                    ref=shown(pkg["reference"]),
+                    carrier=shown(pkg["carrier"] or "—"),
+                    tracking=shown(pkg["tracking_number"] or "…"),
                 )
             )
     rest.append("")
-    rest.append("[b]" + _("Audit trail") + "[/b]")
+    rest.append(_("Audit trail"))
     for event in data["audit"]:
         at = event.at.strftime("%d.%m %H:%M:%S") if event.at else ""
-        rest.append(f"{at}  {event.actor:<10} {event.action} {event.station}")
+        rest.append(
+            f"{at}  {shown(event.actor, 20):<10} {shown(event.action)} {shown(event.station, 30)}"
+        )
     return "\n".join(head), table, "\n".join(rest)
 
 
@@ -68,9 +75,9 @@ class OrderDetailScreen(SecondaryScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
-            yield Static(_("Loading …"), id="head")
-            yield Static("", id="lines")
-            yield Static("", id="rest")
+            yield Plain(_("Loading …"), id="head")
+            yield Plain("", id="lines")
+            yield Plain("", id="rest")
         yield Footer()
 
     def refresh_data(self) -> None:

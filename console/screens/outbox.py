@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Select, Static
 from console.backend import PackerInfo
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.plain import Plain, PlainTable
 
 
 def _when(value: object) -> str:
@@ -34,7 +35,7 @@ class OutboxScreen(SecondaryScreen):
         self.job_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="accounts", cursor_type="none", show_cursor=False)
+        yield PlainTable(id="accounts", cursor_type="none", show_cursor=False)
         yield Select[str](
             [(_(s), s) for s in ("dead", "needs_config", "pending", "running", "done", "all")],
             value="dead",
@@ -43,9 +44,9 @@ class OutboxScreen(SecondaryScreen):
             compact=True,
             type_to_search=False,
         )
-        yield Static("", id="counts")
-        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="error")
+        yield Plain("", id="counts")
+        yield PlainTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Plain("", id="error")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,10 +20,11 @@ from textual.widgets import Footer, Static
 
 from console.backend import CompletionReport, PackTarget
 from console.i18n import _
-from console.scanning import DecodedScan, ScanKind
+from console.scanning import DecodedScan, ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
 from console.screens.reason_prompt import ReasonPrompt
 from console.widgets.order_lines import OrderLines
+from console.widgets.plain import Plain, shown
 from console.widgets.scan_feedback import ScanFeedback
 from console.widgets.scan_field import ScanField
 from console.widgets.shipment_progress import ShipmentProgress
@@ -68,8 +70,8 @@ class PackingScreen(StationScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="order-bar"):
-            yield Static(_("No order on the desk"), id="order-title")
-            yield Static("", id="who")
+            yield Plain(_("No order on the desk"), id="order-title")
+            yield Plain("", id="who")
         yield ScanField(_("Scan an order, a delivery note or an article"), id="scan")
         yield ScanFeedback(id="feedback")
         yield OrderLines(id="lines")
@@ -119,11 +121,14 @@ class PackingScreen(StationScreen):
         due = t.latest_ship_at.strftime("%d.%m. %H:%M") if t.latest_ship_at else "—"
         boxes = len([p for p in s.packages() if p]) or 1
         title.update(
-            f"[b]{t.external_id}[/b] {s.items_packed}/{s.items_expected} "
-            + _("box {n}").format(n=boxes)
-            + f" · {'★ ' if t.is_prime else ''}"
-            + _("by {due}").format(due=due)
-            + f" · {t.account}"
+            Text.assemble(
+                (shown(t.external_id, 40), "bold"),
+                f" {s.items_packed}/{s.items_expected} "
+                + _("box {n}").format(n=boxes)
+                + f" · {'★ ' if t.is_prime else ''}"
+                + _("by {due}").format(due=due)
+                + f" · {shown(t.account, 30)}",
+            )
         )
 
     # -- scans --------------------------------------------------------------------------------
@@ -137,11 +142,14 @@ class PackingScreen(StationScreen):
         if self.mode in ("opening", "closing"):
             self._pending.append(scan)
             return
+        if scan.kind is ScanKind.TOO_LONG:
+            self.say(too_long_answer(scan), "error")
+            return
         if scan.kind is ScanKind.BAD_CHECK_DIGIT:
             self.say(
                 _(
                     "{code}: the check digit is wrong — the label may be damaged; scan again or type it."
-                ).format(code=scan.code),
+                ).format(code=shown(scan.code, 40)),
                 "error",
             )
             return
@@ -152,12 +160,12 @@ class PackingScreen(StationScreen):
                         "{suspect} looked like an order number and is not known — scan the "
                         "order again. To take the most urgent order for this article instead, "
                         "scan the article once more."
-                    ).format(suspect=self.first_scan.suspect),
+                    ).format(suspect=shown(self.first_scan.suspect, 40)),
                     "error",
                 )
                 return
             self.mode = "opening"
-            self.say(_("Looking up {code} …").format(code=scan.code), "info")
+            self.say(_("Looking up {code} …").format(code=shown(scan.code, 40)), "info")
             self.open_order(scan)
             return
         self.pack(scan)
@@ -185,13 +193,13 @@ class PackingScreen(StationScreen):
             text, state = (
                 _(
                     "Scanned {code} is not in this order — put it aside and scan the next item."
-                ).format(code=scan.code[:16]),
+                ).format(code=shown(scan.code, 24)),
                 "error",
             )
         elif result.outcome is ScanOutcome.UNKNOWN_CODE:
             text, state = (
                 _("{code} is not a known article — check the label or assign the barcode.").format(
-                    code=scan.code[:16]
+                    code=shown(scan.code, 24)
                 ),
                 "error",
             )
@@ -199,14 +207,14 @@ class PackingScreen(StationScreen):
             line = self.session.lines.get(result.line_id or -1)
             text, state = (
                 _("Too many: {title} is complete — take the extra one out.").format(
-                    title=line.title if line else scan.code
+                    title=shown(line.title if line else scan.code, 60)
                 ),
                 "error",
             )
         else:
             line = self.session.lines[result.line_id or 0]
             text, state = (
-                f"✓ {line.title}: {self.session.packed(line.line_id)}/{line.quantity}",
+                f"✓ {shown(line.title, 60)}: {self.session.packed(line.line_id)}/{line.quantity}",
                 "ok",
             )
         if layout_fixed:
@@ -233,7 +241,7 @@ class PackingScreen(StationScreen):
             self._start(target)
             self.say(
                 _("Order {order} was still on this desk — carry on scanning.").format(
-                    order=target.external_id
+                    order=shown(target.external_id, 40)
                 ),
                 "warn",
             )
@@ -271,7 +279,7 @@ class PackingScreen(StationScreen):
         self._show_order()
         self.query_one("#lines", OrderLines).show(self.session)
         note = _("Order {order}: scan its {n} item(s).").format(
-            order=target.external_id, n=self.session.items_expected
+            order=shown(target.external_id, 40), n=self.session.items_expected
         )
         self.say(note, "info")
         if target.first_scan:
@@ -302,7 +310,7 @@ class PackingScreen(StationScreen):
         except Exception as exc:
             self.say(
                 _("Order {order} was not shipped: {reason}").format(
-                    order=target.external_id, reason=describe(exc)
+                    order=shown(target.external_id, 40), reason=describe(exc)
                 ),
                 "error",
             )
@@ -314,7 +322,7 @@ class PackingScreen(StationScreen):
         self.say(
             _(
                 "✓ {order} {status} — papers and label are on their way. Scan the next order."
-            ).format(order=report.external_id, status=_(report.status)),
+            ).format(order=shown(report.external_id, 40), status=_(report.status)),
             "done",
         )
         self.mode = "idle"
@@ -388,7 +396,9 @@ class PackingScreen(StationScreen):
                     self.hold_order(target, reason)
 
             self.app.push_screen(
-                ReasonPrompt(_("Why does {order} go on hold?").format(order=target.external_id)),
+                ReasonPrompt(
+                    _("Why does {order} go on hold?").format(order=shown(target.external_id, 40))
+                ),
                 held,
             )
 
@@ -400,7 +410,7 @@ class PackingScreen(StationScreen):
             self._show_order()
         self.say(
             _("{order} is on hold: {reason}. A supervisor releases it.").format(
-                order=target.external_id, reason=reason
+                order=shown(target.external_id, 40), reason=shown(reason, 120)
             ),
             "warn",
         )
@@ -415,7 +425,9 @@ class PackingScreen(StationScreen):
         if self.target is target:
             self.session, self.target = None, None
             self._show_order()
-        self.say(_("{order} is back in the queue.").format(order=target.external_id), "info")
+        self.say(
+            _("{order} is back in the queue.").format(order=shown(target.external_id, 40)), "info"
+        )
 
     def action_detail(self) -> None:
         order_id = (

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.plain import PlainTable
 
 
 class PrintQueueScreen(SecondaryScreen):
@@ -27,8 +28,8 @@ class PrintQueueScreen(SecondaryScreen):
         self.job_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="printers", cursor_type="none", show_cursor=False)
-        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="printers", cursor_type="none", show_cursor=False)
+        yield PlainTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Footer, Select, Static
 
 from console.backend import QueueFilter
 from console.i18n import _
-from console.scanning import ScanKind
+from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
+from console.widgets.plain import Plain, PlainTable, plain, shown
 from console.widgets.scan_field import ScanField
 from core.services.queries import OrderSummary
 from core.services.queue_keys import QueueKey
@@ -77,8 +78,8 @@ class QueueScreen(SecondaryScreen):
                 compact=True,
                 type_to_search=False,
             )
-        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="page-info")
+        yield PlainTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield Plain("", id="page-info")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,8 +100,10 @@ class QueueScreen(SecondaryScreen):
     @work(group="choices", exit_on_error=False)
     async def load_choices(self) -> None:
         choices = await self.backend.filter_choices()
-        self.query_one("#account", Select).set_options([(a, a) for a in choices["accounts"]])
-        self.query_one("#market", Select).set_options([(m, m) for m in choices["marketplaces"]])
+        self.query_one("#account", Select).set_options([(plain(a), a) for a in choices["accounts"]])
+        self.query_one("#market", Select).set_options(
+            [(plain(m), m) for m in choices["marketplaces"]]
+        )
 
     def refresh_data(self) -> None:
         self.load_page()
@@ -132,6 +135,8 @@ class QueueScreen(SecondaryScreen):
         )
         if total is not None:
             info += " " + _("of {total} open").format(total=total)
+        if self.filters.search:
+            info += " · " + _("search: {term}").format(term=shown(self.filters.search, 40))
         self.query_one("#page-info", Static).update(info + "  · F5: " + _("pack"))
 
     def action_page(self, step: int) -> None:
@@ -174,6 +179,9 @@ class QueueScreen(SecondaryScreen):
     @on(ScanField.Scanned, "#search")
     def searched(self, message: ScanField.Scanned) -> None:
         message.stop()
+        if message.scan.kind is ScanKind.TOO_LONG:
+            self.query_one("#page-info", Static).update(too_long_answer(message.scan))
+            return
         if message.scan.kind is ScanKind.ORDER:
             self.app.pop_screen()  # an order scanned here goes straight onto the desk
             packing = self.station_app.packing_screen
@@ -185,7 +193,7 @@ class QueueScreen(SecondaryScreen):
         self.page_starts = [None]
         self.load_page()
         self.query_one("#page-info", Static).update(
-            _("Searching {term} …").format(term=message.scan.code)
+            _("Searching {term} …").format(term=shown(message.scan.code))
         )
 
     @on(Select.Changed)

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input
 
 from console.i18n import _
+from console.widgets.plain import PlainLabel
 
 
 class ReasonPrompt(ModalScreen[str | None]):
@@ -30,9 +31,9 @@ class ReasonPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, id="question")
+            yield PlainLabel(self.question, id="question")
             yield Input(placeholder=self.placeholder, password=self.password, id="answer")
-            yield Label(_("Enter: confirm · Esc: cancel"), id="keys")
+            yield PlainLabel(_("Enter: confirm · Esc: cancel"), id="keys")
 
     @on(Input.Submitted, "#answer")
     def answered(self, event: Input.Submitted) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.plain import Plain, plain
 
 
 class SettingsScreen(SecondaryScreen):
@@ -23,10 +24,10 @@ class SettingsScreen(SecondaryScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(_("Loading …"), id="station")
-            yield Static("", id="profiles")
-            yield Static("", id="ranges")
-            yield Static(
+            yield Plain(_("Loading …"), id="station")
+            yield Plain("", id="profiles")
+            yield Plain("", id="ranges")
+            yield Plain(
                 _("Change these in the config file (packdesk config show)."), classes="muted"
             )
         yield Footer()
@@ -57,11 +58,11 @@ class SettingsScreen(SecondaryScreen):
         for column in (_("Name"), _("Process"), _("Channel"), _("Carrier")):
             profiles.add_column(column)
         for row in view["profiles"]:
-            profiles.add_row(*row)
+            profiles.add_row(*(plain(c) for c in row))
         self.query_one("#profiles", Static).update(profiles)
         ranges = Table(title=_("Number ranges"), expand=True, box=None)
         for column in (_("Company"), _("Range"), _("Pattern"), _("Next")):
             ranges.add_column(column)
         for company, name, pattern, seq in view["ranges"]:
-            ranges.add_row(company, name, pattern, str(seq))
+            ranges.add_row(plain(company), plain(name), plain(pattern), str(seq))
         self.query_one("#ranges", Static).update(ranges)

@@ -10,7 +10,9 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.i18n import _
+from console.scanning import ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
+from console.widgets.plain import Plain, PlainOptionList
 from console.widgets.scan_field import ScanField
 
 
@@ -23,16 +25,16 @@ class SignInScreen(StationScreen):
     def compose(self) -> ComposeResult:
         app = self.station_app
         with Vertical(id="card"):
-            yield Static(
+            yield Plain(
                 _("Packdesk · station {station}").format(station=self.backend.station), id="title"
             )
-            yield Static(_("Scan your badge, or choose your name below."), id="prompt")
+            yield Plain(_("Scan your badge, or choose your name below."), id="prompt")
             yield ScanField(_("Badge"), id="badge", ends_screen=True)
-            yield Static("", id="message")
-            yield OptionList(id="packers")
+            yield Plain("", id="message")
+            yield PlainOptionList(id="packers")
             if app.hint:
-                yield Static(app.hint, id="hint")
-            yield Static("", id="terminal")
+                yield Plain(app.hint, id="hint")
+            yield Plain("", id="terminal")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -67,6 +69,9 @@ class SignInScreen(StationScreen):
     @on(ScanField.Scanned, "#badge")
     def badge_scanned(self, message: ScanField.Scanned) -> None:
         message.stop()
+        if message.scan.kind is ScanKind.TOO_LONG:
+            self._fail(too_long_answer(message.scan))
+            return
         self.sign_in_badge(message.scan.raw.strip())
 
     @on(OptionList.OptionSelected, "#packers")

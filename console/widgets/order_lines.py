@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from console.i18n import _
+from console.widgets.plain import PlainTable
 from core.domain.packing import PackingSession
 
 
@@ -15,7 +15,7 @@ def _bar(done: int, total: int, width: int = 8) -> Text:
     return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
 
 
-class OrderLines(DataTable[object]):
+class OrderLines(PlainTable):
     """One row per line still to pack; the row of the last scan is highlighted."""
 
     DEFAULT_CSS = "OrderLines { height: 1fr; }"

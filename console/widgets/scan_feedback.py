@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from textual.reactive import var
-from textual.widgets import Static
+
+from console.widgets.plain import Plain, shown
 
 STATES = ("ok", "error", "warn", "info", "done")
 
 
-class ScanFeedback(Static):
+class ScanFeedback(Plain):
     """Green for a good scan, red (and the bell) for a wrong one, yellow for a hint."""
 
     DEFAULT_CSS = """
@@ -29,7 +30,7 @@ class ScanFeedback(Static):
     def say(self, text: str, state: str = "info") -> None:
         """Show `text` in the colour of `state` (one of STATES)."""
         self.state = state if state in STATES else "info"
-        self.update(text)
+        self.update("\n".join(shown(line, 300) for line in text.split("\n")))
 
     @property
     def text(self) -> str:

@@ -15,7 +15,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from console.scanning import GS, DecodedScan, decode, split_pasted
+from console.scanning import GS, MAX_SCAN_LENGTH, DecodedScan, decode, split_pasted, too_long
 
 TERMINATORS = frozenset({"enter", "ctrl+j", "ctrl+m", "tab"})
 GROUP_SEPARATOR_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+]"})
@@ -50,6 +50,7 @@ class ScanField(Input):
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
         # A scan here changes the screen (the badge): the App keeps the keys after it for the next.
         self.ends_screen = ends_screen
+        self._overflow = 0  # characters dropped beyond MAX_SCAN_LENGTH in the current scan
 
     def on_mount(self) -> None:
         # Tests and snapshots switch blinking off app-wide (`App.cursor_blink = False`).
@@ -61,6 +62,12 @@ class ScanField(Input):
             event.stop()
             event.prevent_default()
             self.submit_scan()
+        elif event.is_printable and len(self.value) >= MAX_SCAN_LENGTH:
+            # No barcode is this long: count the rest instead of growing the field (20,000
+            # keys inserted one by one froze the desk for a minute).
+            event.stop()
+            event.prevent_default()
+            self._overflow += 1
         elif event.key in GROUP_SEPARATOR_KEYS or event.character == GS:
             event.stop()
             event.prevent_default()
@@ -74,7 +81,11 @@ class ScanField(Input):
         if not lines:
             return
         if len(lines) == 1 and not event.text.rstrip(" ").endswith(("\n", "\r")):
-            self.insert_text_at_cursor(lines[0])  # one code without a line end: just text
+            text, room = lines[0], max(0, MAX_SCAN_LENGTH - len(self.value))
+            if len(text) > room:
+                self._overflow += len(text) - room
+                text = text[:room]
+            self.insert_text_at_cursor(text)  # one code without a line end: just text
             return
         first, rest = self.value + lines[0], lines[1:]
         self.value = ""
@@ -84,6 +95,10 @@ class ScanField(Input):
     def submit_scan(self) -> None:
         """Take what is in the field as one scan (also used by a Submit button or a test)."""
         raw, self.value = self.value, ""
+        overflow, self._overflow = self._overflow, 0
+        if overflow:
+            self.post_message(self.Scanned(self, too_long(raw, len(raw) + overflow)))
+            return
         self._post(raw)
 
     def _post(self, raw: str) -> None:

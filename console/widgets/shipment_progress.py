@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from console.backend import JobProgress
 from console.i18n import _
+from console.widgets.plain import Plain, shown
 from core.domain.outbox import JobKind
 
 _NAMES = {
@@ -37,7 +36,7 @@ def summarise(jobs: list[JobProgress]) -> tuple[str, bool]:
     return "  ".join(parts), finished
 
 
-class ShipmentProgress(Static):
+class ShipmentProgress(Plain):
     """One or two lines under the packing table."""
 
     DEFAULT_CSS = "ShipmentProgress { height: 2; padding: 0 1; color: $text-muted; }"
@@ -46,6 +45,8 @@ class ShipmentProgress(Static):
         line, finished = summarise(jobs)
         status = next((j.status for j in jobs if j.kind == "order"), status)
         self.update(
-            _("Last: {order} {status}").format(order=external_id, status=_(status)) + "  " + line
+            _("Last: {order} {status}").format(order=shown(external_id, 40), status=_(status))
+            + "  "
+            + line
         )
         return finished

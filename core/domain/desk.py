@@ -16,6 +16,11 @@ _ORDER_LIKE = re.compile(r"^\d{0,3}-?\d{3,7}-\d{0,7}$|^\d{1,3}-\d{0,7}$")
 MAX_SCAN_LENGTH = 200  # no barcode is longer; anything longer is answered without a lookup
 
 
+def clean_code(text: str) -> str:
+    """A scan as the database may see it: no control characters (PostgreSQL refuses NUL), capped."""
+    return "".join(c for c in text[: MAX_SCAN_LENGTH * 2] if c.isprintable())[:MAX_SCAN_LENGTH]
+
+
 def looks_like_order(code: str) -> bool:
     """A code that is, or may be a damaged, Amazon order number."""
     return len(code) >= 4 and "-" in code and bool(_ORDER_LIKE.match(code))

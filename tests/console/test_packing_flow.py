@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from console.screens.packing import PackingScreen
 from console.screens.sign_in import SignInScreen
+from console.widgets.scan_field import ScanField
 from core.persistence.models import DocumentRow, OrderRow, OutboxJobRow
 from tests.console.conftest import until
 from tests.support.keys import burst
@@ -16,7 +17,10 @@ def _feedback(app) -> str:
 async def _signed_in(app, pilot) -> PackingScreen:
     await until(pilot, lambda: isinstance(app.screen, SignInScreen))
     burst(app, "P-ANNA\r")
-    await until(pilot, lambda: isinstance(app.screen, PackingScreen))
+    # The screen is on top before it is composed: wait for its scan field to have focus, not for
+    # the push alone (querying a screen still composing failed this test on a busy machine).
+    await until(pilot, lambda: isinstance(app.screen, PackingScreen) and app.screen.is_mounted)
+    await until(pilot, lambda: isinstance(app.focused, ScanField))
     assert app.packer.name == "anna"
     return app.screen
 

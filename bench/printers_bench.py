@@ -1,7 +1,10 @@
-"""Printer benchmarks (issue 6).
+"""Printer benchmarks (issues 6 and 13).
 
-1. Spool → bytes at a TCP 9100 sink for a pick slip: p50/p95 (target p95 ≤ 50 ms), SQLite file DB.
-2. Submission of a PDF to CUPS over IPP, spool → CUPS job id recorded: p95 (target ≤ 300 ms);
+1. Spool → bytes at a TCP 9100 sink for a pick slip: p50/p95 (target p95 ≤ 50 ms), SQLite file DB,
+   and, in the same run, python-escpos' own `Network` printer sending the same bytes to the same
+   sink: the spool's p95 may be at most 1.5 × escpos' (ratio = 1.5 × escpos p95 / spool p95).
+2. A PDF to CUPS over IPP, spool → CUPS reports the job completed: p95 (target ≤ 300 ms), and
+   `lp` + waiting for the same completion in the same run (ratio = lp p95 / spool p95, keep ≥ 1);
    needs a cupsd with the PACKDESK_PDF queue (`bash .ci/cups.sh`), else reported as skipped.
 3. A burst of 100 jobs over 3 printers, one of them offline for the first second: every job
    delivered exactly once.
@@ -88,12 +91,46 @@ async def bench_pick_slip(n: int = 200) -> None:
             times.append((time.perf_counter() - started) * 1000)
     stop.set()
     await task
+    spooled = sink.jobs[-1]
+    escpos_times = await bench_python_escpos(sink, spooled, n)
+    assert sink.jobs[-1] == spooled, "python-escpos must send the very same bytes"
     await sink.stop()
     value = p95(times)
+    theirs = p95(escpos_times)
     print(
         f"pick slip spool → TCP sink: n={n} p50={statistics.median(times):.1f} ms "
         f"p95={value:.1f} ms (target ≤ 50 ms, ratio {50 / value:.2f})"
     )
+    print(
+        f"python-escpos Network, same {len(spooled)} B to the same sink: "
+        f"p50={statistics.median(escpos_times):.1f} ms p95={theirs:.1f} ms; spool/escpos p95 "
+        f"{value / theirs:.2f}× (target ≤ 1.5×, ratio {1.5 * theirs / value:.2f})"
+    )
+
+
+async def bench_python_escpos(sink: Sink, payload: bytes, n: int) -> list[float]:
+    """python-escpos' blocking network printer (in a thread: the sink runs on this loop)."""
+    from escpos.printer import Network
+
+    def send() -> None:
+        printer = Network(sink.host, port=sink.port, timeout=5)
+        printer.open()
+        printer._raw(payload)
+        printer.close()
+
+    times = []
+    for i in range(n + 10):
+        before = len(sink.jobs)
+        started = time.perf_counter()
+        await asyncio.to_thread(send)
+
+        async def arrived(before: int = before) -> bool:
+            return len(sink.jobs) > before
+
+        await until(arrived)
+        if i >= 10:
+            times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 async def bench_cups(n: int = 40) -> None:
@@ -129,11 +166,56 @@ async def bench_cups(n: int = 40) -> None:
             times.append((time.perf_counter() - started) * 1000)
     stop.set()
     await task
+    lp_times = await bench_lp(server, queue, pdf, n)
     value = p95(times)
     print(
-        f"PDF ({len(pdf)} B) spool → CUPS job id: n={n} p50={statistics.median(times):.1f} ms "
+        f"PDF ({len(pdf)} B) spool → CUPS completed: n={n} p50={statistics.median(times):.1f} ms "
         f"p95={value:.1f} ms (target ≤ 300 ms, ratio {300 / value:.2f})"
     )
+    if lp_times:
+        theirs = p95(lp_times)
+        print(
+            f"lp → CUPS completed, same PDF: p50={statistics.median(lp_times):.1f} ms "
+            f"p95={theirs:.1f} ms; spool/lp p95 {value / theirs:.2f} "
+            f"(keep ≤ 1.0, ratio {theirs / value:.2f})"
+        )
+
+
+async def bench_lp(server: str, queue: str, pdf: bytes, n: int) -> list[float]:
+    """`lp` (one subprocess per job) and the same wait for CUPS' "completed"."""
+    import shutil
+    from urllib.parse import urlsplit
+
+    from printers.transports import ipp
+
+    if shutil.which("lp") is None:
+        print("lp → CUPS: skipped (no lp)")
+        return []
+    host = urlsplit(server)
+    env = {"CUPS_SERVER": f"{host.hostname}:{host.port or 631}", "PATH": "/usr/bin:/bin"}
+    probe = CupsTransport("lp", queue, server, 10)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        times = []
+        for i in range(n + 3):
+            started = time.perf_counter()
+            proc = await asyncio.create_subprocess_exec(
+                "lp", "-d", queue, "-t", f"lp-{i}", file.name, env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+            out, _ = await proc.communicate()
+            cups_job = int(out.decode().split()[3].rsplit("-", 1)[1])  # "request id is Q-12 …"
+            async with probe._session() as session:
+
+                async def completed(cups_job: int = cups_job) -> bool:
+                    state, _ = await probe._job_state(session, cups_job)
+                    return state == ipp.JOB_COMPLETED
+
+                await until(completed)
+            if i >= 3:
+                times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 async def bench_burst(total: int = 100, offline_s: float = 1.0) -> None:

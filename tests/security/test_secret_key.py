@@ -84,3 +84,16 @@ async def test_rotate_reseals_everything_and_search_still_finds_the_buyer(db, bo
         await load_order(order_id, box)
     found = await list_orders(search="Groß", box=new)
     assert [o.external_id for o in found] == ["K-1"]
+
+
+async def test_a_rotation_interrupted_after_commit_is_finished_at_the_next_start(db, tmp_path):
+    old = await open_guarded_box(tmp_path, environ={})
+    order_id = await _sealed_order(old)
+    new_key = SecretBox.generate_key()
+    SecretBox.write_key_file(tmp_path / "secret.key.new", new_key)  # what `secrets rotate` writes
+    await rotate(old, SecretBox(new_key))  # … committed, then the process died before the swap
+    box = await open_guarded_box(tmp_path, environ={})
+    assert box.fingerprint == SecretBox(new_key).fingerprint
+    assert (tmp_path / "secret.key").read_bytes().strip() == new_key
+    assert (tmp_path / f"secret.key.{old.fingerprint}.old").exists()
+    assert (await load_order(order_id, box)).buyer.name == "Jürgen Groß"

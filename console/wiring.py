@@ -7,7 +7,7 @@ process can run, every process can run.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from core.carriers.directory import CarrierDirectory
 from core.carriers.weights import packaging_g
 from core.channels.amazon import make_amazon_handlers
 from core.channels.amazon.connector import AmazonOptions
-from core.config import Settings
+from core.config import Settings, ZplPrinter
 from core.documents.handlers import make_document_handlers
 from core.errors import PackdeskError
 from core.mail import SmtpMailer
@@ -53,6 +53,21 @@ def label_media(settings: Settings) -> LabelMedia:
     return media
 
 
+def dhl_print_format(settings: Settings) -> Callable[[str], str]:
+    """Station → DHL's thermal format for the labels its ZPL printer holds ("" = contract's)."""
+
+    def medium(station: str) -> str:
+        route = settings.stations.get(station)
+        printer = settings.printers.get(route.routes.get("label", "")) if route else None
+        if not isinstance(printer, ZplPrinter):
+            return ""
+        rest = printer.label_size.partition("x")[2]
+        height = float(rest.rstrip("min")) * (25.4 if rest.endswith("in") else 1)
+        return "910-300-600" if height >= 190 else "910-300-400"  # 103×199 or 103×150 mm
+
+    return medium
+
+
 def amazon_options(settings: Settings, orders_api: str | None = None) -> AmazonOptions:
     """How every process of this installation talks to Amazon (`orders_api` overrides config)."""
     return AmazonOptions(
@@ -86,7 +101,11 @@ def outbox_handlers(
             connectors,
             print_port,
             ship_from=ship_from(settings),
-            carriers=CarrierDirectory(box, label_media=label_media(settings)),
+            carriers=CarrierDirectory(
+                box,
+                label_media=label_media(settings),
+                print_format_for=dhl_print_format(settings),
+            ),
             packaging_g=packaging_g(settings.packaging),
             label_media=label_media(settings),
         )

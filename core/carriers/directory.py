@@ -8,7 +8,7 @@ and `packdesk carriers test` reports profiles that name anything else.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -171,9 +171,11 @@ class CarrierDirectory(Mapping[str, Carrier]):
         *,
         label_media: LabelMedia = pdf_everywhere,
         session: aiohttp.ClientSession | None = None,
+        print_format_for: Callable[[str], str] | None = None,
     ) -> None:
         self.box = box
         self.label_media = label_media
+        self.print_format_for = print_format_for
         self.session = session
         self._made: dict[str, Carrier] = {}
 
@@ -198,7 +200,11 @@ class CarrierDirectory(Mapping[str, Carrier]):
                 "then retry this job in the outbox monitor"
             )
         carrier = DhlCarrier(
-            settings_of(row, self.box), self.session, label_media=self.label_media, name=code
+            settings_of(row, self.box),
+            self.session,
+            label_media=self.label_media,
+            name=code,
+            print_format_for=self.print_format_for,
         )
         self._made[code] = carrier
         return carrier

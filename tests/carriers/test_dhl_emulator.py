@@ -92,8 +92,17 @@ async def test_warenpost_when_light_and_zpl_for_a_203_dpi_zebra(dhl: DhlCarrier,
     assert label.data.startswith(b"^XA") and f"^FD{label.tracking_number}^FS".encode() in label.data
     assert emu.dhl.shipments[label.tracking_number].body["billingNumber"][10:12] == "62"
     # a 300 dpi printer gets a PDF, which the printer layer rasterises at its own dpi
-    hi = DhlCarrier(dhl.settings, dhl._session, label_media=lambda s: ("zpl", 300))
-    assert (await hi.create_label(request(station="desk-2"))).format == "pdf"
+    hi = DhlCarrier(dhl.settings, dhl._session, label_media=lambda s: ("zpl", 300),
+                    print_format_for=lambda s: "910-300-400")  # fmt: skip
+    pdf = await hi.create_label(request(station="desk-2"))
+    assert pdf.format == "pdf"
+    import io
+
+    from pypdf import PdfReader
+
+    box = PdfReader(io.BytesIO(pdf.data)).pages[0].mediabox  # 103 × 150 mm, in points
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (103, 150)
+    assert "printFormat=910-300-400" in emu.dhl.exchanges[-1].query
 
 
 async def test_two_parcels_of_one_order_two_numbers(dhl: DhlCarrier, emu):

@@ -129,3 +129,17 @@ async def test_dhl_label_at_the_zebra_and_amazon_told_dhl(db, box, emu, zebra, s
     [mail] = mails.messages  # the buyer's invoice mail names the carrier and the number
     body = mail.get_body(("plain",)).get_content()
     assert "DHL" in body and number in body
+
+
+def test_dhl_print_format_follows_the_labels_in_the_zebra() -> None:
+    from console.wiring import dhl_print_format
+
+    settings = Settings.model_validate({
+        "printers": {"long": {"kind": "zpl", "host": "z", "label_size": "103x199mm"},
+                     "short": {"kind": "zpl", "host": "z", "label_size": "4x6in"},
+                     "laser": {"kind": "cups", "queue": "office"}},
+        "stations": {"a": {"routes": {"label": "long"}}, "b": {"routes": {"label": "short"}},
+                     "c": {"routes": {"label": "laser"}}},
+    })  # fmt: skip
+    medium = dhl_print_format(settings)
+    assert [medium(s) for s in "abcd"] == ["910-300-600", "910-300-400", "", ""]

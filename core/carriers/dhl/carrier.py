@@ -45,10 +45,13 @@ class DhlCarrier:
         *,
         label_media: LabelMedia = pdf_everywhere,
         name: str = CODE,
+        print_format_for: Callable[[str], str] | None = None,
     ) -> None:
         self.settings = settings
         self.name = name
         self.label_media = label_media
+        # station → DHL print format for a PDF on the labels its printer holds ("" = contract's)
+        self.print_format_for = print_format_for
         self._session = session
 
     @asynccontextmanager
@@ -76,9 +79,10 @@ class DhlCarrier:
     async def create_label(self, request: LabelRequest) -> Label:
         body = self.shipment_for(request, **request.services)
         doc = self.document_format(request.station)
+        medium = self.print_format_for(request.station) if self.print_format_for else ""
         async with self._client() as client:
             items = await client.create_orders(
-                [body], doc_format=doc, print_format=self.settings.print_format
+                [body], doc_format=doc, print_format=medium or self.settings.print_format
             )
         item = items[0]
         label = item.get("label") or {}

@@ -92,6 +92,15 @@ class DhlState:
         }
 
 
+# the print format a request names → how the answer's Document names it (DHL's spec enums)
+SHOWN = {
+    "A4": "A4", "910-300-700": "910-300-700", "910-300-700-oz": "910-300-700-oZ/oz",
+    "910-300-300": "910-300-300", "910-300-300-oz": "910-300-300-oz",
+    "910-300-710": "910-300-710", "910-300-600": "910-300-600/610",
+    "910-300-610": "910-300-600/610", "910-300-400": "910-300-400/410",
+    "910-300-410": "910-300-400/410", "100x70mm": "100x70mm",
+}  # fmt: skip
+
 DHL_STATE: web.AppKey[DhlState] = web.AppKey("packdesk_dhl_state", DhlState)
 
 
@@ -219,7 +228,7 @@ def _document(texts: list[LabelText], doc_format: str, print_format: str) -> dic
         zpl = "".join(render_zpl(t) for t in texts)
         return {"zpl2": zpl, "fileFormat": "ZPL2", "printFormat": "910-300-700"}
     medium = print_format or "910-300-700"
-    shown = medium if medium in ("A4", "910-300-700", "910-300-300", "910-300-710") else "A4"
+    shown = SHOWN.get(medium, "A4")
     pdf = base64.b64encode(merge_pdfs([render_pdf(t, medium) for t in texts])).decode()
     return {"b64": pdf, "fileFormat": "PDF", "printFormat": shown}
 

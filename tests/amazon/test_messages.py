@@ -33,3 +33,22 @@ async def test_accounts_test_probes_the_configured_orders_api(db, box, emu):
     assert found.ok, found.summary
     used = {op for _, _, op, _, _ in emu.runtime.calls}
     assert "ordersV0.getOrder" in used and "orders2026.getOrder2026" not in used
+
+
+async def test_v0_orders_keep_their_gift_messages(db, box, emu):
+    async with wired(emu, box, orders_api="v0") as w:
+        fetched = await next(iter(w.connectors.values())).fetch_orders(None)
+    gifts = {
+        (o.order_id, i.item_id): i.gift_message
+        for o in emu.state.orders.values()
+        for i in o.items
+        if i.gift_message
+    }
+    read = {
+        (o.external_id, ln.external_id): ln.gift_message
+        for o in fetched.orders
+        for ln in o.lines
+        if (o.external_id, ln.external_id) in gifts
+    }
+    assert read  # the seed has gift orders for this seller
+    assert read == {k: gifts[k] for k in read}  # without the RDT on getOrderItems: all ""

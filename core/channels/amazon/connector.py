@@ -139,7 +139,10 @@ class AmazonConnector:
 
         async def full(raw: dict[str, Any]) -> Order:
             async with gate:
-                items = await orders.get_order_items_v0(self.client, str(raw["AmazonOrderId"]))
+                # the RDT also covers the items: their BuyerInfo holds the gift message
+                items = await orders.get_order_items_v0(
+                    self.client, str(raw["AmazonOrderId"]), token=token
+                )
             return order_from_v0(raw, items, self.account_id)
 
         async for payload in orders.get_orders_v0(
@@ -166,7 +169,10 @@ class AmazonConnector:
         try:
             return (
                 await orders.restricted_data_token(
-                    self.client, orders.V0, ["buyerInfo", "shippingAddress"]
+                    self.client,
+                    orders.V0,
+                    ["buyerInfo", "shippingAddress"],
+                    (orders.ITEMS_V0, ["buyerInfo"]),
                 )
                 or None
             )

@@ -80,13 +80,19 @@ async def get_orders_v0(
         params = {**params, "NextToken": next_token}
 
 
-async def get_order_items_v0(client: SpApiClient, order_id: str) -> list[dict[str, Any]]:
+ITEMS_V0 = V0 + "/{orderId}/orderItems"  # an RDT's generic path: every order's items
+
+
+async def get_order_items_v0(
+    client: SpApiClient, order_id: str, *, token: str | None = None
+) -> list[dict[str, Any]]:
+    """All items; with an RDT covering `ITEMS_V0` they carry BuyerInfo (gift messages)."""
     items: list[dict[str, Any]] = []
     params: dict[str, Any] = {}
     guard = PageGuard("getOrderItems", max_pages=100)
     while True:
         resp = await client.call(
-            "getOrderItems", "GET", f"{V0}/{order_id}/orderItems", params=params
+            "getOrderItems", "GET", f"{V0}/{order_id}/orderItems", params=params, token=token
         )
         payload = (resp.body or {}).get("payload") or {}
         items += payload.get("OrderItems") or []
@@ -96,15 +102,18 @@ async def get_order_items_v0(client: SpApiClient, order_id: str) -> list[dict[st
         params = {"NextToken": next_token}
 
 
-async def restricted_data_token(client: SpApiClient, path: str, data_elements: list[str]) -> str:
-    """An RDT that unlocks buyer and address fields on `path` (v0 only)."""
+async def restricted_data_token(
+    client: SpApiClient, path: str, data_elements: list[str], *more: tuple[str, list[str]]
+) -> str:
+    """An RDT that unlocks buyer and address fields on `path` (and `more` paths; v0 only)."""
+    resources = [
+        {"method": "GET", "path": p, "dataElements": e} for p, e in ((path, data_elements), *more)
+    ]
     resp = await client.call(
         "createRestrictedDataToken",
         "POST",
         "/tokens/2021-03-01/restrictedDataToken",
-        json={
-            "restrictedResources": [{"method": "GET", "path": path, "dataElements": data_elements}]
-        },
+        json={"restrictedResources": resources},
     )
     return str((resp.body or {}).get("restrictedDataToken", ""))
 

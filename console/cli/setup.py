@@ -12,7 +12,7 @@ import tomli_w
 from console.cli import init_company
 from console.cli.output import print_json
 from console.runtime import database_url, open_runtime, settings_from
-from core.config import config_path, load_settings
+from core.config import Settings, config_path, load_settings
 from core.security import KEY_FILE
 from core.services import people
 from core.services.purge import purge_personal_data
@@ -161,10 +161,22 @@ def run_config_show(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _purge_spool(settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from core.config import FolderPrinter
+    from printers.retention import purge_spool
+
+    folders = {n: p.path for n, p in settings.printers.items() if isinstance(p, FolderPrinter)}
+    return await purge_spool(datetime.now(UTC), folders=folders)
+
+
 async def run_purge(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
         days = args.days if args.days is not None else rt.settings.purge_days_after_delivery
         result = await purge_personal_data(days, dry_run=args.dry_run, settings=rt.settings)
+        if not args.dry_run:  # the spool's own retention too (printers/retention.py)
+            result.places["print_job (finished, spool retention)"] = await _purge_spool(rt.settings)
     if args.json:
         print_json(
             {

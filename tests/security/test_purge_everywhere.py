@@ -147,3 +147,7 @@ def test_dry_run_json_lists_every_place(tmp_path):
     places = json.loads(out.stdout)["places"]
     assert {"order.personal_sealed", "package.label", "print_job.payload", "logs",
             "printouts:paper"} <= set(places)  # fmt: skip
+    done = subprocess.run([*run, "purge-personal-data", "--json"], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "print_job (finished, spool retention)" in json.loads(done.stdout)["places"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -89,3 +90,12 @@ async def test_200_wrong_pins_through_the_desk_are_mostly_not_even_tried(db):
         with pytest.raises(UserInputError):
             await backend.check_supervisor(f"{i:04d}", "mallory")
     assert await AuditEventRow.filter(action="supervisor_pin.wrong").count() <= MAX_FAILURES
+
+
+async def test_a_pin_is_never_logged(db, caplog):
+    caplog.set_level(logging.DEBUG)  # everything, the database drivers' SQL included
+    await people.add_packer("sam", "SUP-2", role=Role.SUPERVISOR, pin="482913")
+    with pytest.raises(PinRefused):
+        await verify_supervisor_pin("777111", packer="anna", station="desk-1", now=T0)
+    await verify_supervisor_pin("482913", packer="anna", station="desk-1", now=T0)
+    assert caplog.records and "482913" not in caplog.text and "777111" not in caplog.text

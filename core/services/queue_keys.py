@@ -54,4 +54,5 @@ def page_parts(key: QueueKey | None) -> list[Q]:
     later = Q(latest_ship_at__gt=key.latest_ship_at) | (
         Q(latest_ship_at=key.latest_ship_at) & later_same_date
     )
-    return [dated & later, undated]
+    # `>=` first gives the database an index range to start from; the OR then trims the ties.
+    return [Q(latest_ship_at__gte=key.latest_ship_at) & later, undated]

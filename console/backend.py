@@ -36,7 +36,7 @@ from core.persistence.models import (
 )
 from core.ports import PrintPort
 from core.security import SecretBox
-from core.services import claim, pins, sessions
+from core.services import claim, pick_slips, pins, sessions
 from core.services.queries import QUEUE_ORDER, OrderSummary, packing_queue, search_filter
 from core.services.queue_keys import QueueKey, page_parts
 
@@ -196,6 +196,10 @@ class StationBackend(ReadModels):
             order_id, self.station, packer, timeout_minutes=self.settings.claim_timeout_minutes
         )
         target = await self._target(order_id, first_scan, resumed)
+        if target.lines:
+            station_cfg = self.settings.stations.get(self.station)
+            setting = station_cfg.pick_slip if station_cfg else "never"
+            await pick_slips.print_on_claim(order_id, self.station, setting, self.print_port)
         if not target.lines:
             await claim.release_claim(order_id, self.station, packer)
             raise ConflictError(

@@ -1,0 +1,85 @@
+"""Pick slips: printed when an order is claimed (station setting `pick_slip = "on_claim"`).
+
+The payload is the pick slip as data (`application/vnd.packdesk.pick-slip+json`, the format
+printers/render/pick_slip.py reads); the spool renders it for whichever printer the station's
+`pick_slip` route names. Each line says the bin that holds most of the article.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+
+from core.errors import UserInputError
+from core.persistence.models import ArticleRow, OrderLineRow, OrderRow, StockLevelRow
+from core.ports import PrintPort, PrintRequest
+
+log = logging.getLogger(__name__)
+PICK_SLIP_TYPE = "application/vnd.packdesk.pick-slip+json"
+NEVER, ON_CLAIM, WITH_PAPERS = "never", "on_claim", "with_papers"
+
+
+async def _bins(skus: list[str]) -> dict[str, str]:
+    """sku → code of the bin holding most of it."""
+    articles = {a.id: a.sku for a in await ArticleRow.filter(sku__in=skus).only("id", "sku")}
+    best: dict[str, tuple[int, str]] = {}
+    levels = await StockLevelRow.filter(article_id__in=list(articles)).prefetch_related("bin")
+    for level in levels:
+        sku = articles[level.article_id]
+        if level.on_hand > best.get(sku, (-1, ""))[0]:
+            best[sku] = (level.on_hand, level.bin.code)
+    return {sku: code for sku, (_, code) in best.items()}
+
+
+async def pick_slip_payload(order_id: int, station: str, now: datetime | None = None) -> bytes:
+    order = await OrderRow.get(id=order_id)
+    lines = [
+        ln
+        for ln in await OrderLineRow.filter(order_id=order_id).order_by("id")
+        if ln.quantity > ln.quantity_shipped
+    ]
+    bins = await _bins([ln.sku for ln in lines])
+    picks = sorted(
+        (
+            {
+                "sku": ln.sku,
+                "title": ln.title,
+                "qty": ln.quantity - ln.quantity_shipped,
+                "bin": bins.get(ln.sku, ""),
+            }
+            for ln in lines
+        ),
+        key=lambda p: (p["bin"] == "", p["bin"], p["sku"]),  # walk the shelves in order
+    )
+    data = {
+        "order_ref": order.external_id,
+        "lines": picks,
+        "heading": "Pick slip",
+        "station": station,
+        "created_at": (now or datetime.now(UTC)).isoformat(),
+        "notes": [],
+    }
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+async def print_on_claim(
+    order_id: int, station: str, setting: str, print_port: PrintPort | None
+) -> int | None:
+    """Spool the order's pick slip when the station prints them on claim; once per order."""
+    if setting != ON_CLAIM or print_port is None:
+        return None
+    order = await OrderRow.get(id=order_id).only("id", "external_id")
+    request = PrintRequest(
+        station=station,
+        kind="pick_slip",
+        title=f"Pick slip {order.external_id}",
+        content_type=PICK_SLIP_TYPE,
+        payload=await pick_slip_payload(order_id, station),
+        key=f"pick_slip:claim:{order_id}",  # claimed again (resumed): not printed twice
+    )
+    try:
+        return await print_port.submit(request)
+    except UserInputError as exc:  # no pick slip route: packing goes on, the log says why
+        log.warning("pick slip for order %s not printed: %s", order.external_id, exc)
+        return None

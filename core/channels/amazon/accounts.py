@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -205,8 +206,18 @@ def explain(exc: BaseException, connector: AmazonConnector) -> Diagnosis:
     )
 
 
+class _ExpectedNotFound(logging.Filter):
+    """Drops the client's warning for the 404 the account probe asks for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING and "HTTP 404" in record.getMessage())
+
+
 async def diagnose(connector: AmazonConnector) -> Diagnosis:
     """Token plus one cheap call (a getOrder for an id that cannot exist: 404 means authorised)."""
+    http_log = logging.getLogger("core.channels.amazon.client.http")
+    quiet = _ExpectedNotFound()
+    http_log.addFilter(quiet)  # the probe's 404 is the answer hoped for, not a warning
     try:
         await connector.client.tokens.token()
         if connector.options.orders_api == "v0":  # probe the API the sync will use
@@ -217,6 +228,8 @@ async def diagnose(connector: AmazonConnector) -> Diagnosis:
         pass
     except Exception as exc:  # every failure becomes a diagnosis, nothing escapes to the seller
         return explain(exc, connector)
+    finally:
+        http_log.removeFilter(quiet)
     offset = connector.client.clock_offset or timedelta()
     if abs(offset) > CLOCK_SKEW_LIMIT:
         return Diagnosis(

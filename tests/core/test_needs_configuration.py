@@ -85,6 +85,7 @@ async def test_buy_shipping_without_email_or_phone_waits_for_company(missing):
         items = (("1", 1),)
         weight_g = 500
         package_reference = "P1"
+        station = "desk-1"
 
         class order:
             external_id = "302-1"

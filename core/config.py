@@ -122,7 +122,7 @@ class StationSettings(_Section):
     """A packing desk: which printer takes which kind of paper."""
 
     routes: dict[DocumentKind, str] = Field(default_factory=dict)
-    pick_slip: Literal["never", "on_claim", "with_papers"] = "never"  # when pick slips print
+    pick_slip: Literal["never", "on_claim"] = "never"  # when pick slips print
 
 
 class SyncSettings(_Section):

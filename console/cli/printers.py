@@ -26,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     test.add_argument("name", help="printer name from the config")
     test.set_defaults(handler=run_test)
+    picks = printers_sub.add_parser(
+        "pick-list", help="one pick list for the next orders of the queue, sorted by bin"
+    )
+    picks.add_argument("--next", type=int, default=20, metavar="N", help="orders (default 20)")
+    picks.add_argument("--printer", help="printer name (default: the station's pick_slip route)")
+    picks.set_defaults(handler=run_pick_list)
 
 
 def _address(settings: Settings, name: str) -> str:
@@ -109,3 +115,38 @@ async def run_test(args: argparse.Namespace) -> int:
         print(f"Test page sent to {args.name}{where}, print job {job.id}.")
         return 0
     raise PackdeskError(f"{args.name}: {job.last_error or job.status}")
+
+
+async def run_pick_list(args: argparse.Namespace) -> int:
+    import uuid
+
+    from core.ports import PrintRequest
+    from core.services.pick_slips import PICK_SLIP_TYPE, pick_list_payload
+    from core.services.queries import packing_queue
+    from printers import Spool
+
+    if args.next < 1:
+        raise UserInputError("--next must be at least 1")
+    settings = settings_from(args)
+    async with open_runtime(args, settings=settings) as rt:
+        orders = await packing_queue(limit=args.next)
+        if not orders:
+            print("The queue is empty: no pick list.")
+            return 0
+        station = rt.settings.station
+        request = PrintRequest(
+            station=station,
+            kind="pick_slip",
+            title=f"Pick list {len(orders)} orders",
+            content_type=PICK_SLIP_TYPE,
+            payload=await pick_list_payload([o.id for o in orders], station),
+            key=f"pick_list:{uuid.uuid4().hex}",
+        )
+        spool = Spool(rt.settings, box=rt.box)
+        job_id = (
+            await spool.submit_to(args.printer, request)
+            if args.printer
+            else await spool.submit(request)
+        )
+    print(f"Pick list for {len(orders)} orders spooled as print job {job_id}.")
+    return 0

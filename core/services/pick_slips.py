@@ -17,7 +17,7 @@ from core.ports import PrintPort, PrintRequest
 
 log = logging.getLogger(__name__)
 PICK_SLIP_TYPE = "application/vnd.packdesk.pick-slip+json"
-NEVER, ON_CLAIM, WITH_PAPERS = "never", "on_claim", "with_papers"
+NEVER, ON_CLAIM = "never", "on_claim"
 
 
 async def _bins(skus: list[str]) -> dict[str, str]:
@@ -83,3 +83,37 @@ async def print_on_claim(
     except UserInputError as exc:  # no pick slip route: packing goes on, the log says why
         log.warning("pick slip for order %s not printed: %s", order.external_id, exc)
         return None
+
+
+async def pick_list_payload(
+    order_ids: list[int], station: str, now: datetime | None = None
+) -> bytes:
+    """One walk for a batch of orders: each article once per bin with the total, sorted by bin;
+    the notes say which order gets how many (the slip's codes carry the first order)."""
+    orders = {o.id: o.external_id for o in await OrderRow.filter(id__in=order_ids)}
+    lines = [
+        ln
+        for ln in await OrderLineRow.filter(order_id__in=order_ids).order_by("order_id", "id")
+        if ln.quantity > ln.quantity_shipped
+    ]
+    bins = await _bins(sorted({ln.sku for ln in lines}))
+    totals: dict[str, dict[str, object]] = {}
+    for ln in lines:
+        entry = totals.setdefault(
+            ln.sku, {"sku": ln.sku, "title": ln.title, "qty": 0, "bin": bins.get(ln.sku, "")}
+        )
+        entry["qty"] = int(str(entry["qty"])) + ln.quantity - ln.quantity_shipped
+    picks = sorted(totals.values(), key=lambda p: (p["bin"] == "", str(p["bin"]), str(p["sku"])))
+    notes = [
+        f"{orders[ln.order_id]}: {ln.quantity - ln.quantity_shipped} x {ln.sku}" for ln in lines
+    ]
+    first = orders.get(order_ids[0], "") if order_ids else ""
+    data = {
+        "order_ref": first,
+        "lines": picks,
+        "heading": f"Pick list ({len(orders)} orders)",
+        "station": station,
+        "created_at": (now or datetime.now(UTC)).isoformat(),
+        "notes": notes,
+    }
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")

@@ -100,3 +100,10 @@ async def test_unreachable_printer_and_unknown_name(config: Path) -> None:
     assert code == 1 and "cannot be reached" in err and "Traceback" not in err
     code, _, err = await packdesk(config, "printers", "test", "nope")
     assert code == 2 and "no printer named 'nope'" in err
+
+
+async def test_pick_list_of_an_empty_queue_and_bad_input(config: Path) -> None:
+    code, out, err = await packdesk(config, "printers", "pick-list", "--next", "5")
+    assert code == 0 and "queue is empty" in out, err
+    code, _, err = await packdesk(config, "printers", "pick-list", "--next", "0")
+    assert code == 2 and "--next must be at least 1" in err and "Traceback" not in err

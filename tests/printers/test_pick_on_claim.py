@@ -76,3 +76,17 @@ async def test_never_prints_nothing(db: str, box: SecretBox, tmp_path: Path) -> 
     order_id = await _order(box)
     assert await pick_slips.print_on_claim(order_id, "desk-1", "never", spool) is None
     assert await PrintJobRow.all().count() == 0
+
+
+async def test_pick_list_sums_a_batch_by_bin(db: str, box: SecretBox, tmp_path: Path) -> None:
+    first = await _order(box)
+    account = await make_account("amazon-fr")
+    second = make_order("302-5550000-0000010", account_id=account, lines=[("MUG", 1)])
+    await upsert_orders(account, [second], box)
+    other = (await OrderRow.get(external_id="302-5550000-0000010")).id
+    slip = PickSlip.from_json(await pick_slips.pick_list_payload([first, other], "desk-1"))
+    assert [(ln.bin, ln.sku, ln.qty) for ln in slip.lines] == [
+        ("A-01", "TEA", 1),
+        ("B-07", "MUG", 3),
+    ]
+    assert "302-5550000-0000010: 1 x MUG" in slip.notes and slip.heading.startswith("Pick list")

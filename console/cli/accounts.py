@@ -13,6 +13,7 @@ from typing import Any
 
 from console.cli.output import print_json, print_table
 from console.runtime import open_runtime
+from console.wiring import amazon_options
 from core.channels.amazon import connector_for
 from core.channels.amazon.accounts import diagnose, import_credentials, save_account, set_health
 from core.channels.amazon.client import Credentials
@@ -161,7 +162,8 @@ async def run_test(args: argparse.Namespace) -> int:
         row = await AccountRow.get_or_none(name=args.name)
         if row is None:
             raise NotFound(f"No account named {args.name!r} (see `packdesk accounts list`).")
-        connector = connector_for(row, rt.box)
+        # probe with the Orders API the sync is configured to use
+        connector = connector_for(row, rt.box, options=amazon_options(rt.settings))
         try:
             result = await diagnose(connector)
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from console.cli.articles_pull import add_pull
 from console.runtime import open_runtime
 from core.carriers.article_facts import set_shipping_facts
 
@@ -17,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     st.add_argument("--hs-code", help="customs tariff number, 6-11 digits")
     st.add_argument("--origin", help="country of origin, two letters")
     st.set_defaults(handler=run_set)
+    add_pull(act)  # articles pull SKU: one article from its Amazon listing
 
 
 async def run_set(args: argparse.Namespace) -> int:

@@ -20,7 +20,6 @@ class JobKind(StrEnum):
     CHECK_INVOICE_UPLOAD = "amazon.invoice_result"  # subject: document id; Amazon's verdict
     BUY_LABEL = "label.buy"  # subject: package id
     CONFIRM_SHIPMENT = "amazon.confirm_shipment"  # subject: package id
-    PUSH_STOCK = "amazon.push_stock"  # subject: account id
     DELIVER_TO_PROVIDER = "thirdparty.deliver"  # subject: order id
     PROVIDER_FILE = "thirdparty.file"  # subject: sha256 of the file; a record, never run
 

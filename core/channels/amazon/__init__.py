@@ -66,7 +66,7 @@ def make_amazon_handlers(
     packaging_g: int = 0,
     label_media: Callable[[str], tuple[str, int]] | None = None,
 ) -> dict[str, Handler]:
-    """Outbox handlers: `amazon.confirm_shipment`, `amazon.push_stock`, `label.buy`.
+    """Outbox handlers: `amazon.confirm_shipment`, `amazon.invoice_result`, `label.buy`.
 
     `label.buy` uses Amazon Buy Shipping for carrier `amazon_buy_shipping` (through the order's
     account) and the given `carriers` for every other code.
@@ -76,7 +76,6 @@ def make_amazon_handlers(
     from core.channels.amazon.handlers import (
         confirm_shipment_handler,
         invoice_result_handler,
-        push_stock_handler,
     )
     from core.domain.outbox import JobKind
 
@@ -93,7 +92,6 @@ def make_amazon_handlers(
 
     return {
         JobKind.CONFIRM_SHIPMENT: confirm_shipment_handler(connectors),
-        JobKind.PUSH_STOCK: push_stock_handler(connectors),
         JobKind.CHECK_INVOICE_UPLOAD: invoice_result_handler(connectors),
         JobKind.BUY_LABEL: label_buy,
     }

@@ -1,9 +1,9 @@
-"""Outbox handlers for Amazon: confirm a package's shipment, push dirty MFN stock.
+"""Outbox handlers for Amazon: confirm a package's shipment, read Amazon's verdict on an invoice.
 
 Amazon's errors carry their own outcome (wait, retry, fail: see `client.errors`), which the
 outbox runner applies; no handler translates them. Each handler is idempotent: a confirmation
-repeated after a crash is answered "already confirmed" by Amazon and counts as done; a stock
-push sends absolute quantities.
+repeated after a crash is answered "already confirmed" by Amazon and counts as done. (Stock
+goes out with the sync's stock step, `stock.push_dirty_stock`.)
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from core.channels.amazon.connector import AmazonConnector
 from core.channels.amazon.feed_results import invoice_refusal
-from core.channels.amazon.stock import push_dirty_stock
 from core.domain.outbox import OutboxJob
 from core.persistence.models import OrderLineRow, OrderRow, PackageLineRow, PackageRow, ShipmentRow
 from core.ports import ShipmentConfirmation
@@ -67,16 +66,6 @@ def confirm_shipment_handler(connectors: Mapping[int, AmazonConnector]) -> Handl
         connector = _connector(connectors, job)
         confirmation = await confirmation_for(int(job.payload["package_id"]))
         await connector.confirm_shipment(confirmation)
-
-    return handle
-
-
-def push_stock_handler(connectors: Mapping[int, AmazonConnector]) -> Handler:
-    """`amazon.push_stock`: push every dirty MFN listing of the job's account."""
-
-    async def handle(job: OutboxJob) -> None:
-        connector = _connector(connectors, job)
-        await push_dirty_stock(connector)
 
     return handle
 

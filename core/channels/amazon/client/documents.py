@@ -174,23 +174,3 @@ async def submit_feed(
         spec["feedOptions"] = options
     feed = await client.call("createFeed", "POST", f"{FEEDS}/feeds", json=spec)
     return str((feed.body or {})["feedId"])
-
-
-async def feed_result(
-    client: SpApiClient, feed_id: str, *, poll_s: float = 30.0
-) -> tuple[str, Any]:
-    """Wait for a feed; return its final status and the processing report (JSON or text)."""
-    feed = await wait_until_final(client, "getFeed", f"{FEEDS}/feeds/{feed_id}", poll_s=poll_s)
-    doc_id = feed.get("resultFeedDocumentId")
-    if not doc_id:
-        return str(feed["processingStatus"]), None
-    doc = await client.call("getFeedDocument", "GET", f"{FEEDS}/documents/{doc_id}")
-    info = doc.body or {}
-    raw, content_type = await download(client, info["url"])
-    text = decode_document(raw, content_type)
-    import json
-
-    try:
-        return str(feed["processingStatus"]), json.loads(text)
-    except ValueError:
-        return str(feed["processingStatus"]), text

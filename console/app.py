@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -78,7 +78,14 @@ class PackdeskApp(App[None]):
         self.packer: PackerInfo | None = None
         self.supervisor: PackerInfo | None = None
         self._token: tuple[int, ...] | None = None
-        self.keys = KeyKeeper(lambda: self.focused)
+        self.keys = KeyKeeper(self._focused_widget)
+
+    def _focused_widget(self) -> Any:
+        """The focused widget, or None while no screen is on the stack (start-up, shutdown)."""
+        try:
+            return self.focused
+        except ScreenStackError:
+            return None
 
     def notify(
         self,

@@ -92,8 +92,10 @@ class KeyKeeper:
 
     def flush(self) -> None:
         """Give what is kept to the focused widget, in order, before any later key."""
+        if not self._kept:
+            return
         target = self._focused()
-        if not self._kept or target is None or self._held or self._command is not None:
+        if target is None or self._held or self._command is not None:
             return
         kept, self._kept = self._kept, []
         for key, character in kept:

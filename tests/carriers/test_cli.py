@@ -94,3 +94,31 @@ async def test_set_up_dhl_switch_a_profile_and_close_the_day(emu, tmp_path):
     assert code == 0 and "0 shipment(s) closed out" in out, err
     for secret in (emu.dhl.password, emu.dhl.api_key):
         assert secret not in sh.seen
+
+
+async def test_emulator_writes_a_dhl_section_and_serves_dhl_on_its_port(tmp_path):
+    import time
+
+    import aiohttp
+
+    creds = tmp_path / "emu.json"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "console.cli", "emulator", "--port", "0", "--orders", "3",
+        "--write-credentials", str(creds), cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        end = time.monotonic() + 60
+        while not (creds.exists() and creds.read_text().strip().endswith("}")):
+            assert time.monotonic() < end, "the emulator never wrote its credentials"
+            await asyncio.sleep(0.05)
+        dhl = json.loads(creds.read_text())["dhl"]
+        assert dhl["base_url"].endswith("/parcel/de/shipping/v2") and len(dhl["ekp"]) == 10
+        async with aiohttp.ClientSession() as session:
+            async with session.get(dhl["base_url"] + "/") as resp:
+                assert resp.status == 200
+                assert (await resp.json())["amp"]["version"] == "v2.1.12"
+    finally:
+        proc.terminate()
+        await proc.wait()

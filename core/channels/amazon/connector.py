@@ -21,6 +21,7 @@ from core.channels.amazon.client import (
 )
 from core.channels.amazon.client.errors import list_in
 from core.channels.amazon.client.limits import TokenBucket
+from core.channels.amazon.client.report_files import report_text
 from core.channels.amazon.fba_shipments import (
     MAX_WINDOW,
     REPORT_TYPE,
@@ -224,8 +225,9 @@ class AmazonConnector:
             )
         if status != "DONE":
             return None
-        text = await documents.report_document(self.client, str(report["reportDocumentId"]))
-        return shipped_items_from_report(text, list(self.account.marketplace_ids))
+        # streamed to disk and read row by row: a report's size never becomes memory
+        async with report_text(self.client, str(report["reportDocumentId"])) as text:
+            return shipped_items_from_report(text, list(self.account.marketplace_ids))
 
     async def get_order(self, order_external_id: str) -> dict[str, Any]:
         """The raw 2026-01-01 order with its packages (to see what Amazon already knows)."""

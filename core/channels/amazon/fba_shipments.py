@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import IO
 
 from tortoise.transactions import in_transaction
 
@@ -113,7 +114,7 @@ def _int(text: str | None) -> int:
         return 0
 
 
-def shipped_items_from_report(text: str, marketplace_ids: list[str]) -> list[ShippedItem]:
+def shipped_items_from_report(text: str | IO[str], marketplace_ids: list[str]) -> list[ShippedItem]:
     """The report's rows (tab separated, read by header name; personal columns may be blank).
 
     Rows whose `sales-channel` is not an Amazon marketplace are left out. A marketplace the
@@ -121,7 +122,8 @@ def shipped_items_from_report(text: str, marketplace_ids: list[str]) -> list[Shi
     """
     fallback = marketplace_ids[0] if len(marketplace_ids) == 1 else ""
     out: list[ShippedItem] = []
-    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    source = io.StringIO(text) if isinstance(text, str) else text
+    reader = csv.DictReader(source, delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
 
         def get(name: str, r: dict[str, str | None] = row) -> str:

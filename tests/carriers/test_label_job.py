@@ -161,3 +161,23 @@ async def test_article_shipping_facts_are_checked(db, box):
         await set_shipping_facts("MUG", hs_code="69")
     with pytest.raises(UserInputError, match="two-letter country"):
         await set_shipping_facts("MUG", origin="Germany")
+
+
+async def test_a_profile_rule_picks_dhl_by_country_with_its_services(db, box, dhl, emu):
+    order_id = await _claimed(box, carrier="manual")
+    await FulfilmentProfileRow.filter(channel="MFN").update(
+        carrier="amazon_buy_shipping",
+        options={"carriers": [
+            {"carrier": "dhl", "countries": ["AT"], "services": {"premium": True}},
+            {"carrier": "dhl", "countries": ["DE"], "max_weight_g": 31500,
+             "services": {"preferredNeighbour": "Nachbar Nr. 7", "visualCheckOfAge": "A18"}},
+        ]},
+    )  # fmt: skip
+    ids = await _lines(order_id)
+    await _complete(box, order_id, PackedBox({ids["MUG"]: 2, ids["TEA"]: 1}, weight_g=1100))
+    [job] = await OutboxJobRow.filter(kind="label.buy")
+    assert job.payload["carrier"] == "dhl"
+    await _label_jobs_run(box)
+    [shipment] = emu.dhl.shipments.values()
+    services = shipment.body["services"]
+    assert services == {"preferredNeighbour": "Nachbar Nr. 7", "visualCheckOfAge": "A18"}

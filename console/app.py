@@ -105,7 +105,7 @@ class PackdeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         # Every key from the terminal passes here once, in arrival order: the one place where
         # keys can be kept across a screen change without reordering them (console/keys.py).
-        if not isinstance(event, events.Key) or event.is_forwarded:
+        if not isinstance(event, events.Key) or event.is_forwarded or not self.screen_stack:
             await super().on_event(event)
             return
         if self.keys.keep(event):
@@ -171,23 +171,15 @@ class PackdeskApp(App[None]):
         if self.supervisor is not None:
             then(self.supervisor)
             return
-        from console.screens.reason_prompt import ReasonPrompt
+        from console.screens.pin_prompt import PinPrompt
 
-        def entered(pin: str | None) -> None:
-            if pin:
-                self.check_pin(pin, then)
+        def entered(supervisor: PackerInfo | None) -> None:
+            if supervisor is not None:
+                self.supervisor = supervisor
+                then(supervisor)
 
-        self.push_screen(ReasonPrompt(_("Supervisor PIN"), _("PIN"), password=True), entered)
-
-    @work(group="pin", exit_on_error=False)
-    async def check_pin(self, pin: str, then: Callable[[PackerInfo], None]) -> None:
-        try:
-            self.supervisor = await self.backend.check_supervisor(pin, self.packer_name)
-        except Exception as exc:
-            self.bell()
-            self.notify(describe(exc), severity="error")
-            return
-        then(self.supervisor)
+        # The dialog checks the PIN itself and stays open after a wrong one (screens/pin_prompt.py).
+        self.push_screen(PinPrompt(self.backend, self.packer_name), entered)
 
     # -- navigation --------------------------------------------------------------------------
     @property

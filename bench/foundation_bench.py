@@ -112,6 +112,27 @@ async def floor(written: Path, ours_s: float, orders: list, box: SecretBox) -> N
           f"sealing and hashing ({ours_s / (raw_s + crypto_s):.1f}× its time)", flush=True)  # fmt: skip
 
 
+async def growing_intake(url: str, box: SecretBox) -> None:
+    """30,000 orders in three intakes on one database: the last third as fast as the first.
+
+    Without fresh planner statistics PostgreSQL fell from 1,144 to 234 orders/s by 30,000 orders;
+    intake now analyses the tables it filled (core/persistence/statistics.py).
+    """
+    async with open_database(url):
+        acc = await make_account(f"grow-{time.time_ns()}")
+        rates = []
+        for third in range(3):
+            orders = make_orders(ORDERS, acc, seed=200 + third)
+            start = time.perf_counter()
+            await upsert_orders(acc, orders, box)
+            rates.append(ORDERS / (time.perf_counter() - start))
+        report("intake orders 20,001-30,000 (postgres)", rates[2], "orders/s", 1000,
+               higher_is_better=True)  # fmt: skip
+        report("  … its speed against orders 1-10,000", rates[2] / rates[0], "×", 0.9,
+               higher_is_better=True)  # fmt: skip
+    await Tortoise.close_connections()
+
+
 async def queue(url: str, label: str, box: SecretBox) -> None:
     async with open_database(url):
         acc = await make_account(f"queue-{time.time_ns()}")
@@ -159,6 +180,7 @@ async def main() -> None:
         await queue(f"sqlite://{tmp}/queue.sqlite3", "sqlite", box)
     async with own_postgres_database() as pg:
         await intake(pg, "postgres", box)
+        await growing_intake(pg, box)
         await queue(pg, "postgres", box)
         await numbering(pg)
 

@@ -23,6 +23,7 @@ async def _estimated_rows(table: str) -> float:
 
 async def test_large_intake_leaves_fresh_statistics(db, box, monkeypatch):
     monkeypatch.setattr(statistics, "_pending_rows", 0)
+    monkeypatch.setattr(statistics, "_written_total", 0)
     acc = await make_account("stats")
     await upsert_orders(acc, make_orders(1000, acc, seed=5), box)
     if not db.startswith("postgres"):
@@ -34,6 +35,7 @@ async def test_large_intake_leaves_fresh_statistics(db, box, monkeypatch):
 
 async def test_small_intakes_add_up_before_a_refresh(db, box, monkeypatch):
     monkeypatch.setattr(statistics, "_pending_rows", 0)
+    monkeypatch.setattr(statistics, "_written_total", 0)
     refreshed: list[int] = []
     real = statistics.wrote_rows
 

@@ -60,6 +60,8 @@ class ClientStats:
     retries: int = 0
     errors: int = 0
     by_operation: dict[str, int] = field(default_factory=dict)
+    # answered (not 429, not a lost connection): what a usage-plan bound is made of
+    answered_by_operation: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,9 @@ class SpApiClient:
                 await asyncio.sleep(self.retry.delay(attempt, self.rng) / self.time_scale)
                 continue
             request_id = resp_headers.get("x-amzn-RequestId", "")
+            if status != 429:
+                answered = self.stats.answered_by_operation
+                answered[operation] = answered.get(operation, 0) + 1
             self._observe(operation, status, resp_headers)
             body = _decode(raw)
             log.debug(

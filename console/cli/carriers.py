@@ -57,6 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cancel.add_argument("package_id", type=int)
     cancel.set_defaults(handler=run_cancel)
 
+    clear = act.add_parser(
+        "clear-pending",
+        help="after checking at DHL that no label exists for a package stopped mid-purchase",
+    )
+    clear.add_argument("package_id", type=int)
+    clear.set_defaults(handler=run_clear_pending)
+
     profiles = sub.add_parser("profiles", help="fulfilment profiles: list, set carrier")
     pact = profiles.add_subparsers(dest="profiles_command", metavar="ACTION")
     pls = pact.add_parser("list", help="profiles with process and carrier rules")
@@ -201,6 +208,17 @@ async def run_cancel(args: argparse.Namespace) -> int:
         carrier = await carrier_for_package(package, rt.box)
         result = await cancel_label(args.package_id, carrier, actor="cli")
     print(f"Label {result.tracking_number} cancelled; the order is {result.order_status} again.")
+    return 0
+
+
+async def run_clear_pending(args: argparse.Namespace) -> int:
+    from core.carriers.crash_guard import clear_pending
+
+    async with open_runtime(args):
+        cleared = await clear_pending(args.package_id)
+    if not cleared:
+        raise UserInputError(f"Package {args.package_id} is not waiting on an unsure purchase.")
+    print(f"Package {args.package_id}: cleared — retry its label job in the outbox monitor.")
     return 0
 
 

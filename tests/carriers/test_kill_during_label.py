@@ -91,3 +91,17 @@ async def test_kill_9_while_dhl_answers_then_rerun_never_pays_twice(db, emu, con
     assert job.status == "dead" and "may already exist at dhl" in job.last_error
     assert "PD-302-1-1" in job.last_error  # the reference to look up at DHL
     assert (await OrderRow.get(id=order_id)).status == "packed"  # nothing confirmed on a guess
+
+    from core.carriers.crash_guard import clear_pending
+
+    # DHL's portal shows the shipment: a person cancels it there, then frees the package
+    [shipment] = paid
+    shipment.cancelled = True
+    [package] = await PackageRow.filter(shipment__order_id=order_id)
+    assert await clear_pending(package.id)
+    await OutboxJobRow.filter(id=job.id).update(status="pending", attempts=0)
+    again = await _run_label_job(db, key)
+    _, err = await asyncio.wait_for(again.communicate(), 120)
+    assert again.returncode == 0, err.decode()[-2000:]
+    paid = [s for s in emu.dhl.shipments.values() if not s.cancelled]
+    assert len(paid) == 1 and (await OrderRow.get(id=order_id)).status == "shipped"

@@ -146,8 +146,6 @@ class PackdeskApp(App[None]):
         self.packer = packer
         # Supervisor rights come only from a PIN (entered once per sign-in), never from a badge.
         self.supervisor = None
-        self.run_worker(self.backend.start_session(packer.name), group="session",
-                        exit_on_error=False)  # fmt: skip
         self.sub_title = f"{self.backend.station} · {packer.name}"
         self.push_screen(PackingScreen())
         self.keys.release()  # what was scanned after the badge goes to the desk's scan field

@@ -130,12 +130,14 @@ class StationBackend(ReadModels):
         row = await PackerRow.filter(Q(badge=code) | Q(badge=code.upper()), active=True).first()
         if row is None:
             raise NotFound(f"No packer has the badge {code!r} — scan it again or pick your name.")
+        await self.start_session(row.name)
         return _packer(row)
 
     async def packer_by_name(self, name: str) -> PackerInfo:
         row = await PackerRow.filter(name=name, active=True).first()
         if row is None:
             raise NotFound(f"No active packer called {name!r}.")
+        await self.start_session(row.name)
         return _packer(row)
 
     async def check_supervisor(self, pin: str, packer: str = "") -> PackerInfo:
@@ -145,6 +147,8 @@ class StationBackend(ReadModels):
 
     # -- desk sessions: visible in the database so deactivation can end them anywhere --------
     async def start_session(self, packer: str) -> None:
+        """A sign-in (badge or name) opens the desk's session row; one at a time per desk."""
+        await self.end_session()
         self.session_id = await sessions.start_session(packer, self.station, self.session_kind)
 
     async def session_open(self) -> bool:

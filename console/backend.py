@@ -36,7 +36,7 @@ from core.persistence.models import (
 )
 from core.ports import PrintPort
 from core.security import SecretBox
-from core.services import claim, pick_slips, pins, sessions
+from core.services import claim, desk, pick_slips, pins, sessions
 from core.services.queries import QUEUE_ORDER, OrderSummary, packing_queue, search_filter
 from core.services.queue_keys import QueueKey, page_parts
 
@@ -70,6 +70,7 @@ class PackTarget:
     lines: list[ExpectedLine]
     first_scan: str | None = None  # the article scan that found a single-item order
     resumed: bool = False
+    progress: list[dict[int, int]] | None = None  # boxes stored with this desk's claim
 
 
 @dataclass
@@ -200,6 +201,10 @@ class StationBackend(ReadModels):
             order_id, self.station, packer, timeout_minutes=self.settings.claim_timeout_minutes
         )
         target = await self._target(order_id, first_scan, resumed)
+        if resumed:
+            target.progress = await desk.stored_progress(order_id, self.station)
+        else:  # a fresh claim starts empty, whatever another desk had scanned
+            await desk.clear_progress(order_id)
         if target.lines:
             station_cfg = self.settings.stations.get(self.station)
             setting = station_cfg.pick_slip if station_cfg else "never"
@@ -306,11 +311,18 @@ class StationBackend(ReadModels):
     async def open_by_id(self, order_id: int, packer: str) -> PackTarget:
         return await self._claim(order_id, packer)
 
+    async def save_progress(self, order_id: int, packages: list[dict[int, int]]) -> bool:
+        return await desk.save_progress(order_id, self.station, packages)
+
     async def release(self, order_id: int, packer: str) -> bool:
-        return await claim.release_claim(order_id, self.station, packer)
+        released = await claim.release_claim(order_id, self.station, packer)
+        if released:
+            await desk.clear_progress(order_id)
+        return released
 
     async def hold(self, order_id: int, reason: str, packer: str) -> None:
         await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
+        await desk.clear_progress(order_id)
 
     async def release_hold(self, order_id: int, supervisor: str) -> None:
         await claim.release_hold(order_id, supervisor, self.station)
@@ -330,6 +342,7 @@ class StationBackend(ReadModels):
             box=self.box,
             partial=partial,
         )
+        await desk.clear_progress(order_id)  # shipped: the next claim (a remainder) starts empty
         row = await OrderRow.get(id=order_id).only("id", "external_id")
         return CompletionReport(
             order_id, row.external_id, result.status.value, result.document_numbers

@@ -15,7 +15,7 @@ from console.readmodels import ArticleStock
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
 from console.screens.reason_prompt import ReasonPrompt
-from console.widgets.plain import Plain, PlainTable
+from console.widgets.plain import Plain, PlainTable, shown
 from console.widgets.scan_field import ScanField
 
 
@@ -99,7 +99,7 @@ class ArticlesScreen(SecondaryScreen):
             return
         self.term = message.scan.code
         self.query_one("#state", Static).update(
-            _("Articles matching {term}").format(term=self.term)
+            _("Articles matching {term}").format(term=shown(self.term, 40))
         )
         self.load()
 
@@ -112,14 +112,14 @@ class ArticlesScreen(SecondaryScreen):
             return
         self.assigning = article.id
         self.query_one("#state", Static).update(
-            _("Scan the barcode to give {sku} …").format(sku=article.sku)
+            _("Scan the barcode to give {sku} …").format(sku=shown(article.sku, 40))
         )
 
     @work(group="write", exit_on_error=False)
     async def assign(self, article_id: int, code: str) -> None:
         stored = await self.backend.assign_barcode(article_id, code, self.station_app.packer_name)
         self.query_one("#state", Static).update(
-            _("{code} now names this article.").format(code=stored)
+            _("{code} now names this article.").format(code=shown(stored, 40))
         )
         self.load()
 
@@ -142,7 +142,9 @@ class ArticlesScreen(SecondaryScreen):
             )
 
         self.app.push_screen(
-            ReasonPrompt(_("Change the stock of {sku} by (+/-):").format(sku=article.sku), "+1"),
+            ReasonPrompt(
+                _("Change the stock of {sku} by (+/-):").format(sku=shown(article.sku, 40)), "+1"
+            ),
             got_delta,
         )
 
@@ -151,5 +153,5 @@ class ArticlesScreen(SecondaryScreen):
         total = await self.backend.adjust_stock(
             article.id, delta, reason, self.station_app.packer_name
         )
-        self.notify(_("{sku}: {total} on hand.").format(sku=article.sku, total=total))
+        self.notify(_("{sku}: {total} on hand.").format(sku=shown(article.sku, 40), total=total))
         self.load()

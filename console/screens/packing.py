@@ -67,6 +67,8 @@ class PackingScreen(StationScreen):
         self._pending: list[DecodedScan] = []
         self._progress_done = True
         self.first_scan = FirstScanGuard()
+        self._progress_dirty = False  # scans not yet stored with the claim
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="order-bar"):
@@ -225,8 +227,26 @@ class PackingScreen(StationScreen):
             self.session, result.line_id if result.outcome.ok else None
         )
         self._show_order()
+        if result.outcome.ok:
+            self.progress_changed()
         if result.outcome is ScanOutcome.COMPLETE:
             self.finish(partial=False)
+
+    def progress_changed(self) -> None:
+        """Store the boxes with the claim; saves never overlap and the newest state wins."""
+        self._progress_dirty = True
+        if not self._saving:
+            self._saving = True
+            self.save_progress()
+
+    @work(group="save-progress", exit_on_error=False)
+    async def save_progress(self) -> None:
+        try:
+            while self._progress_dirty and self.session is not None and self.target is not None:
+                self._progress_dirty = False
+                await self.backend.save_progress(self.target.order_id, self.session.progress())
+        finally:
+            self._saving = False
 
     # -- workers ------------------------------------------------------------------------------
     @work(group="codes", exclusive=True, exit_on_error=False)
@@ -239,9 +259,16 @@ class PackingScreen(StationScreen):
         target = await self.backend.resume(packer)
         if target is not None and self.session is None and self.mode == "idle":
             self._start(target)
+            if self.session is None:
+                return
             self.say(
-                _("Order {order} was still on this desk — carry on scanning.").format(
-                    order=shown(target.external_id, 40)
+                _(
+                    "Order {order} was still on this desk — {done} of {n} item(s) already "
+                    "scanned; carry on scanning."
+                ).format(
+                    order=shown(target.external_id, 40),
+                    done=self.session.items_packed,
+                    n=self.session.items_expected,
                 ),
                 "warn",
             )
@@ -276,11 +303,20 @@ class PackingScreen(StationScreen):
             return
         self.target = target
         self.quantity = 1
+        restored = bool(target.progress) and self.session.restore(target.progress or [])
         self._show_order()
         self.query_one("#lines", OrderLines).show(self.session)
         note = _("Order {order}: scan its {n} item(s).").format(
             order=shown(target.external_id, 40), n=self.session.items_expected
         )
+        if restored:
+            note = _(
+                "Order {order}: {done} of {n} item(s) were already scanned — carry on."
+            ).format(
+                order=shown(target.external_id, 40),
+                done=self.session.items_packed,
+                n=self.session.items_expected,
+            )
         self.say(note, "info")
         if target.first_scan:
             self.pack(DecodedScan(target.first_scan, target.first_scan, ScanKind.TEXT))
@@ -356,6 +392,7 @@ class PackingScreen(StationScreen):
                 self.query_one("#lines", OrderLines).show(self.session)
                 self._show_order()
                 self.say(_("Last step taken back."), "info")
+                self.progress_changed()
             else:
                 self.say(_("Nothing to take back."), "warn")
 
@@ -377,6 +414,7 @@ class PackingScreen(StationScreen):
                 self.say(str(exc), "warn")
                 return
             self._show_order()
+            self.progress_changed()
             self.say(_("Box {n} started — scan what goes into it.").format(n=n), "info")
 
     def action_complete(self) -> None:

@@ -178,6 +178,21 @@ class PackingSession:
         self._remember()
         self._state.hold_reason = reason.strip()
 
+    def progress(self) -> list[dict[int, int]]:
+        """Every box so far, the open (maybe empty) last one included: what is stored with the claim."""
+        return [dict(p) for p in self._state.packages]
+
+    def restore(self, packages: list[dict[int, int]]) -> bool:
+        """Carry on from stored progress. False (and nothing changed) if it no longer fits the lines."""
+        boxes = [{int(k): int(v) for k, v in p.items() if int(v) > 0} for p in packages] or [{}]
+        for line_id in {k for p in boxes for k in p}:
+            line = self.lines.get(line_id)
+            if line is None or sum(p.get(line_id, 0) for p in boxes) > line.quantity:
+                return False
+        self._state = _State(packages=boxes)
+        self._history = []
+        return True
+
     def undo(self) -> bool:
         """Take back the last scan, new package or hold. False when there is nothing to undo."""
         if not self._history:

@@ -262,6 +262,9 @@ class OrderRow(Timestamped):
     hold_reason = fields.CharField(max_length=500, default="")
     claimed_by = fields.CharField(max_length=64, default="")
     claimed_at = fields.DatetimeField(null=True)
+    # What the claiming desk has scanned so far ({"packages": [{line id: qty}]}), so a crash, a
+    # dropped SSH link or a sign-out never resets the counts of a claimed order.
+    pack_progress = fields.JSONField(null=True)
     claimed_packer = fields.CharField(
         max_length=64, default="", db_default=""
     )  # who, at claimed_by

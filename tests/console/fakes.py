@@ -100,6 +100,9 @@ class FakeBackend:
     async def resume(self, packer: str) -> None:
         return None
 
+    async def save_progress(self, order_id: int, packages: list[dict[int, int]]) -> bool:
+        return True
+
     async def release(self, order_id: int, packer: str) -> bool:
         return True
 

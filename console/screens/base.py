@@ -51,6 +51,16 @@ class StationScreen(Screen[None]):
     def backend(self) -> StationBackend:
         return self.station_app.backend
 
+    def _update_auto_focus(self) -> None:
+        # Textual skips AUTO_FOCUS while the app itself has no focus: a browser tab before anyone
+        # clicked into the terminal. The scan field must take the first scan anyway.
+        super()._update_auto_focus()
+        if self.focused is None and self.AUTO_FOCUS:
+            for widget in self.query(self.AUTO_FOCUS):
+                if widget.focusable:
+                    self.set_focus(widget)
+                    break
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker turns into a message (workers use exit_on_error=False)."""
         if event.state is WorkerState.ERROR:

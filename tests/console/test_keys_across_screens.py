@@ -88,3 +88,19 @@ async def test_an_article_right_after_an_unknown_order_number_claims_nothing(des
         burst(app, f"{desk.tea}\r")
         await until(pilot, lambda: screen.last_shipped is not None)
     assert (await OrderRow.get(external_id="302-0000002-0000002")).status == "shipped"
+
+
+async def test_the_scan_field_has_focus_even_before_the_browser_tab_has(desk):
+    """A browser station: the page loaded, nobody clicked; the first scan must still land."""
+    app = desk.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        app.app_focus = False  # what textual-serve reports for a tab that has not been clicked
+        app.screen.set_focus(None)
+        app.screen._update_auto_focus()
+        assert app.focused is not None and app.focused.id == "badge"
+        burst(app, "P-ANNA\r302-0000002-0000002\r")
+        await until(pilot, lambda: isinstance(app.screen, PackingScreen))
+        screen = app.screen
+        await until(pilot, lambda: screen.session is not None)
+        assert screen.target.external_id == "302-0000002-0000002"

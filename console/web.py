@@ -89,6 +89,7 @@ class GuardedServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
+        app.middlewares.append(focus_terminal)
         if self.token:
             app.middlewares.append(token_guard(self.token, secure_cookie=self.tls is not None))
         return app
@@ -99,6 +100,28 @@ class GuardedServer(Server):
         self.initialize_logging()
         web.run_app(self._make_app(), host=self.host, port=self.port, ssl_context=self.tls,
                     print=lambda *args: None)  # fmt: skip
+
+
+# textual-serve's page leaves focus on <body>: a scanner typed into nothing until someone clicked
+# the terminal. Focus xterm's input as soon as it exists (it is created after the page loads).
+FOCUS_SCRIPT = (
+    "<script>(function(){function f(){var t=document.querySelector('.xterm-helper-textarea');"
+    "if(t){t.focus();}else{setTimeout(f,50);}}window.addEventListener('load',f);})();</script>"
+)
+
+
+@web.middleware
+async def focus_terminal(request: web.Request, handler: Any) -> web.StreamResponse:
+    response: web.StreamResponse = await handler(request)
+    if (
+        request.path == "/"
+        and isinstance(response, web.Response)
+        and response.content_type == "text/html"
+        and response.text
+        and "</body>" in response.text
+    ):
+        response.text = response.text.replace("</body>", FOCUS_SCRIPT + "</body>", 1)
+    return response
 
 
 def check_exposure(host: str, tls_cert: Path | None, tls_key: Path | None, token: bool) -> None:

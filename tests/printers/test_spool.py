@@ -182,15 +182,40 @@ async def test_reprint_and_cancel(running: Spool, sink: Sink) -> None:
     assert copy.copy_of_id == job_id and len(sink.jobs) == 2
     with pytest.raises(ConflictError, match="already printed"):
         await running.cancel(job_id)
-    sink.mode = "paper_out"
-    waiting = await running.submit(pick_slip_request("desk-1", slip("302-C")))
-    await eventually(lambda: _is(status_of("receipt"), "paper_out"))
-    await running.cancel(waiting)
-    sink.mode = "ok"
-    nudge = await running.submit(pick_slip_request("desk-1", slip("302-D")))
-    await eventually(lambda: done(nudge))
-    assert (await PrintJobRow.get(id=waiting)).status == "cancelled"
-    assert [barcodes_of(decode(j))[0] for j in sink.jobs] == ["302-R", "302-R", "302-D"]
+    assert [barcodes_of(decode(j))[0] for j in sink.jobs] == ["302-R", "302-R"]
+
+
+async def test_cancel_a_job_waiting_at_a_printer_out_of_paper(
+    db: str, sink: Sink, tmp_path: Path
+) -> None:
+    # A printer that failed pauses for its backoff: the job waits in the queue, not on the wire,
+    # so cancelling it is certain (cancelling one being sent right now is a ConflictError).
+    spool = Spool(
+        escpos_settings(sink, tmp_path), backoff=Backoff(base_s=60, max_s=60), poll_interval_s=0.05
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(spool.run(stop))
+    try:
+        sink.mode = "paper_out"
+        waiting = await spool.submit(pick_slip_request("desk-1", slip("302-C")))
+        await eventually(lambda: _is(status_of("receipt"), "paper_out"))
+        await eventually(lambda: _back_in_the_queue(waiting))
+        await spool.cancel(waiting)
+        sink.mode = "ok"
+        nudge = await spool.submit(pick_slip_request("desk-1", slip("302-D")))
+        spool.worker("receipt").nudge()  # a person loaded paper and pressed "try now"
+        await eventually(lambda: done(nudge))
+        assert (await PrintJobRow.get(id=waiting)).status == "cancelled"
+        assert [barcodes_of(decode(j))[0] for j in sink.jobs] == ["302-D"]
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+
+
+async def _back_in_the_queue(job_id: int) -> bool:
+    """Tried once and put back to wait out the printer's pause."""
+    row = await PrintJobRow.get(id=job_id)
+    return row.attempts >= 1 and row.status == "queued"
 
 
 async def test_folder_printer_names_files_and_never_writes_twice(

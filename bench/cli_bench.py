@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import RATIO_NOTE, report  # noqa: E402
-from tests.core.test_orders_stream import _hundred_thousand, _measured  # noqa: E402
 from tests.support.db import migrated_sqlite_template  # noqa: E402
+from tests.support.order_volume import hundred_thousand_orders, measured  # noqa: E402
 
 CONSOLE_START = (
     "import console.cli.console_cmd, console.app, console.services, console.logfile, "
@@ -31,7 +31,7 @@ CONSOLE_START = (
 
 
 def cpu_of(argv: list[str], env: dict[str, str], runs: int = 3) -> float:
-    return min(_measured(argv, env)[1] for _ in range(runs))
+    return min(measured(argv, env)[1] for _ in range(runs))
 
 
 async def queue_pages(url: str) -> None:
@@ -78,30 +78,29 @@ def main() -> int:
                "s", 1.5, higher_is_better=False)  # fmt: skip
         (tmp / "template").mkdir()
         template = migrated_sqlite_template(tmp / "template")
-        path = _hundred_thousand(tmp, template)
-        # The station's key is the one the database records (the rows' sealed text is a stand-in).
-        import sqlite3
-
         from core.security import SecretBox
 
         key = SecretBox.generate_key()
-        with sqlite3.connect(path) as con:
-            con.execute("DELETE FROM secret_key")
-            con.execute(
-                "INSERT INTO secret_key (id, fingerprint, updated_at) VALUES (1, ?, '2026-12-01')",
-                (SecretBox(key).fingerprint,),
-            )
+        path = hundred_thousand_orders(tmp, template, key)
         env["PACKDESK_SECRET_KEY"] = key.decode()
         env["PACKDESK_DATABASE_URL"] = f"sqlite://{path}"
-        out, cpu, rss = _measured([*cli, "orders", "list", "--json", "--limit", "0"], env)
+        # The CPU target lives here, not in a test: best of three runs each, ours and the floor's.
+        runs = [measured([*cli, "orders", "list", "--json", "--limit", "0"], env) for _ in range(3)]
+        out = runs[0][0]
+        cpu, rss = min(r[1] for r in runs), max(r[2] for r in runs)
         if shutil.which("sqlite3"):
             from core.services.order_stream import COLUMNS
 
             sql = f'SELECT {", ".join(COLUMNS)} FROM "order" ORDER BY purchased_at DESC, id DESC'
-            floor = min(_measured(["sqlite3", "-json", str(path), sql], env)[1] for _ in range(3))
+            floor = min(measured(["sqlite3", "-json", str(path), sql], env)[1] for _ in range(3))
             print(f"{'sqlite3 -json, the same 100,000 rows, CPU':<52} {floor:>10.2f} s")
             report("orders list --json, 100,000 orders, CPU", cpu, "s", 5 * floor,
                    higher_is_better=False)  # fmt: skip
+            print(f"{'':<4}({cpu / floor:.2f}× the CPU of sqlite3 -json)")
+        else:
+            print(
+                "sqlite3 shell not installed: the CPU floor for orders list --json is not measured"
+            )
         report("orders list --json, 100,000 orders, peak RSS", rss, "MB", 100,
                higher_is_better=False)  # fmt: skip
         print(f"{'':<4}({len(out) / 1e6:.0f} MB of JSON written)")

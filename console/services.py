@@ -95,6 +95,14 @@ async def station_services(
         )
         services.connectors, services.runner, services.sync_worker = connectors, runner, worker
         services.loops.append(worker.run_forever)
+        from core.sync.rates import keep_rates_fresh
+
+        docs = rt.settings.documents
+        services.loops.append(  # invoices in PLN/SEK find the ECB rate of their day
+            lambda stop: keep_rates_fresh(
+                docs.ecb_url, every_s=docs.ecb_refresh_s, stop=stop, timeout_s=docs.ecb_timeout_s
+            )
+        )
         # The sync drains each account's jobs once per poll; this runner picks up what a desk
         # just queued (papers, labels, confirmations) within a second. Claims are safe to share.
         services.loops.append(lambda stop: runner.run_forever(stop, idle_s=0.5))

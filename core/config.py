@@ -187,6 +187,23 @@ class PackagingSettings(_Section):
     default_box: str = ""
 
 
+class DocumentSettings(_Section):
+    """What documents take from outside: the ECB's reference rates and fonts for other scripts."""
+
+    # ECB euro reference rates (core/services/fx.py); the 90-day file fills gaps after downtime.
+    ecb_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml"
+    ecb_refresh_s: float = Field(default=6 * 3600, gt=0)  # the sync fetches them this often
+    ecb_timeout_s: float = Field(default=20, gt=0)
+    rate_wait_s: float = Field(default=900, gt=0)  # an invoice waiting for its rate tries again
+    # TrueType fonts for what DejaVu cannot draw (CJK, emoji), tried in order (core/documents/fonts.py)
+    fallback_fonts: list[Path] = Field(
+        default_factory=lambda: [
+            Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+            Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"),
+        ]
+    )
+
+
 class Settings(_Section):
     """Everything Packdesk reads from the config file and the environment."""
 
@@ -205,6 +222,7 @@ class Settings(_Section):
     thirdparty: ThirdPartySettings = Field(default_factory=ThirdPartySettings)
     aws: AwsSettings = Field(default_factory=AwsSettings)
     packaging: PackagingSettings = Field(default_factory=PackagingSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
 
     # Not part of the file: where these settings came from.
     source: Path | None = Field(default=None, exclude=True)

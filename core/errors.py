@@ -42,3 +42,19 @@ class RemoteError(PackdeskError):
 
 class ConflictError(PackdeskError):
     """Someone else got there first (another station claimed the order, the row changed)."""
+
+
+class RateMissing(PackdeskError):
+    """An invoice in another currency needs the ECB rate of its supply date, and none is stored.
+
+    Such an invoice must state its VAT in EUR too (§ 14 Abs. 4 Nr. 8, § 16 Abs. 6 UStG; Art. 230
+    VAT Directive), so it is not issued without one: the job issuing it fetches the rate or waits.
+    """
+
+    def __init__(self, currency: str, day: object) -> None:
+        super().__init__(
+            f"No ECB reference rate for {currency} on {day} or the 7 days before: an invoice "
+            f"in {currency} must also state its VAT in EUR (§ 16 Abs. 6 UStG)."
+        )
+        self.currency = currency
+        self.day = day

@@ -21,6 +21,7 @@ from core.persistence.models import AccountRow
 from core.sync import SyncWorker
 from core.sync.lease import SyncLeases, holder_name
 from core.sync.notifications import consumer_from_settings
+from core.sync.rates import keep_rates_fresh
 from core.thirdparty.cycle import run_thirdparty_cycle
 from printers import Spool
 
@@ -124,7 +125,17 @@ async def run_sync(args: argparse.Namespace) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with suppress(NotImplementedError):
                     loop.add_signal_handler(sig, stop.set)
-            loops = [worker.run_forever(stop), _closeouts_forever(rt, stop)]
+            docs = rt.settings.documents
+            loops = [
+                worker.run_forever(stop),
+                _closeouts_forever(rt, stop),
+                keep_rates_fresh(
+                    docs.ecb_url,
+                    every_s=docs.ecb_refresh_s,
+                    stop=stop,
+                    timeout_s=docs.ecb_timeout_s,
+                ),
+            ]
             if providers:
                 loops.append(_thirdparty_forever(rt, stop))
             await asyncio.gather(*loops)

@@ -17,7 +17,7 @@ from core.documents import locale, vat
 from core.documents.amounts import ZERO, Entry, as_text, cents, net_of, settle
 from core.domain.documents import DocumentKind
 from core.domain.orders import Address, Order, OrderLine
-from core.errors import ConfigurationMissing
+from core.errors import ConfigurationMissing, RateMissing
 
 SCHEMA_VERSION = 1
 
@@ -123,7 +123,9 @@ def build_content(
 
     `lines` are (order line, quantity in this shipment); without it every line with its full
     quantity is taken. `eur_rate` (1 EUR = rate units, ECB publication day) adds the VAT in EUR
-    that an invoice in another currency states (core/services/fx.py). Raises ConfigurationMissing naming the `company.*` key that is missing.
+    that an invoice in another currency states (core/services/fx.py); such an invoice without it
+    raises RateMissing, never goes out without its VAT in EUR. Raises ConfigurationMissing naming
+    the `company.*` key that is missing.
     """
     kind = DocumentKind(kind)
     check_company(company, kind)
@@ -142,6 +144,8 @@ def build_content(
     collected = _apply_treatment(entries, rule)
     totals = settle(entries)
     delivered = delivery_date or (order.shipped_at or issued_at).date()
+    if kind is DocumentKind.INVOICE and number and order.currency != "EUR" and eur_rate is None:
+        raise RateMissing(order.currency, delivered)  # a preview (no number) is no invoice
     notes: list[str] = []
     if rule.note:
         gross = sum((t.gross for t in totals), ZERO)

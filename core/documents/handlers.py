@@ -16,14 +16,16 @@ from core.documents.store import content_of, get_document, original_pdf, print_s
 from core.documents.upload import upload_facts
 from core.domain.orders import OrderStatus, Process, check_transition
 from core.domain.outbox import JobKind, OutboxJob
-from core.errors import ConfigurationMissing, ConflictError, UserInputError
+from core.errors import ConfigurationMissing, ConflictError, RateMissing, UserInputError
 from core.mail import MailTemplates
 from core.persistence.models import AuditEventRow, DocumentRow, OrderRow, OutboxJobRow, PackageRow
 from core.ports import Attachment, ChannelConnector, Mailer, PrintPort
 from core.security import SecretBox
 from core.services import audit
+from core.services.fx import RateFeedError, refresh_rates
 from core.services.invoicing import issue_credit_note, issue_invoice
-from core.services.outbox import Handler, PermanentFailure, queue_job
+from core.services.outbox import Handler, PermanentFailure, RetryLater, queue_job
+from core.services.waiting_invoices import issue_shipment_invoice
 
 ConnectorFor = Callable[[int], Awaitable[ChannelConnector]]
 MAILED, MAIL_SKIPPED, UPLOADED = "document.mailed", "document.mail_skipped", "document.uploaded"
@@ -144,11 +146,32 @@ def make_document_handlers(
                     )
         await finish_invoice_only(row)
 
+    async def issue_with_rate(job: OutboxJob) -> None:
+        """Issue the invoice; one in PLN/SEK whose ECB rate is not stored fetches it, or waits."""
+        try:
+            await issue_one(job)
+        except RateMissing as missing:
+            docs = settings.documents
+            try:
+                await refresh_rates(docs.ecb_url, docs.ecb_timeout_s)
+                await issue_one(job)
+            except (RateMissing, RateFeedError) as exc:
+                reason = f"{missing} Waiting for the ECB reference rate"
+                if isinstance(exc, RateFeedError):
+                    reason += f": {exc}"
+                raise RetryLater(f"{reason} (documents.ecb_url).", docs.rate_wait_s) from None
+
+    async def issue_one(job: OutboxJob) -> None:
+        if "shipment_id" in job.payload:  # a shipment's invoice that waited for its rate
+            await issue_shipment_invoice(job.payload, company=settings.company, box=box)
+        else:
+            await issue_invoice(int(job.payload["order_id"]), company=settings.company, box=box)
+
     async def issue(job: OutboxJob) -> None:
         """`invoice.issue` (intake, FBA shipped) and `credit_note.issue` (cancelled, refunded)."""
         try:
             if job.kind == JobKind.ISSUE_INVOICE:
-                await issue_invoice(int(job.payload["order_id"]), company=settings.company, box=box)
+                await issue_with_rate(job)
             else:
                 await issue_credit_note(
                     int(job.payload["invoice_id"]),

@@ -50,6 +50,7 @@ from core.services.invoicing import queue_invoice_delivery
 from core.services.numbering import allocate
 from core.services.outbox import queue_job
 from core.services.supplies import may_invoice
+from core.services.waiting_invoices import wait_for_rate
 
 MANUAL_CARRIERS = {"manual", ""}
 # Fulfilment providers' stock lives in warehouses of their own ("3pl:<provider>"); a desk never
@@ -156,7 +157,7 @@ async def complete_packing(
         parcels = _described(order, boxes, first_ref)
         docs = await _issue_documents(
             order, lines_shipped, parcels, shipment.id, account.company, profile, company, box,
-            now, conn,
+            now, conn, station=station,
         )  # fmt: skip
 
         everything = all(
@@ -330,6 +331,8 @@ async def _issue_documents(
     box: SecretBox,
     now: datetime,
     conn: BaseDBAsyncClient,
+    *,
+    station: str = "",
 ) -> dict[str, int]:
     ranges = {
         DocumentKind.DELIVERY_NOTE: profile.delivery_note_range if profile else "delivery_note",
@@ -339,6 +342,11 @@ async def _issue_documents(
     for kind, range_name in ranges.items():
         if kind is DocumentKind.INVOICE and not await may_invoice(order, lines, company, conn):
             continue  # invoiced already (shipped outside the desk): never a second invoice
+        if kind is DocumentKind.INVOICE and await wait_for_rate(
+            order, lines, shipment_id=shipment_id, delivered_on=now.date(), station=station,
+            packages=parcels, conn=conn,
+        ):  # fmt: skip
+            continue  # no ECB rate for its VAT in EUR yet: the invoice follows as a job
         number = await allocate(company_name, range_name, now.date(), using_db=conn)
         rate = await eur_rate(order.currency, now.date(), conn)  # VAT also in EUR (§ 16 Abs. 6)
         content = build_content(order, kind, number, now, company, lines=lines, eur_rate=rate)

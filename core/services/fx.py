@@ -17,7 +17,7 @@ from decimal import Decimal
 from lxml import etree
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.errors import UserInputError
+from core.errors import PackdeskError, UserInputError
 from core.persistence.models import ExchangeRateRow
 
 ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml"
@@ -63,6 +63,33 @@ async def load_ecb_xml(data: bytes) -> int:
     return len(rates)
 
 
+class RateFeedError(PackdeskError):
+    """The ECB's rate file could not be had (network, server, not a rate file)."""
+
+
+async def fetch_ecb_xml(url: str, timeout_s: float = 20.0) -> bytes:
+    """The ECB reference rate file at `url` (eurofxref-daily.xml or -hist-90d.xml)."""
+    import aiohttp  # only where rates are fetched
+
+    try:
+        timeout = aiohttp.ClientTimeout(total=timeout_s)
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as response:
+            if response.status != 200:
+                raise RateFeedError(f"{url} answered {response.status} {response.reason}")
+            return await response.read()
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise RateFeedError(f"{url} could not be reached ({exc or type(exc).__name__})") from None
+
+
+async def refresh_rates(url: str, timeout_s: float = 20.0) -> int:
+    """Fetch the ECB's rates and store the new ones; how many the file held. Raises RateFeedError."""
+    data = await fetch_ecb_xml(url, timeout_s)
+    try:
+        return await load_ecb_xml(data)
+    except UserInputError as exc:
+        raise RateFeedError(f"{url}: {exc}") from None
+
+
 async def rate_for(
     currency: str, day: date, conn: BaseDBAsyncClient | None = None
 ) -> ReferenceRate | None:
@@ -81,7 +108,10 @@ async def rate_for(
 async def eur_rate(
     currency: str, supply_day: date, conn: BaseDBAsyncClient | None = None
 ) -> tuple[Decimal, date] | None:
-    """(1 EUR = rate, publication day) for `build_content`; None for EUR or no stored rate."""
+    """(1 EUR = rate, publication day) for `build_content`; None for EUR or no stored rate.
+
+    `build_content` refuses an invoice in another currency without it (RateMissing).
+    """
     if currency.upper() == "EUR":
         return None
     found = await rate_for(currency, supply_day, conn)

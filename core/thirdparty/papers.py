@@ -23,6 +23,7 @@ from core.services import audit
 from core.services.fx import eur_rate
 from core.services.numbering import allocate
 from core.services.supplies import may_invoice
+from core.services.waiting_invoices import wait_for_rate
 
 
 async def issue_shipment_papers(
@@ -56,6 +57,11 @@ async def issue_shipment_papers(
     for kind, range_name in ranges.items():
         if kind is DocumentKind.INVOICE and not await may_invoice(order, lines, company, conn):
             continue  # invoiced already: never a second invoice for the same supply
+        if kind is DocumentKind.INVOICE and await wait_for_rate(
+            order, lines, shipment_id=shipment_id, delivered_on=delivered_on, station="",
+            packages=packages, conn=conn,
+        ):  # fmt: skip
+            continue  # no ECB rate for its VAT in EUR yet: the invoice follows as a job
         number = await allocate(account.company, range_name, issued_at.date(), using_db=conn)
         content = build_content(
             order,

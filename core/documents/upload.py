@@ -2,9 +2,10 @@
 
 Amazon's documented metadata (reference/sp-api.md §6.1): `DocumentType` is `Invoice` or
 `CreditNote`, `TotalAmount` and `TotalVATAmount` are the document's gross and VAT, and a credit
-note carries the `TransactionId` of the refund it documents. Packdesk keeps the refund's id in the
-credit note's content when the channel reported one (`transaction_id`); a credit note for a
-cancellation without a refund record is identified by its own number.
+note carries a `TransactionId` that ties it to what it corrects: Amazon's refund transaction
+where the channel reported one (kept in the content as `transaction_id`), else the number of the
+invoice it corrects (`refers_to`), which Amazon holds from that invoice's upload. Never the
+credit note's own number: Amazon knows no transaction by it.
 """
 
 from __future__ import annotations
@@ -23,5 +24,8 @@ def upload_facts(content: dict[str, Any]) -> dict[str, str]:
         "TotalVATAmount": str(content["totals"]["tax"]),
     }
     if credit:
-        facts["TransactionId"] = str(content.get("transaction_id") or content["number"])
+        reference = content.get("transaction_id") or content.get("refers_to")
+        if not reference:
+            raise ValueError(f"Credit note {content['number']} names no invoice it corrects.")
+        facts["TransactionId"] = str(reference)
     return facts

@@ -198,3 +198,20 @@ async def test_credit_note_goes_to_amazon_as_a_credit_note_with_vat_and_transact
     assert second["DocumentType"] == "CreditNote"
     assert second["TotalAmount"] == "59.97" and second["TotalVATAmount"] == "9.58"
     assert second["TransactionId"] == "amzn1.refund.7"
+
+
+async def test_a_credit_note_without_a_refund_record_names_the_invoice_it_corrects(db, box):
+    # Issue 12: with no refund transaction known (an order cancelled after invoicing), the upload
+    # sent the credit note's own number as TransactionId, which identifies nothing Amazon holds.
+    order_id = await shipped_fba_order(box, email=False, upload=True)
+    amazon = FakeConnector()
+    await runner(box, connector=amazon).drain()
+    invoice = await DocumentRow.get(order_id=order_id, kind="invoice")
+    credit = await issue_credit_note(
+        invoice.id, "Order cancelled at the sales channel", company=seller(), box=box
+    )
+    await runner(box, connector=amazon).drain()
+
+    _, second = amazon.facts
+    assert second["DocumentType"] == "CreditNote"
+    assert second["TransactionId"] == invoice.number != credit.number

@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from core.carriers.amazon_buy_shipping import CODE as BUY_SHIPPING
+from core.carriers.crash_guard import Noted
 from core.carriers.dhl.carrier import DhlCarrier, LabelMedia, pdf_everywhere
 from core.carriers.dhl.client import DhlSettings
 from core.carriers.dhl.shipments import ref_no
@@ -155,8 +156,14 @@ class DirectoryCarrier:
     def reference_for(self, request: LabelRequest) -> str:
         return ref_no(request)
 
-    async def create_label(self, request: LabelRequest) -> Label:
-        return await (await self.directory.resolve(self.code)).create_label(request)
+    async def create_label(self, request: LabelRequest, noted: Noted | None = None) -> Label:
+        return await (await self.directory.resolve(self.code)).create_label(request, noted)
+
+    async def label_again(self, request: LabelRequest, number: str) -> Label:
+        return await (await self.directory.resolve(self.code)).label_again(request, number)
+
+    async def rebuy_after_lost_answer(self, request: LabelRequest) -> bool:
+        return await (await self.directory.resolve(self.code)).rebuy_after_lost_answer(request)
 
     async def cancel_label(self, label: Label) -> None:
         await (await self.directory.resolve(self.code)).cancel_label(label)
@@ -177,7 +184,7 @@ class CarrierDirectory(Mapping[str, Carrier]):
         self.label_media = label_media
         self.print_format_for = print_format_for
         self.session = session
-        self._made: dict[str, Carrier] = {}
+        self._made: dict[str, DhlCarrier] = {}
 
     def __getitem__(self, code: str) -> Carrier:
         if code in {"", "manual"}:
@@ -190,7 +197,7 @@ class CarrierDirectory(Mapping[str, Carrier]):
     def __len__(self) -> int:
         return len(self._made)
 
-    async def resolve(self, code: str) -> Carrier:
+    async def resolve(self, code: str) -> DhlCarrier:
         if code in self._made:
             return self._made[code]
         row = await CarrierAccountRow.get_or_none(name=code)

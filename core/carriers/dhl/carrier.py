@@ -16,10 +16,10 @@ from typing import Any
 
 import aiohttp
 
-from core.carriers.dhl.client import DhlClient, DhlSettings
-from core.carriers.dhl.products import PRODUCTS
+from core.carriers.crash_guard import Noted
+from core.carriers.dhl.client import DhlClient, DhlError, DhlSettings
+from core.carriers.dhl.products import PRODUCTS, Product
 from core.carriers.dhl.shipments import ref_no, shipment
-from core.errors import PackdeskError
 from core.ports import Label, LabelRequest
 
 log = logging.getLogger(__name__)
@@ -32,11 +32,21 @@ def pdf_everywhere(station: str) -> tuple[str, int]:
     return ("pdf", 0)
 
 
+def _document(item: dict[str, Any]) -> tuple[bytes, str]:
+    """The shipping label of one answer item as (bytes, format); empty when it has none."""
+    label = item.get("label") or {}
+    if label.get("zpl2"):
+        return str(label["zpl2"]).encode(), "zpl"
+    if label.get("b64"):
+        return base64.b64decode(str(label["b64"])), "pdf"
+    return b"", ""
+
+
 class DhlCarrier:
     """Labels from one DHL business customer contract."""
 
     code = CODE
-    crash_guard = True  # DHL has no idempotency key: see core/carriers/crash_guard.py
+    crash_guard = True  # DHL has no idempotency key nor a search by reference: see crash_guard
 
     def __init__(
         self,
@@ -76,32 +86,59 @@ class DhlCarrier:
             self.settings, request, datetime.now(UTC).date().isoformat(), dict(services)
         )
 
-    async def create_label(self, request: LabelRequest) -> Label:
+    def _formats(self, station: str) -> tuple[str, str | None]:
+        """(docFormat, printFormat) for the label printer of `station`."""
+        medium = self.print_format_for(station) if self.print_format_for else ""
+        return self.document_format(station), medium or self.settings.print_format
+
+    def _product(self, request: LabelRequest) -> Product:
+        return PRODUCTS[str(self.shipment_for(request, **request.services)["product"])]
+
+    async def create_label(self, request: LabelRequest, noted: Noted | None = None) -> Label:
+        """Buy the label. `noted(number)` is awaited the moment DHL has named the shipment, so
+        that from then on an interrupted purchase is found again (`label_again`), not repeated."""
         body = self.shipment_for(request, **request.services)
-        doc = self.document_format(request.station)
-        medium = self.print_format_for(request.station) if self.print_format_for else ""
+        doc, medium = self._formats(request.station)
         async with self._client() as client:
-            items = await client.create_orders(
-                [body], doc_format=doc, print_format=medium or self.settings.print_format
-            )
-        item = items[0]
-        label = item.get("label") or {}
-        if label.get("zpl2"):
-            data, fmt = str(label["zpl2"]).encode(), "zpl"
-        elif label.get("b64"):
-            data, fmt = base64.b64decode(str(label["b64"])), "pdf"
-        else:
-            raise PackdeskError("DHL created the shipment but sent no label; reprint it from DHL.")
-        product = PRODUCTS[str(body["product"])]
-        log.info("DHL label created: %s %s", product.code, item.get("shipmentNo", ""))
+            [item] = await client.create_orders([body], doc_format=doc, print_format=medium)
+            number = str(item.get("shipmentNo") or "")
+            if not number:
+                raise DhlError("DHL accepted the shipment but named no number.", ambiguous=True)
+            if noted is not None:
+                await noted(number)
+            if not _document(item):  # the answer came without the label: DHL keeps it for us
+                item = await client.labels_again(number, doc_format=doc, print_format=medium)
+        log.info("DHL label created: %s %s", body["product"], number)
+        return self._label(item, PRODUCTS[str(body["product"])])
+
+    async def label_again(self, request: LabelRequest, number: str) -> Label:
+        """`GET /orders`: the label of a shipment made earlier, if DHL has not closed it yet."""
+        doc, medium = self._formats(request.station)
+        async with self._client() as client:
+            item = await client.labels_again(number, doc_format=doc, print_format=medium)
+        log.info("DHL label fetched again for shipment %s", number)
+        return self._label(item, self._product(request))
+
+    async def rebuy_after_lost_answer(self, request: LabelRequest) -> bool:
+        """DHL bills domestic products on production data (only a parcel handed over is paid
+        for) and international ones on the shipment data it holds at the end of the day, so
+        only a lost domestic shipment is free once no parcel carries it (spec, POST /manifests).
+        """
+        return not self._product(request).international
+
+    def _label(self, item: dict[str, Any], product: Product) -> Label:
+        number = str(item.get("shipmentNo", ""))
+        data, fmt = _document(item)
+        if not data:
+            raise DhlError(f"DHL sent no label for shipment {number}; will ask again.")
         return Label(
-            tracking_number=str(item.get("shipmentNo", "")),
+            tracking_number=number,
             carrier_code="DHL",
             carrier_name="DHL",
             shipping_method=product.name,
             format=fmt,
             data=data,
-            reference=str(item.get("shipmentNo", "")),
+            reference=number,
         )
 
     async def cancel_label(self, label: Label) -> None:

@@ -1,4 +1,4 @@
-"""The Parcel DE Shipping API v2 over aiohttp: authentication and the four calls Packdesk makes.
+"""The Parcel DE Shipping API v2 over aiohttp: authentication and the calls Packdesk makes.
 
 Authentication is the ``dhl-api-key`` header plus either HTTP Basic (the partner system's user and
 password) or a bearer token from the OAuth2 password grant at
@@ -187,6 +187,20 @@ class DhlClient:
         ):
             raise DhlRefused(items or [{"sstatus": (data or {}).get("status") or {}}], status)
         return items
+
+    async def labels_again(
+        self, shipment_number: str, *, doc_format: str = "PDF", print_format: str | None = None
+    ) -> dict[str, Any]:
+        """`GET /orders`: the documents of a shipment made earlier (refused once it is closed)."""
+        combine = "true" if self.settings.return_label else "false"
+        params = {"shipment": shipment_number, "docFormat": doc_format, "combine": combine}
+        if print_format and doc_format == "PDF":
+            params["printFormat"] = print_format
+        status, data = await self._call("GET", "/orders", params=params)
+        items = list((data or {}).get("items") or [])
+        if status != 200 or len(items) != 1 or items[0].get("shipmentNo") != shipment_number:
+            raise DhlRefused(items or [{"sstatus": (data or {}).get("status") or {}}], status)
+        return dict(items[0])
 
     async def cancel(self, shipment_numbers: list[str]) -> list[dict[str, Any]]:
         """`DELETE /orders`: void labels before closeout. An unknown number is refused."""

@@ -4,6 +4,7 @@
 aiohttp application; `DHL_STATE` holds the shipments for tests to inspect.
 """
 
-from core.carriers.dhl.emulator.app import DHL_STATE, DhlState, add_routes
+from core.carriers.dhl.emulator.app import DHL_STATE, add_routes
+from core.carriers.dhl.emulator.state import DhlState
 
 __all__ = ["DHL_STATE", "DhlState", "add_routes"]

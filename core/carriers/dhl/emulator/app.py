@@ -1,13 +1,11 @@
-"""The emulated DHL endpoints: version, orders (create, validate, cancel), manifests, token."""
+"""The emulated DHL endpoints: version, orders (create, validate, labels again, cancel),
+manifests, token."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-import hashlib
 import secrets
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,83 +13,10 @@ from aiohttp import web
 
 from core.carriers.dhl.emulator.labels import LabelText, merge_pdfs, render_pdf, render_zpl
 from core.carriers.dhl.emulator.rules import check_shipment
+from core.carriers.dhl.emulator.state import BASE, DhlShipment, DhlState, Exchange
 from core.carriers.dhl.products import PRODUCTS
-from core.carriers.tracking import gs1_check_digit
 
-BASE = "/parcel/de/shipping/v2"
 TOKEN = "/parcel/de/account/auth/ropc/v1/token"
-PREFIX = "003404341"  # DHL Paket 20-digit numbers: 00 + SSCC-style body + GS1 check digit
-
-
-@dataclass
-class DhlShipment:
-    number: str
-    body: dict[str, Any]
-    created_at: str
-    cancelled: bool = False
-    manifested: bool = False
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One call as it crossed the wire: what the client sent and what the emulator answered."""
-
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    status: int
-    content_type: str
-    answer: bytes
-
-
-@dataclass
-class DhlState:
-    """One DHL customer: its credentials and every shipment created."""
-
-    api_key: str
-    username: str
-    password: str
-    ekp: str
-    shipments: dict[str, DhlShipment] = field(default_factory=dict)
-    tokens: set[str] = field(default_factory=set)
-    exchanges: list[Exchange] = field(default_factory=list)  # every call, for contract tests
-    serial: int = 0
-    hold: asyncio.Event | None = None  # tests: shipments are made, answers wait until it is set
-
-    @classmethod
-    def seeded(cls, seed: int) -> DhlState:
-        digest = hashlib.sha256(f"dhl-{seed}".encode()).hexdigest()
-        return cls(
-            api_key="emu-" + digest[:24],
-            username="user-valid",
-            password="pw-" + digest[24:40],
-            ekp=str(3333333333 + seed % 1000).zfill(10),
-            serial=int(digest[40:46], 16) % 10**7,
-        )
-
-    def next_number(self) -> str:
-        self.serial += 1
-        body = PREFIX + str(self.serial).zfill(10)
-        return body + str(gs1_check_digit(body))
-
-    def open_shipments(self) -> list[DhlShipment]:
-        return [s for s in self.shipments.values() if not s.cancelled]
-
-    def credentials(self, base_url: str) -> dict[str, Any]:
-        """The ``"dhl"`` section of ``--write-credentials`` (secrets: never log it)."""
-        return {
-            "base_url": base_url + BASE,
-            "api_key": self.api_key,
-            "username": self.username,
-            "password": self.password,
-            "ekp": self.ekp,
-            "participation": "01",
-            "profile": "STANDARD_GRUPPENPROFIL",
-        }
-
-
 # the print format a request names → how the answer's Document names it (DHL's spec enums)
 SHOWN = {
     "A4": "A4", "910-300-700": "910-300-700", "910-300-700-oz": "910-300-700-oZ/oz",
@@ -233,6 +158,65 @@ def _document(texts: list[LabelText], doc_format: str, print_format: str) -> dic
     return {"b64": pdf, "fileFormat": "PDF", "printFormat": shown}
 
 
+def _labels(shipment: DhlShipment, request: web.Request) -> dict[str, Any]:
+    """Numbers and documents of one shipment, as `POST /orders` and `GET /orders` give them."""
+    doc_format = request.query.get("docFormat", "PDF")
+    print_format = request.query.get("printFormat", "")
+    body = shipment.body
+    item: dict[str, Any] = {"shipmentNo": shipment.number,
+                            "routingCode": "40327653113+99000933090010"}  # fmt: skip
+    if body.get("refNo"):
+        item["shipmentRefNo"] = str(body["refNo"])
+    texts = _texts(shipment.number, shipment.return_no, body)
+    if shipment.return_no:
+        item["returnShipmentNo"] = shipment.return_no
+    if request.query.get("combine", "true") == "true":
+        item["label"] = _document(texts, doc_format, print_format)
+    else:
+        item["label"] = _document(texts[:1], doc_format, print_format)
+        if shipment.return_no:
+            item["returnLabel"] = _document(texts[1:], doc_format, print_format)
+    return item
+
+
+def _answer(items: list[dict[str, Any]], failed: int) -> web.Response:
+    """200 for one good item, 207 for several or a mix, 400 when every one failed."""
+    if items and failed == len(items):
+        code, title = 400, "Bad Request"
+    elif len(items) > 1:
+        code, title = 207, "Multi-status"
+    else:
+        code, title = 200, "OK"
+    return web.json_response(
+        {"status": _status(code, title), "items": items},
+        status=code,
+        content_type="application/problem+json" if code == 400 else "application/json",
+    )
+
+
+async def get_orders(request: web.Request) -> web.Response:
+    """Labels again for shipments not yet closed; the spec takes shipment numbers only."""
+    state = request.app[DHL_STATE]
+    numbers = request.query.getall("shipment", [])
+    if not 1 <= len(numbers) <= 30:
+        return _problem(400, "Bad Request", "shipment: 1 to 30 shipment numbers are required.")
+    items, failed = [], 0
+    for number in numbers:
+        found = state.shipments.get(number)
+        if found is None or found.cancelled:
+            failed += 1
+            items.append(
+                {"shipmentNo": number, "sstatus": _status(400, "Unknown shipment number.")}
+            )
+        elif found.manifested:
+            failed += 1
+            items.append({"shipmentNo": number,
+                          "sstatus": _status(400, "Shipment already closed out.")})  # fmt: skip
+        else:
+            items.append({**_labels(found, request), "sstatus": _status(200, "OK")})
+    return _answer(items, failed)
+
+
 async def create_orders(request: web.Request) -> web.Response:
     state = request.app[DHL_STATE]
     try:
@@ -243,8 +227,6 @@ async def create_orders(request: web.Request) -> web.Response:
     if not isinstance(shipments, list) or not 1 <= len(shipments) <= 30:
         return _problem(400, "Bad Request", "shipments: 1 to 30 shipments are required.")
     validate = request.query.get("validate") == "true"
-    doc_format = request.query.get("docFormat", "PDF")
-    print_format = request.query.get("printFormat", "")
     items, failed = [], 0
     for body in shipments:
         messages = check_shipment(body, state.ekp)
@@ -259,21 +241,11 @@ async def create_orders(request: web.Request) -> web.Response:
             item["validationMessages"] = messages
         if not validate:
             number = state.next_number()
-            state.shipments[number] = DhlShipment(number, body, datetime.now(UTC).isoformat())
-            item.update(shipmentNo=number, routingCode="40327653113+99000933090010")
-            if body.get("refNo"):
-                item["shipmentRefNo"] = str(body["refNo"])
             retoure = bool((body.get("services") or {}).get("dhlRetoure"))
-            return_no = state.next_number() if retoure else ""
-            texts = _texts(number, return_no, body)
-            if return_no:
-                item["returnShipmentNo"] = return_no
-            if request.query.get("combine", "true") == "true":
-                item["label"] = _document(texts, doc_format, print_format)
-            else:
-                item["label"] = _document(texts[:1], doc_format, print_format)
-                if return_no:
-                    item["returnLabel"] = _document(texts[1:], doc_format, print_format)
+            made = DhlShipment(number, body, datetime.now(UTC).isoformat(),
+                               return_no=state.next_number() if retoure else "")  # fmt: skip
+            state.shipments[number] = made
+            item.update(_labels(made, request))
         items.append(item)
     if state.hold is not None and not validate:
         await state.hold.wait()  # the shipment exists at "DHL"; its answer is held back
@@ -341,6 +313,7 @@ def add_routes(app: web.Application, seed: int = 1) -> DhlState:
     app.middlewares.append(dhl_auth)
     app.router.add_post(TOKEN, token)
     app.router.add_get(BASE + "/", version)
+    app.router.add_get(BASE + "/orders", get_orders)
     app.router.add_post(BASE + "/orders", create_orders)
     app.router.add_delete(BASE + "/orders", delete_orders)
     app.router.add_post(BASE + "/manifests", post_manifests)

@@ -7,6 +7,7 @@ which screens exist, and polls for changes so every desk sees the others within 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -68,9 +69,11 @@ class PackdeskApp(App[None]):
         fixed_packer: str | None = None,
         hint: str = "",
         cursor_blink: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.cursor_blink = cursor_blink
+        self.clock = clock  # the undo window's countdown reads it; tests hand in one they move
         self.backend = backend
         self.poll_interval = poll_interval
         self.fixed_packer = fixed_packer

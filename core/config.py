@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from core.errors import UserInputError
 
@@ -204,6 +204,29 @@ class DocumentSettings(_Section):
     )
 
 
+DEFAULT_HOLD_REASONS = {
+    "damaged": "Item damaged",
+    "missing_stock": "Stock missing",
+    "address": "Address problem",
+    "wrong_item": "Wrong item in stock",
+    "customer": "Buyer asked to wait",
+}
+
+
+class DeskSettings(_Section):
+    """How a packing desk behaves (same for every station)."""
+
+    # After the last item the desk waits this long before shipping, so a stray scan can be
+    # stopped (core/domain/undo_window.py); 0 ships at once.
+    undo_seconds: float = Field(default=3.0, ge=0, le=30)
+    packers_may_reprint: bool = True  # False: a reprint at the desk needs a supervisor PIN
+    # Hold reasons by code (letters, digits, _): chosen by number or by scanning the desk sheet.
+    hold_reasons: dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,24}$")],
+        Annotated[str, StringConstraints(min_length=1, max_length=80)],
+    ] = Field(default_factory=lambda: dict(DEFAULT_HOLD_REASONS), min_length=1)
+
+
 class Settings(_Section):
     """Everything Packdesk reads from the config file and the environment."""
 
@@ -223,6 +246,7 @@ class Settings(_Section):
     aws: AwsSettings = Field(default_factory=AwsSettings)
     packaging: PackagingSettings = Field(default_factory=PackagingSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
+    desk: DeskSettings = Field(default_factory=DeskSettings)
 
     # Not part of the file: where these settings came from.
     source: Path | None = Field(default=None, exclude=True)

@@ -27,12 +27,16 @@ from console.widgets.order_lines import OrderLines
 from console.widgets.plain import Plain, shown
 from console.widgets.scan_feedback import ScanFeedback
 from console.widgets.scan_field import ScanField
+from console.widgets.ship_countdown import ShipCountdown
 from console.widgets.shipment_progress import ShipmentProgress
 from core.domain.desk import FirstScanGuard
 from core.domain.errors import DomainError
 from core.domain.packing import PackingSession, ScanOutcome
+from core.domain.ship_summary import ShipmentSummary
+from core.domain.undo_window import CANCEL_CODE, NextScan, Stop, opens
 from core.errors import NotFound
 
+CANCEL_CODES = frozenset({CANCEL_CODE})
 LAYOUT_HINT = _(
     "Your scanner types as a US keyboard on this German one — I corrected it. "
     "Scan the 'German keyboard' setup code in the scanner's manual."
@@ -53,9 +57,12 @@ class PackingScreen(StationScreen):
         Binding("f8", "put_back", _("Put back"), id="packing.put_back"),
         Binding("ctrl+z", "undo", _("Undo"), id="packing.undo"),
         Binding("ctrl+o", "detail", _("Detail"), id="packing.detail", show=False),
+        # Only while a shipment waits in its undo window (check_action); otherwise the keys go on.
+        Binding("escape", "stop_shipment", _("Stop"), id="packing.stop", priority=True),
+        Binding("backspace", "stop_shipment", _("Stop"), show=False, priority=True),
     ]
 
-    mode: var[str] = var("idle")  # idle | opening | packing | closing
+    mode: var[str] = var("idle")  # idle | opening | confirming (undo window) | closing
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,6 +76,7 @@ class PackingScreen(StationScreen):
         self.first_scan = FirstScanGuard()
         self._progress_dirty = False  # scans not yet stored with the claim
         self._saving = False
+        self._first_scan_claims = False  # the scan being packed is the one that claimed the order
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="order-bar"):
@@ -76,6 +84,7 @@ class PackingScreen(StationScreen):
             yield Plain("", id="who")
         yield ScanField(_("Scan an order, a delivery note or an article"), id="scan")
         yield ScanFeedback(id="feedback")
+        yield ShipCountdown(id="countdown")
         yield OrderLines(id="lines")
         yield ShipmentProgress(id="progress")
         yield Footer()
@@ -141,6 +150,9 @@ class PackingScreen(StationScreen):
 
     def handle(self, scan: DecodedScan) -> None:
         """Answer one scan now (or queue it while an order is being opened or closed)."""
+        if self.mode == "confirming":
+            self.scan_in_window(scan)
+            return
         if self.mode in ("opening", "closing"):
             self._pending.append(scan)
             return
@@ -230,7 +242,7 @@ class PackingScreen(StationScreen):
         if result.outcome.ok:
             self.progress_changed()
         if result.outcome is ScanOutcome.COMPLETE:
-            self.finish(partial=False)
+            self.finish(partial=False, after_last_scan=True)
 
     def progress_changed(self) -> None:
         """Store the boxes with the claim; saves never overlap and the newest state wins."""
@@ -319,17 +331,84 @@ class PackingScreen(StationScreen):
             )
         self.say(note, "info")
         if target.first_scan:
-            self.pack(DecodedScan(target.first_scan, target.first_scan, ScanKind.TEXT))
+            self._first_scan_claims = True
+            try:
+                self.pack(DecodedScan(target.first_scan, target.first_scan, ScanKind.TEXT))
+            finally:
+                self._first_scan_claims = False
 
-    def finish(self, partial: bool) -> None:
+    def finish(self, partial: bool, *, after_last_scan: bool = False) -> None:
+        """Ship what is packed; after the last scan, only once the undo window has passed."""
         assert self.session is not None and self.target is not None
         try:
-            packages = self.session.finish(partial=partial)
+            self.session.finish(partial=partial)
         except DomainError as exc:
             self.say(str(exc), "error")
             return
+        seconds = self.backend.settings.desk.undo_seconds
+        if after_last_scan and opens(seconds):
+            self.mode = "confirming"
+            self.query_one("#countdown", ShipCountdown).open(
+                ShipmentSummary.of(self.session), seconds, self._first_scan_claims
+            )
+            self.say(_("All items packed — shipping in a moment."), "ok")
+            return
+        self._ship(partial)
+
+    def _ship(self, partial: bool) -> None:
+        assert self.session is not None and self.target is not None
+        packages = self.session.finish(partial=partial)
         self.mode = "closing"
         self.complete_order(self.target, self.session, packages, partial)
+
+    # -- the undo window ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_shipment":
+            return self.mode == "confirming"
+        return True
+
+    @on(ShipCountdown.Due)
+    def window_passed(self, message: ShipCountdown.Due) -> None:
+        message.stop()
+        if self.mode == "confirming" and self.session is not None:
+            self._ship(partial=False)
+
+    def scan_in_window(self, scan: DecodedScan) -> None:
+        """A scan while a shipment waits: the cancel code stops it, anything else ships it now."""
+        window = self.query_one("#countdown", ShipCountdown).window
+        if window is not None and window.next_scan(scan.code, CANCEL_CODES) is NextScan.STOP:
+            self.action_stop_shipment()
+            return
+        self._pending.append(scan)  # answered once this order has shipped
+        self.ship_now()
+
+    def ship_now(self) -> None:
+        self.query_one("#countdown", ShipCountdown).close()
+        if self.mode == "confirming" and self.session is not None:
+            self._ship(partial=False)
+
+    def action_stop_shipment(self) -> None:
+        window = self.query_one("#countdown", ShipCountdown).close()
+        if self.mode != "confirming" or window is None or self.target is None:
+            return
+        target = self.target
+        if window.stop is Stop.PUT_BACK:
+            self.mode = "closing"  # scans wait until the order is back in the queue
+            self.put_back(target, stopped=True)
+            return
+        self.mode = "idle"
+        if self.session is not None:
+            self.session.undo()
+            self.query_one("#lines", OrderLines).show(self.session)
+            self._show_order()
+            self.progress_changed()
+        self.say(
+            _(
+                "Stopped — nothing was shipped. The last scan was taken back; {order} stays "
+                "on the desk."
+            ).format(order=shown(target.external_id, 40)),
+            "warn",
+        )
 
     @work(group="complete", exit_on_error=False)
     async def complete_order(
@@ -380,6 +459,13 @@ class PackingScreen(StationScreen):
             self.refresh_progress()
 
     # -- actions ------------------------------------------------------------------------------
+    def _in_window(self) -> bool:
+        """While a shipment waits, only stop, ship now, hold and put back make sense."""
+        if self.mode == "confirming":
+            self.say(_("Esc stops the shipment; F5 ships it now."), "warn")
+            return True
+        return False
+
     def _need_order(self) -> bool:
         if self.session is None:
             self.say(_("No order on the desk — scan one first."), "warn")
@@ -387,6 +473,9 @@ class PackingScreen(StationScreen):
         return True
 
     def action_undo(self) -> None:
+        if self.mode == "confirming":
+            self.action_stop_shipment()
+            return
         if self._need_order() and self.session is not None:
             if self.session.undo():
                 self.query_one("#lines", OrderLines).show(self.session)
@@ -397,6 +486,8 @@ class PackingScreen(StationScreen):
                 self.say(_("Nothing to take back."), "warn")
 
     def action_quantity(self) -> None:
+        if self._in_window():
+            return
         field = self.query_one("#scan", ScanField)
         text = field.value.strip()
         if text.isdigit() and 0 < int(text) <= 999:
@@ -407,7 +498,7 @@ class PackingScreen(StationScreen):
             self.say(_("Type the number of pieces, press F3, then scan the article."), "warn")
 
     def action_new_package(self) -> None:
-        if self._need_order() and self.session is not None:
+        if not self._in_window() and self._need_order() and self.session is not None:
             try:
                 n = self.session.new_package()
             except DomainError as exc:
@@ -418,14 +509,19 @@ class PackingScreen(StationScreen):
             self.say(_("Box {n} started — scan what goes into it.").format(n=n), "info")
 
     def action_complete(self) -> None:
-        if self._need_order():
+        if self.mode == "confirming":
+            self.ship_now()
+        elif self._need_order():
             self.finish(partial=False)
 
     def action_partial(self) -> None:
-        if self._need_order():
+        if not self._in_window() and self._need_order():
             self.station_app.with_supervisor(lambda _sup: self.finish(partial=True))
 
     def action_hold(self) -> None:
+        if self.mode == "confirming":  # a hold stops the shipment first
+            self.query_one("#countdown", ShipCountdown).close()
+            self.mode = "idle"
         if self._need_order() and self.target is not None:
             target = self.target
 
@@ -454,18 +550,26 @@ class PackingScreen(StationScreen):
         )
 
     def action_put_back(self) -> None:
+        if self.mode == "confirming":
+            self.query_one("#countdown", ShipCountdown).close()
+            self.mode = "idle"
         if self._need_order() and self.target is not None:
             self.put_back(self.target)
 
     @work(group="order", exit_on_error=False)
-    async def put_back(self, target: PackTarget) -> None:
-        await self.backend.release(target.order_id, self.station_app.packer_name)
-        if self.target is target:
-            self.session, self.target = None, None
-            self._show_order()
-        self.say(
-            _("{order} is back in the queue.").format(order=shown(target.external_id, 40)), "info"
-        )
+    async def put_back(self, target: PackTarget, stopped: bool = False) -> None:
+        try:
+            await self.backend.release(target.order_id, self.station_app.packer_name)
+        finally:
+            if self.target is target:
+                self.session, self.target = None, None
+                self._show_order()
+            if stopped:
+                self.mode = "idle"  # scans that came meanwhile are answered now
+        text = _("{order} is back in the queue.")
+        if stopped:
+            text = _("Stopped — nothing was shipped. {order} is back in the queue.")
+        self.say(text.format(order=shown(target.external_id, 40)), "warn" if stopped else "info")
 
     def action_detail(self) -> None:
         order_id = (

@@ -10,7 +10,7 @@ import pytest
 
 from console.app import PackdeskApp
 from console.backend import StationBackend
-from core.config import CompanySettings, Settings
+from core.config import CompanySettings, DeskSettings, Settings
 from core.persistence.models import OrderRow, PackerRow
 from core.services.intake import upsert_orders
 from core.services.people import hash_pin
@@ -55,13 +55,28 @@ async def seed_desk(box, station: str = "desk-1") -> Desk:
     ]
     await upsert_orders(acc, orders, box)
     ids = {r.external_id: r.id for r in await OrderRow.all()}
-    settings = Settings(station=station, company=COMPANY)
+    # The undo window has its own tests (test_undo_window.py, with a clock they move); here the
+    # last item ships at once, as with `desk.undo_seconds = 0`.
+    settings = Settings(station=station, company=COMPANY, desk=DeskSettings(undo_seconds=0))
     return Desk(settings, StationBackend(settings, box), ids)
 
 
 @pytest.fixture
 async def desk(db, box) -> Desk:
     return await seed_desk(box)
+
+
+class DeskClock:
+    """A monotonic clock the test moves by hand (the undo window reads `app.clock`)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 async def until(pilot, condition: Callable[[], bool], limit_s: float = 10.0) -> None:

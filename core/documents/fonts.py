@@ -6,14 +6,22 @@ process, trimmed in memory to the scripts European orders use (Latin, Greek, Cyr
 currency signs; no hinting or layout tables, which fpdf2 does not use without text shaping) and
 handed to every document as a fresh copy. A document with a character outside that set is set
 in the complete font instead, so nothing ever prints as a box that DejaVu could have drawn.
+
+What DejaVu cannot draw at all (Chinese, Japanese, Korean, emoji) is drawn in fallback fonts
+found on the system (`documents.fallback_fonts`; Debian's fonts-droid-fallback and
+fonts-symbola by default), added only to the documents that need them. A character no font has
+is printed as a visible replacement mark, and the owner is told which font is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import io
+import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +32,9 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
+from core.config import DocumentSettings
+
+log = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "dejavu"
 FALLBACK = "dejavufull"
@@ -51,6 +62,17 @@ _lock = threading.Lock()
 class _Face:
     data: bytes  # the (trimmed) TrueType file
     proto: TTFFont  # parsed once: metrics, cmap, descriptor
+
+
+def _without_layout(path: Path) -> bytes:
+    """The whole face without the layout and hinting tables fpdf2 does not use (untouched glyphs)."""
+    font = ttLib.TTFont(path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    for tag in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern", "fpgm", "prep", "cvt "):
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def _trim(path: Path) -> bytes:
@@ -127,13 +149,63 @@ def _copy_into(pdf: FPDF, face: _Face) -> None:
     pdf.fonts[proto.fontkey] = font
 
 
+# Where the fallback fonts are, for the renders of this context (config: documents.fallback_fonts).
+_FALLBACK_PATHS: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
+    "fallback_fonts", default=tuple(DocumentSettings().fallback_fonts)
+)
+_told: set[Path] = set()  # missing fallback fonts already logged (once per process is enough)
+
+
+@contextlib.contextmanager
+def fallback_fonts(paths: Sequence[Path]) -> Iterator[None]:
+    """Render with these fallback fonts inside the block (threads started from it inherit them)."""
+    token = _FALLBACK_PATHS.set(tuple(Path(p) for p in paths))
+    try:
+        yield
+    finally:
+        _FALLBACK_PATHS.reset(token)
+
+
+@cache
+def _fallback_face(path: Path) -> _Face | None:
+    with _lock:
+        if not path.is_file():
+            return None
+        # Without layout tables and hinting, each document's subset of a CJK font takes a
+        # fraction of the time; parsed once per process, like the DejaVu faces.
+        return _parse(f"fallback-{path.stem.lower()}", "", _without_layout(path))
+
+
+def _fallbacks_for(missing: set[int]) -> list[_Face]:
+    """The configured fallback faces that draw some of `missing`, in order; tells of absent ones."""
+    faces = []
+    for path in _FALLBACK_PATHS.get():
+        face = _fallback_face(path)
+        if face is None:
+            if path not in _told:
+                _told.add(path)
+                log.warning(
+                    "fallback font %s not found (documents.fallback_fonts): characters such as "
+                    "Chinese, Japanese or emoji print as a replacement mark — install Debian's "
+                    "fonts-droid-fallback and fonts-symbola or set the path",
+                    path,
+                )
+            continue
+        if missing & face.proto.cmap.keys():
+            faces.append(face)
+            missing = missing - face.proto.cmap.keys()
+    return faces
+
+
 def install(pdf: FPDF, texts: Iterable[str] = ()) -> str:
     """Give `pdf` the document fonts; return the family name to `set_font` with.
 
-    The trimmed faces when they cover every character of `texts`, else the complete ones.
+    The trimmed faces when they cover every character of `texts`, else the complete ones, plus
+    the fallback fonts for what even those lack (`pdf.fallback_families`, in order).
     """
     used = {ord(ch) for t in texts for ch in t}
     family = FAMILY if used <= _covered() else FALLBACK
+    pdf.fallback_families = []  # type: ignore[attr-defined]
     try:
         for style in FACES:
             _copy_into(pdf, _face(family, style))
@@ -142,6 +214,14 @@ def install(pdf: FPDF, texts: Iterable[str] = ()) -> str:
         for style, name in FACES.items():
             pdf.add_font(FALLBACK, style, str(FONT_DIR / name))
         return FALLBACK
+    if family == FALLBACK:
+        missing = {u for u in used if u not in _complete_cover() and chr(u) not in "\n\t"}
+        faces = _fallbacks_for(missing) if missing else []
+        for face in faces:
+            _copy_into(pdf, face)
+        pdf.fallback_families = [f.proto.fontkey for f in faces]  # type: ignore[attr-defined]
+        if faces:  # get_string_width (line wrapping) then measures these characters right
+            pdf.set_fallback_fonts(pdf.fallback_families, exact_match=False)  # type: ignore[attr-defined]
     return family
 
 
@@ -159,12 +239,31 @@ def _complete_cover() -> frozenset[int]:
     return frozenset(_face(FALLBACK, "").proto.cmap)
 
 
-def visible(text: str) -> str:
-    """`text` with each character no document font can draw (CJK, emoji) shown as '\ufffd'.
+def runs(pdf: FPDF | None, text: str) -> list[tuple[str, str]]:
+    """`text` cut into (family, piece): the document font, or the first fallback that draws it.
 
-    fpdf2 leaves such characters out of the page without a trace; the e-invoice XML keeps them.
+    A character no installed font can draw is shown as '\ufffd' in the document font: fpdf2
+    would leave it out of the page without a trace (the e-invoice XML keeps it).
     """
     cover = _complete_cover()
     if cover.issuperset(map(ord, text)):
-        return text
-    return "".join(ch if ord(ch) in cover or ch in "\n\t" else MISSING for ch in text)
+        return [("", text)]
+    families: list[str] = getattr(pdf, "fallback_families", [])
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        family = ""
+        if ord(ch) not in cover and ch not in "\n\t":
+            family = next((f for f in families if ord(ch) in pdf.fonts[f].cmap), "")  # type: ignore[union-attr]
+
+            if not family:
+                ch = MISSING
+        if out and out[-1][0] == family:
+            out[-1] = (family, out[-1][1] + ch)
+        else:
+            out.append((family, ch))
+    return out
+
+
+def visible(text: str) -> str:
+    """`text` with each character DejaVu cannot draw shown as '\ufffd' (no fallback fonts)."""
+    return "".join(piece for _, piece in runs(None, text))

@@ -196,4 +196,16 @@ def make_document_handlers(
         handlers[JobKind.MAIL_INVOICE] = mail_invoice
     if connector_for_account is not None:
         handlers[JobKind.UPLOAD_INVOICE] = upload_invoice
-    return handlers
+    return {kind: _with_fonts(handler, settings) for kind, handler in handlers.items()}
+
+
+def _with_fonts(handler: Handler, settings: Settings) -> Handler:
+    """Render with the fallback fonts the config names (documents.fallback_fonts)."""
+
+    async def run(job: OutboxJob) -> None:
+        from core.documents import fonts  # fpdf2 and fontTools only when rendering
+
+        with fonts.fallback_fonts(settings.documents.fallback_fonts):
+            await handler(job)
+
+    return run

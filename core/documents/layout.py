@@ -68,8 +68,13 @@ def put(pdf: FPDF, x: float, y: float, w: float, h: float, text: str, align: str
     """One line of text in the box (x, y, w, h), vertically centred like `cell` but much cheaper."""
     if not text:
         return
+    pieces = [("", text)]
     if getattr(pdf, "family", "") == fonts.FALLBACK:  # the trimmed faces cover every character
-        text = fonts.visible(text)
+        pieces = fonts.runs(pdf, text)
+    if len(pieces) > 1 or pieces[0][0]:
+        _put_pieces(pdf, x, y, w, h, pieces, align)
+        return
+    text = pieces[0][1]
     if align == "R":
         x += w - pdf.get_string_width(text) - 1
     elif align == "C":
@@ -77,6 +82,29 @@ def put(pdf: FPDF, x: float, y: float, w: float, h: float, text: str, align: str
     else:
         x += 1
     pdf.text(x, y + h / 2 + 0.3 * pdf.font_size, text)
+
+
+def _put_pieces(
+    pdf: FPDF, x: float, y: float, w: float, h: float, pieces: list[tuple[str, str]], align: str
+) -> None:
+    """`put` for text in several fonts: each piece in its own (fallback) font, one after another."""
+    family, style, size = pdf.font_family, pdf.font_style, pdf.font_size_pt
+
+    def use(piece_family: str) -> None:
+        pdf.set_font(piece_family or family, "" if piece_family else style, size)
+
+    widths = []
+    for piece_family, piece in pieces:
+        use(piece_family)
+        widths.append(pdf.get_string_width(piece))
+    total = sum(widths)
+    x += w - total - 1 if align == "R" else (w - total) / 2 if align == "C" else 1
+    baseline = y + h / 2 + 0.3 * pdf.font_size
+    for (piece_family, piece), width in zip(pieces, widths, strict=True):
+        use(piece_family)
+        pdf.text(x, baseline, piece)
+        x += width
+    use("")
 
 
 def wrap(pdf: FPDF, text: str, width: float) -> list[str]:

@@ -80,12 +80,6 @@ def test_restore_refuses_a_backup_sealed_with_another_key(env, tmp_path):
     assert _db(env).read_bytes() == before
 
 
-def test_backup_on_postgres_points_to_pg_dump(env, tmp_path):
-    (tmp_path / "config.toml").write_text('[database]\nurl = "postgres://u@127.0.0.1:1/x"\n')
-    done = packdesk(env, "backup", str(tmp_path / "x.dump"))
-    assert done.returncode == 2 and "pg_dump" in done.stderr
-
-
 def test_user_units_run_this_installation(env, tmp_path):
     assert packdesk(env, "init").returncode == 0
     done = packdesk(env, "service", "install", "--user", "--ssh-args", "--port 2222")
@@ -156,3 +150,22 @@ def test_console_log_rotates_and_leaves_out_font_noise(tmp_path):
 
 
 del sys, ROOT  # the CLI helper is imported from test_cli
+
+
+def test_restore_refuses_a_damaged_sqlite_backup_and_loses_nothing(env, tmp_path):
+    assert packdesk(env, "init").returncode == 0
+    backup = tmp_path / "monday.sqlite3"
+    assert packdesk(env, "backup", str(backup)).returncode == 0
+    data = bytearray(backup.read_bytes())
+    page = 4096
+    data[2 * page : 3 * page] = os.urandom(page)  # a table's pages, not the header
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(bytes(data))
+    before = _db(env).read_bytes()
+    for bad in (damaged, tmp_path / "config.toml"):
+        refused = packdesk(env, "restore", str(bad), "--replace")
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "the database was not touched" in refused.stderr or "not a Packdesk backup" in (
+            refused.stderr
+        )
+    assert _db(env).read_bytes() == before

@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,31 @@ async def truncate_postgres() -> None:
 
 
 __all__ = ["fresh_sqlite", "in_ci", "is_postgres", "migrated_sqlite_template", "postgres_url"]
+
+
+@contextmanager
+def scratch_postgres(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database on the test server, with a unique name, dropped afterwards: empty,
+    or a copy of the database at URL `template` (which nothing may be connected to).
+
+    For tests that replace a whole database (restore), which the shared test database must not see.
+    """
+    import asyncpg
+
+    base = postgres_url()
+    admin = base.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
+    name = f"packdesk_scratch_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+    async def admin_sql(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
+    run_apart(admin_sql, f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        run_apart(admin_sql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,8 +1,12 @@
 """DHL Parcel DE as a `Carrier`: one label per package, cancel before closeout, close the day.
 
-Which document DHL sends depends on the station's label printer: DHL's ZPL2 is drawn for 203 dpi
-(8 dots/mm), so a ZPL printer at 203 dpi gets it as is; every other printer gets a PDF on the
-configured medium (910-300-700 by default), which the printer layer rasterises at its own dpi.
+Which document DHL sends depends on the station's label printer. DHL's API offers ZPL2 drawn for
+203 dpi (8 dots/mm) and no other resolution: `docFormat` is ZPL2 or PDF, and the `printFormat`
+enum names media, not resolutions. Zebra's ``^MUd,200,600`` prints a 200 dpi format on a 600 dpi
+head (an exact ×3); Zebra has no 200 → 300 conversion (×1.5). So a ZPL printer at 203 dpi gets
+DHL's ZPL as is, one at 600 dpi gets it with ``^MU`` after each ``^XA``, and every other printer
+(300 dpi Zebras included) gets a PDF on the configured medium, which the printer layer rasterises
+at the printer's own dpi.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ log = logging.getLogger(__name__)
 
 CODE = "dhl"
 LabelMedia = Callable[[str], tuple[str, int]]  # station → (printer language, dpi)
+ZPL_UNITS = {0: b"", 203: b"", 600: b"^MUd,200,600"}  # printer dpi → how DHL's ZPL is told so
 
 
 def pdf_everywhere(station: str) -> tuple[str, int]:
@@ -79,7 +84,12 @@ class DhlCarrier:
 
     def document_format(self, station: str) -> str:
         language, dpi = self.label_media(station)
-        return "ZPL2" if language == "zpl" and dpi in (0, 203) else "PDF"
+        return "ZPL2" if language == "zpl" and dpi in ZPL_UNITS else "PDF"
+
+    def for_printer(self, zpl: bytes, station: str) -> bytes:
+        """DHL's 203 dpi ZPL for the station's ZPL printer (see the module docstring)."""
+        units = ZPL_UNITS.get(self.label_media(station)[1], b"")
+        return zpl.replace(b"^XA", b"^XA" + units) if units else zpl
 
     def shipment_for(self, request: LabelRequest, **services: Any) -> dict[str, Any]:
         return shipment(
@@ -109,7 +119,7 @@ class DhlCarrier:
             if not _document(item):  # the answer came without the label: DHL keeps it for us
                 item = await client.labels_again(number, doc_format=doc, print_format=medium)
         log.info("DHL label created: %s %s", body["product"], number)
-        return self._label(item, PRODUCTS[str(body["product"])])
+        return self._label(item, PRODUCTS[str(body["product"])], request.station)
 
     async def label_again(self, request: LabelRequest, number: str) -> Label:
         """`GET /orders`: the label of a shipment made earlier, if DHL has not closed it yet."""
@@ -117,7 +127,7 @@ class DhlCarrier:
         async with self._client() as client:
             item = await client.labels_again(number, doc_format=doc, print_format=medium)
         log.info("DHL label fetched again for shipment %s", number)
-        return self._label(item, self._product(request))
+        return self._label(item, self._product(request), request.station)
 
     async def rebuy_after_lost_answer(self, request: LabelRequest) -> bool:
         """DHL bills domestic products on production data (only a parcel handed over is paid
@@ -126,11 +136,13 @@ class DhlCarrier:
         """
         return not self._product(request).international
 
-    def _label(self, item: dict[str, Any], product: Product) -> Label:
+    def _label(self, item: dict[str, Any], product: Product, station: str) -> Label:
         number = str(item.get("shipmentNo", ""))
         data, fmt = _document(item)
         if not data:
             raise DhlError(f"DHL sent no label for shipment {number}; will ask again.")
+        if fmt == "zpl":
+            data = self.for_printer(data, station)
         return Label(
             tracking_number=number,
             carrier_code="DHL",

@@ -36,9 +36,10 @@ from core.persistence.models import (
 )
 from core.ports import PrintPort
 from core.security import SecretBox
-from core.services import claim, desk, pick_slips, pins, sessions
+from core.services import claim, desk, pick_slips, pins, reprint, sessions
 from core.services.queries import QUEUE_ORDER, OrderSummary, packing_queue, search_filter
 from core.services.queue_keys import QueueKey, page_parts
+from core.services.reprint import Reprint, ReprintOffer
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,15 @@ class StationBackend(ReadModels):
     async def hold(self, order_id: int, reason: str, packer: str) -> None:
         await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
         await desk.clear_progress(order_id)
+
+    async def reprint_offer(self, code: str) -> ReprintOffer | None:
+        """The shipment a scan names (order id, paper number, tracking), to print again."""
+        return await reprint.find_offer(clean_code(code))
+
+    async def reprint_shipment(self, offer: ReprintOffer, what: Reprint, actor: str) -> list[int]:
+        return await reprint.reprint(
+            offer, what, box=self.box, print_port=self.print_port, station=self.station, actor=actor
+        )
 
     async def release_hold(self, order_id: int, supervisor: str) -> None:
         await claim.release_hold(order_id, supervisor, self.station)

@@ -22,6 +22,7 @@ from console.backend import CompletionReport, PackTarget
 from console.i18n import _
 from console.scanning import DecodedScan, ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
+from console.screens.desk_reprint import ReprintAtDesk
 from console.screens.reason_prompt import ReasonPrompt
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import Plain, shown
@@ -43,7 +44,7 @@ LAYOUT_HINT = _(
 )
 
 
-class PackingScreen(StationScreen):
+class PackingScreen(ReprintAtDesk, StationScreen):
     """Scan, check, pack, ship; then straight on to the next order."""
 
     CSS_PATH = "packing.tcss"
@@ -292,6 +293,11 @@ class PackingScreen(StationScreen):
                 scan.code, self.station_app.packer_name, scan.alternates
             )
         except Exception as exc:
+            offer = await self.reprint_offer(scan.code)  # a shipment that left: offer a reprint
+            if offer is not None:
+                self.mode = "idle"
+                self.offer_reprint(offer)
+                return
             if isinstance(exc, NotFound):
                 self.first_scan.not_found(scan.code)
             self.mode = "idle"

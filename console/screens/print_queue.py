@@ -37,11 +37,11 @@ class PrintQueueScreen(SecondaryScreen):
         for label, width in ((_("Printer"), 16), (_("State"), 10), (_("Detail"), 40)):
             printers.add_column(label, width=width)
         jobs = self.query_one("#jobs", DataTable)
+        # Jobs are named by Amazon order id and document number (their titles), not by row ids.
         for label, width in (
-            ("#", 6),
             (_("Printer"), 12),
             (_("Kind"), 13),
-            (_("Title"), 28),
+            (_("Title"), 34),
             (_("Status"), 8),
         ):
             jobs.add_column(label, width=width)
@@ -69,9 +69,7 @@ class PrintQueueScreen(SecondaryScreen):
         self.job_ids = [j.id for j in jobs]
         for j in jobs:
             title = ("⎘ " if j.copy_of_id else "") + j.title
-            table.add_row(
-                str(j.id), j.printer[:12], _(j.kind)[:13], title[:28], _(j.status), key=str(j.id)
-            )
+            table.add_row(j.printer[:12], _(j.kind)[:13], title[:34], _(j.status), key=str(j.id))
         if jobs:
             table.move_cursor(row=min(cursor, len(jobs) - 1))
 

@@ -21,6 +21,7 @@ from core.domain.outbox import OutboxJob
 from core.persistence.models import (
     ArticleRow,
     OrderLineRow,
+    OrderRow,
     PackageLineRow,
     PackageRow,
     ShipmentRow,
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "zpl": "application/zpl"}
 CarrierFor = Callable[[str, int], Carrier | None]
 Handler = Callable[[OutboxJob], Awaitable[None]]
+
+
+def label_title(external_id: str, reference: str, *, copy: bool = False) -> str:
+    """A label's print job named as the desk says it: Amazon order id and parcel number."""
+    return f"Label {external_id} parcel {reference}" + (" (copy)" if copy else "")
 
 
 async def _weight(package: PackageRow, lines: list[PackageLineRow], packaging: int) -> int:
@@ -117,11 +123,12 @@ def label_buy_handler(
             log.info("label stored for package %s (%s)", package_id, label.carrier_code)
         station = str(job.payload.get("station", ""))
         if print_port is not None and station and package.label:
+            order_row = await OrderRow.get(id=shipment.order_id).only("id", "external_id")
             await print_port.submit(
                 PrintRequest(
                     station=station,
                     kind="label",
-                    title=f"Label package {package.reference} order {shipment.order_id}",
+                    title=label_title(order_row.external_id, package.reference),
                     content_type=CONTENT_TYPES.get(
                         package.label_format, "application/octet-stream"
                     ),

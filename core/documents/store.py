@@ -10,7 +10,7 @@ from typing import Any
 from core.documents.sealing import open_content, open_pdf, seal_pdf
 from core.domain.documents import DocumentKind
 from core.errors import NotFound, UserInputError
-from core.persistence.models import DocumentRow
+from core.persistence.models import DocumentRow, OrderRow
 from core.ports import PrintPort, PrintRequest, RoutingPrintPort
 from core.security import SecretBox
 
@@ -23,6 +23,17 @@ def render_pdf(content: dict[str, Any]) -> bytes:
     from core.documents.render import render_pdf as render
 
     return render(content)
+
+
+async def paper_title(order_id: int | None, numbers: list[str], *, copy: bool = False) -> str:
+    """A print job's name as the desk says it: the Amazon order id and the document numbers."""
+    order = (
+        await OrderRow.filter(id=order_id).only("id", "external_id").first() if order_id else None
+    )
+    title = " + ".join(numbers)
+    if order is not None:
+        title = f"{order.external_id} {title}"
+    return f"{title} (copy)" if copy else title
 
 
 async def get_document(document_id: int) -> DocumentRow:
@@ -102,7 +113,7 @@ async def print_shipment_papers(
                 PrintRequest(
                     station=station,
                     kind=group[0].kind,
-                    title=" + ".join(p.number for p in group),
+                    title=await paper_title(row.order_id, [p.number for p in group]),
                     content_type="application/pdf",
                     payload=data,
                     key=key if index == 0 else f"{key}:{group[0].kind}",
@@ -123,7 +134,7 @@ async def reprint(row: DocumentRow, box: SecretBox, print_port: PrintPort, stati
         PrintRequest(
             station=station,
             kind=row.kind,
-            title=f"{row.number} (copy)",
+            title=await paper_title(row.order_id, [row.number], copy=True),
             content_type="application/pdf",
             payload=stamped,
             key=f"documents.reprint:{row.id}:{uuid.uuid4().hex}",

@@ -12,7 +12,8 @@ SCREENS = ["queue", "holds", "outbox", "articles", "printers", "dashboard"]
 
 
 def make_app() -> PackdeskApp:
-    return PackdeskApp(FakeBackend(), poll_interval=None, cursor_blink=False)  # type: ignore[arg-type]
+    # The clock stands still: an undo window on screen always shows its full 3 s.
+    return PackdeskApp(FakeBackend(), poll_interval=None, cursor_blink=False, clock=lambda: 0.0)  # type: ignore[arg-type]
 
 
 async def _settle(pilot) -> None:
@@ -48,6 +49,20 @@ def test_packing_after_shipping(snap_compare):
         await _settle(pilot)
         burst(pilot.app, "4000000000013\r4000000000013\r4000000000020\r")
         await _settle(pilot)
+        await pilot.press("f5")  # ship now instead of waiting out the undo window
+        await _settle(pilot)
+        await _settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_packing_undo_window(snap_compare):
+    async def run_before(pilot) -> None:
+        pilot.app.signed_in(ANNA)
+        await _settle(pilot)
+        burst(pilot.app, "302-0000001-0000001\r")
+        await _settle(pilot)
+        burst(pilot.app, "4000000000013\r4000000000013\r4000000000020\r")
         await _settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

@@ -58,8 +58,14 @@ async def test_invoice_routed_elsewhere_prints_there_alone(
     await print_shipment_papers(note, box, spool, "desk-1")
     jobs = {j.printer: j for j in await PrintJobRow.all()}
     assert set(jobs) == {"a4-left", "a4-right"}
-    assert (jobs["a4-left"].kind, jobs["a4-left"].title) == ("delivery_note", "LS-1")
-    assert (jobs["a4-right"].kind, jobs["a4-right"].title) == ("invoice", "RE-1")
+    assert (jobs["a4-left"].kind, jobs["a4-left"].title) == (
+        "delivery_note",
+        "302-7000000-0000001 LS-1",
+    )
+    assert (jobs["a4-right"].kind, jobs["a4-right"].title) == (
+        "invoice",
+        "302-7000000-0000001 RE-1",
+    )
     await print_shipment_papers(note, box, spool, "desk-1")  # the same papers: no second job
     assert await PrintJobRow.all().count() == 2
 
@@ -69,5 +75,5 @@ async def test_same_printer_gets_one_merged_job(db: str, box: SecretBox, tmp_pat
     note = await _shipment_papers(box)
     await print_shipment_papers(note, box, spool, "desk-1")
     (job,) = await PrintJobRow.all()
-    assert job.printer == "a4-left" and job.title == "LS-1 + RE-1"
+    assert job.printer == "a4-left" and job.title == "302-7000000-0000001 LS-1 + RE-1"
     assert len(PdfReader(__import__("io").BytesIO(bytes(job.payload))).pages) == 2

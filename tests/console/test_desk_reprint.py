@@ -1,0 +1,98 @@
+"""Reprint from the desk: a shipped order's id, paper number or tracking number offers its label and
+papers again (real App, real scan field, real backend and spool on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.screens.pin_prompt import PinPrompt
+from console.screens.reprint_prompt import ReprintPrompt
+from core.documents.sealing import seal_blob
+from core.persistence.models import DocumentRow, OrderRow, PackageRow, PrintJobRow
+from printers import Spool
+from tests.console.conftest import until
+from tests.console.test_packing_flow import _feedback, _signed_in
+from tests.printers.conftest import make_settings
+from tests.support.keys import burst
+
+SINGLE = "302-0000002-0000002"
+TRACKING = "00340434161094042557"
+
+
+def _prompt_ready(app) -> bool:
+    """The offer is on screen and its choices have focus (a pushed screen composes after)."""
+    screen = app.screen
+    return (
+        isinstance(screen, ReprintPrompt)
+        and bool(screen.query("#choices"))
+        and (app.focused is screen.query_one("#choices"))
+    )
+
+
+async def _shipped_with_label(app, pilot, desk, box) -> None:
+    screen = await _signed_in(app, pilot)
+    burst(app, f"{desk.tea}\r")  # one scan ships the single-item order (undo window off here)
+    await until(pilot, lambda: screen.last_shipped is not None)
+    order = await OrderRow.get(external_id=SINGLE)
+    await PackageRow.filter(shipment__order_id=order.id).update(
+        tracking_number=TRACKING, label=seal_blob(b"^XA^FDlabel^FS^XZ", box), label_format="zpl"
+    )
+
+
+def _spool(desk, box, tmp_path: Path) -> Spool:
+    settings = make_settings(
+        {"zebra": {"kind": "folder", "path": str(tmp_path / "z")},
+         "a4": {"kind": "folder", "path": str(tmp_path / "a4")}},
+        {"label": "zebra", "delivery_note": "a4", "invoice": "a4"},
+    )  # fmt: skip
+    return Spool(settings, box=box)
+
+
+async def test_scanning_a_tracking_number_reprints_the_label(desk, box, tmp_path):
+    desk.backend.print_port = _spool(desk, box, tmp_path)
+    app = desk.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _shipped_with_label(app, pilot, desk, box)
+        screen = app.screen
+        burst(app, f"{TRACKING}\r")
+        await until(pilot, lambda: _prompt_ready(app))
+        assert TRACKING in str(app.screen.query_one("#question").render())
+        await pilot.press("enter")  # the first choice: the label
+        await until(pilot, lambda: app.screen is screen and "sent to the printer" in _feedback(app))
+    (job,) = await PrintJobRow.filter(kind="label")
+    assert job.title == f"Label {SINGLE} parcel 1 (copy)" and job.printer == "zebra"
+    assert (await OrderRow.get(external_id=SINGLE)).status == "shipped"  # not claimed again
+
+
+async def test_papers_need_a_supervisor_pin_when_packers_may_not_reprint(desk, box, tmp_path):
+    desk.backend.print_port = _spool(desk, box, tmp_path)
+    desk.settings.desk.packers_may_reprint = False
+    app = desk.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _shipped_with_label(app, pilot, desk, box)
+        screen = app.screen
+        invoice = await DocumentRow.get(kind="invoice")
+        burst(app, f"{invoice.number}\r")
+        await until(pilot, lambda: _prompt_ready(app))
+        await pilot.press("down", "enter")  # papers
+        await until(pilot, lambda: isinstance(app.screen, PinPrompt))
+        assert not await PrintJobRow.all().exists()
+        await pilot.press(*"1234", "enter")
+        await until(pilot, lambda: app.screen is screen and "sent to the printer" in _feedback(app))
+    titles = sorted(j.title for j in await PrintJobRow.all())
+    note = await DocumentRow.get(kind="delivery_note")
+    assert titles == sorted([f"{SINGLE} {note.number} (copy)", f"{SINGLE} {invoice.number} (copy)"])
+
+
+async def test_escape_prints_nothing_and_an_unknown_code_is_still_answered(desk, box, tmp_path):
+    desk.backend.print_port = _spool(desk, box, tmp_path)
+    app = desk.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _shipped_with_label(app, pilot, desk, box)
+        burst(app, f"{SINGLE}\r")
+        await until(pilot, lambda: _prompt_ready(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: "Nothing reprinted" in _feedback(app))
+        burst(app, "NOTHING-123\r")
+        await until(pilot, lambda: "Nothing is known as NOTHING-123" in _feedback(app))
+    assert not await PrintJobRow.all().exists()

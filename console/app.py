@@ -17,13 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from console.backend import PackerInfo, StationBackend
+from console.backend import Backend
 from console.commands.station import StationCommands
 from console.i18n import _
 from console.keys import CommandKeyDone, KeyKeeper
 from console.messages import DataChanged
 from console.screens.base import describe
 from console.widgets.plain import shown
+from core.services.desk.views import PackerInfo
 
 SUPERVISOR_SCREENS = {"settings"}
 
@@ -63,7 +64,7 @@ class PackdeskApp(App[None]):
 
     def __init__(
         self,
-        backend: StationBackend,
+        backend: Backend,
         *,
         poll_interval: float | None = 1.0,
         fixed_packer: str | None = None,

@@ -11,12 +11,12 @@ from textual.reactive import var
 from textual.widgets import DataTable, Footer, Static
 
 from console.i18n import _
-from console.readmodels import ArticleStock
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
 from console.screens.reason_prompt import ReasonPrompt
 from console.widgets.plain import Plain, PlainTable, shown
 from console.widgets.scan_field import ScanField
+from core.services.queries.articles import ArticleStock
 
 
 class ArticlesScreen(SecondaryScreen):

@@ -16,7 +16,7 @@ from core.errors import PackdeskError
 
 if TYPE_CHECKING:
     from console.app import PackdeskApp
-    from console.backend import StationBackend
+    from console.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class StationScreen(Screen[None]):
         return self.app
 
     @property
-    def backend(self) -> StationBackend:
+    def backend(self) -> Backend:
         return self.station_app.backend
 
     def _update_auto_focus(self) -> None:

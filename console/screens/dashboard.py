@@ -9,9 +9,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Sparkline, Static
 
 from console.i18n import _
-from console.readmodels import Dashboard
 from console.screens.base import SecondaryScreen
 from console.widgets.plain import Plain, shown
+from core.services.queries.dashboard import Dashboard
 
 _HEALTH = {
     "ok": "●",
@@ -82,9 +82,9 @@ class DashboardScreen(SecondaryScreen):
             )
         )
         parts = [f"{_HEALTH.get(h, '?')} {shown(name, 30)}" for name, h in d.accounts + d.printers]
-        health = Text("  ".join(parts) or ("" if d.dead_jobs else _("nothing to report")))
-        if d.dead_jobs:
+        health = Text("  ".join(parts) or ("" if d.failed_jobs else _("nothing to report")))
+        if d.failed_jobs:
             health.append(
-                ("  " if parts else "") + "✗ " + _("{n} failed jobs").format(n=d.dead_jobs), "red"
+                ("  " if parts else "") + "✗ " + _("{n} failed jobs").format(n=d.failed_jobs), "red"
             )
         self.query_one("#health", Static).update(health)

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Select, Static
 
-from console.backend import PackerInfo
 from console.i18n import _
 from console.screens.base import SecondaryScreen
 from console.widgets.plain import Plain, PlainTable
+from core.services.desk.views import PackerInfo
 
 
 def _when(value: object) -> str:

@@ -18,7 +18,6 @@ from textual.containers import Horizontal
 from textual.reactive import var
 from textual.widgets import Footer, Static
 
-from console.backend import CompletionReport, PackTarget
 from console.i18n import _
 from console.scanning import DecodedScan, ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
@@ -36,6 +35,7 @@ from core.domain.packing import PackingSession, ScanOutcome
 from core.domain.ship_summary import ShipmentSummary
 from core.domain.undo_window import CANCEL_CODE, NextScan, Stop, opens
 from core.errors import NotFound
+from core.services.desk.views import CompletionReport, PackTarget
 
 CANCEL_CODES = frozenset({CANCEL_CODE})
 LAYOUT_HINT = _(

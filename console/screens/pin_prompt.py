@@ -21,7 +21,7 @@ from console.screens.base import describe
 from console.widgets.plain import PlainLabel
 
 if TYPE_CHECKING:
-    from console.backend import StationBackend
+    from console.backend import Backend
 
 
 class PinPrompt(ModalScreen["PackerInfo | None"]):
@@ -34,7 +34,7 @@ class PinPrompt(ModalScreen["PackerInfo | None"]):
         Binding("escape", "cancel", _("Cancel"), id="pin.cancel")
     ]
 
-    def __init__(self, backend: StationBackend, packer: str = "") -> None:
+    def __init__(self, backend: Backend, packer: str = "") -> None:
         super().__init__()
         self.backend = backend
         self.packer = packer  # who asked, for the lockout and the audit

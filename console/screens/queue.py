@@ -10,13 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Select, Static
 
-from console.backend import QueueFilter
 from console.i18n import _
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
 from console.widgets.plain import Plain, PlainTable, plain, shown
 from console.widgets.scan_field import ScanField
 from core.services.queries import OrderSummary
+from core.services.queries.queue import QueueFilter
 from core.services.queue_keys import QueueKey
 
 PAGE = 50
@@ -57,6 +57,7 @@ class QueueScreen(SecondaryScreen):
         # Where each page up to this one starts (keyset: deep pages cost what the first does).
         self.page_starts: list[QueueKey | None] = [None]
         self.rows: list[OrderSummary] = []
+        self.answer = ""  # the answer to a scan that searched nothing; stays until the next one
 
     def compose(self) -> ComposeResult:
         yield ScanField(_("Scan or type an order, SKU or desk"), id="search")
@@ -137,7 +138,10 @@ class QueueScreen(SecondaryScreen):
             info += " " + _("of {total} open").format(total=total)
         if self.filters.search:
             info += " · " + _("search: {term}").format(term=shown(self.filters.search, 40))
-        self.query_one("#page-info", Static).update(info + "  · F5: " + _("pack"))
+        info += "  · F5: " + _("pack")
+        self.query_one("#page-info", Static).update(
+            f"{self.answer}  · {info}" if self.answer else info
+        )
 
     def action_page(self, step: int) -> None:
         if step > 0 and len(self.rows) < PAGE:
@@ -180,8 +184,11 @@ class QueueScreen(SecondaryScreen):
     def searched(self, message: ScanField.Scanned) -> None:
         message.stop()
         if message.scan.kind is ScanKind.TOO_LONG:
-            self.query_one("#page-info", Static).update(too_long_answer(message.scan))
+            # kept: a page still loading must not write its count over the answer
+            self.answer = too_long_answer(message.scan)
+            self.query_one("#page-info", Static).update(self.answer)
             return
+        self.answer = ""
         if message.scan.kind is ScanKind.ORDER:
             self.app.pop_screen()  # an order scanned here goes straight onto the desk
             packing = self.station_app.packing_screen
@@ -205,6 +212,7 @@ class QueueScreen(SecondaryScreen):
             self.filters.marketplace = value
         elif event.select.id == "status":
             self.filters.status = value
+        self.answer = ""
         self.page_offset = 0
         self.page_starts = [None]
         self.load_page()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from console.backend import JobProgress
 from console.i18n import _
 from console.widgets.plain import Plain, shown
 from core.domain.outbox import JobKind
+from core.services.desk.views import JobProgress
 
 _NAMES = {
     JobKind.RENDER_DOCUMENT: "papers",

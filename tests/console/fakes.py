@@ -7,14 +7,16 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from console.backend import CompletionReport, JobProgress, PackerInfo, PackTarget, QueueFilter
-from console.readmodels import ArticleStock, Dashboard
 from core.config import Settings
 from core.domain.audit import AuditEvent
 from core.domain.orders import Address, Channel, Order, OrderLine, OrderStatus
 from core.domain.packing import ExpectedLine
 from core.errors import NotFound, UserInputError
+from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
 from core.services.queries import OrderSummary
+from core.services.queries.articles import ArticleStock
+from core.services.queries.dashboard import Dashboard
+from core.services.queries.queue import QueueFilter
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 ANNA = PackerInfo(1, "anna", "P-ANNA", "packer")

@@ -136,3 +136,39 @@ async def test_an_ended_session_signs_the_packer_out():
         app.poll_changes()
         await until(pilot, lambda: app.packer is None)
         assert type(app.screen).__name__ == "SignInScreen"
+
+
+async def test_the_answer_to_a_too_long_search_stays_when_the_first_page_arrives_later():
+    """Under load the queue's first page came after the scan and wrote its page count over the
+    answer: the packer never saw why the scan did nothing (and the hostile-scan test flaked)."""
+    import asyncio
+
+    from console.scanning import decode
+    from console.screens.queue import QueueScreen
+    from console.widgets.scan_field import ScanField
+
+    backend = FakeBackend()
+    gate = asyncio.Event()
+    real_queue = backend.queue
+
+    async def slow_queue(*args, **kwargs):
+        await gate.wait()
+        return await real_queue(*args, **kwargs)
+
+    backend.queue = slow_queue  # type: ignore[method-assign]
+    app = PackdeskApp(backend, poll_interval=None, cursor_blink=False)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.signed_in(ANNA)
+        await pilot.pause()
+        app.action_open("queue")
+        await until(pilot, lambda: bool(app.screen.query("QueueScreen ScanField")))
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        field = screen.query_one(ScanField)
+        field.post_message(ScanField.Scanned(field, decode("A" * 500)))
+        info = screen.query_one("#page-info")
+        await until(pilot, lambda: "no barcode is that long" in str(info.render()))
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "no barcode is that long" in str(info.render())

@@ -40,11 +40,11 @@ async def test_one_holder_until_expiry_or_release(db):
 
 
 async def test_read_model_names_who_syncs(db):
-    from console.readmodels import ReadModels
+    from core.services.queries import monitors
 
     account = await AccountRow.create(name="de")
     await AccountRow.create(name="fr")
     assert await SyncLeases("sync@host:42", lease_s=30).take(account.id)
-    rows = {a["name"]: a for a in await ReadModels().accounts()}
+    rows = {a["name"]: a for a in await monitors.accounts()}
     assert rows["de"]["synced_by"] == "sync@host:42"
     assert rows["fr"]["synced_by"] == ""

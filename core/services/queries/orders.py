@@ -1,4 +1,4 @@
-"""Read-only questions the console and the CLI ask: order lists, the packing queue, details."""
+"""Order lists, the packing queue and an order's documents and packages (console and CLI)."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ async def _accounts() -> dict[int, str]:
     return {a.id: a.name for a in await AccountRow.all().only("id", "name")}
 
 
-def _summary(row: OrderRow, accounts: dict[int, str]) -> OrderSummary:
+def summary_of(row: OrderRow, accounts: dict[int, str]) -> OrderSummary:
     return OrderSummary(
         id=row.id,
         account=accounts.get(row.account_id, ""),
@@ -124,7 +124,13 @@ async def list_orders(
     if search:
         query = query.filter(search_filter(search, box)).distinct()
     rows = await query.order_by("-purchased_at", "-id").offset(offset).limit(limit)
-    return [_summary(r, accounts) for r in rows]
+    return [summary_of(r, accounts) for r in rows]
+
+
+async def summaries(rows: list[OrderRow]) -> list[OrderSummary]:
+    """Order rows as list rows, with their account names."""
+    accounts = await _accounts()
+    return [summary_of(r, accounts) for r in rows]
 
 
 def _urgency(row: OrderRow) -> tuple[datetime, bool, datetime, int]:
@@ -151,7 +157,7 @@ async def packing_queue(
                 .limit(offset + limit)
             )
     rows.sort(key=_urgency)
-    return [_summary(r, accounts) for r in rows[offset : offset + limit]]
+    return [summary_of(r, accounts) for r in rows[offset : offset + limit]]
 
 
 async def order_extras(order_id: int) -> dict[str, Any]:

@@ -1,0 +1,67 @@
+"""What a scan names, before anything is claimed: an order, a document, or an article.
+
+An order id or a document number (delivery note, invoice) names one order. An article names the
+single-item orders waiting for it, most urgent first: that is what makes one scan ship an order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.domain.catalog import normalize_code
+from core.persistence.models import ArticleRow, BarcodeRow, DocumentRow, ListingRow, OrderRow
+from core.services import claim
+from core.services.queries import QUEUE_ORDER
+
+
+@dataclass(frozen=True)
+class ArticleOrders:
+    """The article a scan named and the single-item orders that wait for it, most urgent first."""
+
+    title: str
+    order_ids: list[int]
+
+
+async def order_named(code: str) -> int | None:
+    """The order whose Amazon order id or document number this is."""
+    row = await OrderRow.filter(external_id=code).only("id").first()
+    if row is not None:
+        return row.id
+    doc = await DocumentRow.filter(number=code).only("id", "order_id").first()
+    return doc.order_id if doc is not None else None
+
+
+async def single_item_orders(code: str, limit: int = 5) -> ArticleOrders | None:
+    """None when the code names no article (barcode, FNSKU or SKU, also by its seller SKUs)."""
+    barcode = await BarcodeRow.filter(code=normalize_code(code)).first()
+    article = (
+        await ArticleRow.get_or_none(id=barcode.article_id)
+        if barcode
+        else await ArticleRow.filter(sku=code.strip()).first()
+    )
+    if article is None:
+        return None
+    skus = {article.sku} | {
+        s for (s,) in await ListingRow.filter(article_id=article.id).values_list("seller_sku")
+    }
+    rows = (
+        await OrderRow.filter(
+            status__in=list(claim.PACKABLE), process="ship", item_count=1, lines__sku__in=skus
+        )
+        .order_by(*QUEUE_ORDER)
+        .limit(limit)
+        .values_list("id")
+    )
+    return ArticleOrders(article.title, [int(i) for (i,) in rows])
+
+
+async def claimed_here(station: str) -> int | None:
+    """The order this station was packing when its console stopped (a crash, a dropped link)."""
+    row = await OrderRow.filter(status="packing", claimed_by=station).only("id").first()
+    return row.id if row is not None else None
+
+
+async def claimed_by(order_id: int) -> tuple[str, str, str]:
+    """(external id, status, claiming station) of one order."""
+    row = await OrderRow.get(id=order_id).only("id", "external_id", "status", "claimed_by")
+    return row.external_id, row.status, row.claimed_by

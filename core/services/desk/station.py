@@ -1,0 +1,197 @@
+"""`StationDesk`: the packing desk's decisions for one station and its signed-in packer.
+
+Who signs in, what a scan opens and claims, what a resumed claim restores, what completion ships.
+Every method is async and returns plain dataclasses (`core/services/desk/views.py`); the console
+calls them from workers and shows the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tortoise.expressions import Q
+
+from core.config import Settings
+from core.domain.desk import clean_code
+from core.errors import ConflictError, NotFound
+from core.persistence.models import PackerRow
+from core.ports import PrintPort
+from core.security import SecretBox
+from core.services import claim, pick_slips, pins, reprint, sessions
+from core.services.desk import follow_up, opening, progress, targets
+from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
+from core.services.reprint import Reprint, ReprintOffer
+from core.services.station_scope import StationScope
+
+
+def _packer(row: PackerRow) -> PackerInfo:
+    return PackerInfo(row.id, row.name, row.badge, row.role, row.language, bool(row.pin_hash))
+
+
+class StationDesk(StationScope):
+    """Signing in and packing at one station."""
+
+    def __init__(
+        self, settings: Settings, box: SecretBox, *, print_port: PrintPort | None = None
+    ) -> None:
+        super().__init__(settings, box, print_port=print_port)
+        self.session_kind = "local"  # or ssh | web, set by the command that starts the desk
+        self.session_id: int | None = None
+
+    # -- people ------------------------------------------------------------------------------
+    async def packers(self) -> list[PackerInfo]:
+        return [_packer(r) for r in await PackerRow.filter(active=True).order_by("name")]
+
+    async def sign_in(self, badge: str) -> PackerInfo:
+        code = clean_code(badge).strip()
+        row = await PackerRow.filter(Q(badge=code) | Q(badge=code.upper()), active=True).first()
+        if row is None:
+            raise NotFound(f"No packer has the badge {code!r} — scan it again or pick your name.")
+        await self.start_session(row.name)
+        return _packer(row)
+
+    async def packer_by_name(self, name: str) -> PackerInfo:
+        row = await PackerRow.filter(name=name, active=True).first()
+        if row is None:
+            raise NotFound(f"No active packer called {name!r}.")
+        await self.start_session(row.name)
+        return _packer(row)
+
+    async def check_supervisor(self, pin: str, packer: str = "") -> PackerInfo:
+        """The supervisor whose PIN this is; raises UserInputError (wrong, wait, locked, none set)."""
+        found = await pins.verify_supervisor_pin(pin, packer=packer, station=self.station)
+        return _packer(await PackerRow.get(id=found.id))
+
+    # -- desk sessions: visible in the database so deactivation can end them anywhere --------
+    async def start_session(self, packer: str) -> None:
+        """A sign-in (badge or name) opens the desk's session row; one at a time per desk."""
+        await self.end_session()
+        self.session_id = await sessions.start_session(packer, self.station, self.session_kind)
+
+    async def session_open(self) -> bool:
+        """False once someone ended this desk's session (the packer was deactivated)."""
+        if self.session_id is None:
+            return True
+        return await sessions.still_open(self.session_id)
+
+    async def end_session(self) -> None:
+        if self.session_id is not None:
+            await sessions.end_session(self.session_id)
+            self.session_id = None
+
+    # -- packing -----------------------------------------------------------------------------
+    async def known_codes(self) -> set[str]:
+        """Every code that names an article, to tell a wrong item from an unknown code."""
+        return await targets.known_codes()
+
+    async def open_order(
+        self, code: str, packer: str, alternates: Iterable[str] = ()
+    ) -> PackTarget:
+        """Claim what a scan names: an order, a delivery note, or an article of a single-item order."""
+        code, alternates = clean_code(code), [clean_code(a) for a in alternates]
+        for candidate in (code, *alternates):
+            order_id = await opening.order_named(candidate)
+            if order_id is not None:
+                return await self._claim(order_id, packer)
+        for candidate in (code, *alternates):
+            target = await self._single_item_order(candidate, packer)
+            if target is not None:
+                return target
+        raise NotFound(
+            f"Nothing is known as {code} — scan an order number, a delivery note or an article."
+        )
+
+    async def _single_item_order(self, code: str, packer: str) -> PackTarget | None:
+        found = await opening.single_item_orders(code)
+        if found is None:
+            return None
+        for order_id in found.order_ids:
+            try:
+                return await self._claim(order_id, packer, first_scan=code)
+            except ConflictError:
+                continue  # another desk was quicker: take the next one
+        raise NotFound(
+            f"No single-item order waits for {found.title} — scan the order's delivery note "
+            "or pick it in the queue (F2)."
+        )
+
+    async def _claim(self, order_id: int, packer: str, first_scan: str | None = None) -> PackTarget:
+        external_id, status, holder = await opening.claimed_by(order_id)
+        resumed = status == "packing" and holder == self.station
+        await claim.claim_order(
+            order_id, self.station, packer, timeout_minutes=self.settings.claim_timeout_minutes
+        )
+        target = await targets.pack_target(order_id, first_scan, resumed)
+        if resumed:
+            target.progress = await progress.stored_progress(order_id, self.station)
+        else:  # a fresh claim starts empty, whatever another desk had scanned
+            await progress.clear_progress(order_id)
+        if target.lines:
+            station_cfg = self.settings.stations.get(self.station)
+            setting = station_cfg.pick_slip if station_cfg else "never"
+            await pick_slips.print_on_claim(order_id, self.station, setting, self.print_port)
+        if not target.lines:
+            await claim.release_claim(order_id, self.station, packer)
+            raise ConflictError(
+                f"Order {external_id} has nothing left to pack (every item is shipped) — "
+                "take the next order and tell a supervisor."
+            )
+        return target
+
+    async def resume(self, packer: str) -> PackTarget | None:
+        """The order this desk was packing when the console stopped (a dropped connection)."""
+        order_id = await opening.claimed_here(self.station)
+        return await self._claim(order_id, packer) if order_id is not None else None
+
+    async def open_by_id(self, order_id: int, packer: str) -> PackTarget:
+        return await self._claim(order_id, packer)
+
+    async def save_progress(self, order_id: int, packages: list[dict[int, int]]) -> bool:
+        return await progress.save_progress(order_id, self.station, packages)
+
+    async def release(self, order_id: int, packer: str) -> bool:
+        released = await claim.release_claim(order_id, self.station, packer)
+        if released:
+            await progress.clear_progress(order_id)
+        return released
+
+    async def hold(self, order_id: int, reason: str, packer: str) -> None:
+        await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
+        await progress.clear_progress(order_id)
+
+    async def reprint_offer(self, code: str) -> ReprintOffer | None:
+        """The shipment a scan names (order id, paper number, tracking), to print again."""
+        return await reprint.find_offer(clean_code(code))
+
+    async def reprint_shipment(self, offer: ReprintOffer, what: Reprint, actor: str) -> list[int]:
+        return await reprint.reprint(
+            offer, what, box=self.box, print_port=self.print_port, station=self.station, actor=actor
+        )
+
+    async def release_hold(self, order_id: int, supervisor: str) -> None:
+        await claim.release_hold(order_id, supervisor, self.station)
+
+    async def complete(
+        self, order_id: int, packages: list[dict[int, int]], packer: str, *, partial: bool = False
+    ) -> CompletionReport:
+        """Ship what was packed; the slow work (labels, papers, Amazon) follows in the outbox."""
+        from core.services.completion import PackedBox, complete_packing
+
+        result = await complete_packing(
+            order_id,
+            [PackedBox(lines=dict(p)) for p in packages],
+            station=self.station,
+            packer=packer,
+            company=self.settings.company,
+            box=self.box,
+            partial=partial,
+        )
+        # shipped: the next claim (a remainder) starts empty
+        await progress.clear_progress(order_id)
+        return await follow_up.completion_report(
+            order_id, result.status.value, result.document_numbers
+        )
+
+    async def progress(self, order_id: int) -> list[JobProgress]:
+        """Documents, labels, print jobs and the confirmation of one order, as they happen."""
+        return await follow_up.follow_up(order_id, self.station)

@@ -1,0 +1,77 @@
+"""The desk's queue: open orders, most urgent first, filtered by account, market, status, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.expressions import Q
+
+from core.domain.desk import clean_code
+from core.persistence.models import AccountRow, OrderRow
+from core.security import SecretBox
+from core.services import claim
+from core.services.queries.orders import (
+    QUEUE_ORDER,
+    OrderSummary,
+    packing_queue,
+    search_filter,
+    summaries,
+)
+from core.services.queue_keys import QueueKey, page_parts
+
+
+@dataclass
+class QueueFilter:
+    """What the queue screen's filters ask for; empty asks for every packable order."""
+
+    account: str = ""
+    marketplace: str = ""
+    status: str = ""
+    search: str = ""
+    prime_only: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.account or self.marketplace or self.status or self.search or self.prime_only
+        )
+
+
+async def desk_queue(
+    filters: QueueFilter,
+    box: SecretBox | None,
+    offset: int = 0,
+    limit: int = 50,
+    after: QueueKey | None = None,
+) -> list[OrderSummary]:
+    """Open orders, most urgent first, one page at a time (`after`: the last row's key)."""
+    if filters.empty:
+        return await packing_queue(limit=limit, offset=offset, after=after)
+    statuses = [filters.status] if filters.status else list(claim.PACKABLE)
+    query = OrderRow.filter(status__in=statuses, process="ship")
+    if filters.account:
+        query = query.filter(account__name=filters.account)
+    if filters.marketplace:
+        query = query.filter(marketplace_id=filters.marketplace)
+    if filters.prime_only:
+        query = query.filter(is_prime=True)
+    if filters.search:
+        term = clean_code(filters.search).strip()
+        query = query.filter(search_filter(term, box) | Q(claimed_by=term)).distinct()
+    rows: list[OrderRow] = []
+    for part in page_parts(after):
+        rows += await query.filter(part).order_by(*QUEUE_ORDER).offset(offset).limit(limit)
+    rows = rows[:limit]  # dated rows come before undated ones: the first `limit` in order
+    return await summaries(rows)
+
+
+async def open_count() -> int:
+    """Orders waiting to be packed (open or partly shipped)."""
+    return await OrderRow.filter(status__in=["open", "partially_shipped"], process="ship").count()
+
+
+async def filter_choices() -> dict[str, list[str]]:
+    """The accounts and marketplaces the queue can be filtered by."""
+    accounts = await AccountRow.all().order_by("name")
+    markets = sorted({m for a in accounts for m in a.marketplace_ids})
+    return {"accounts": [a.name for a in accounts], "marketplaces": markets}

@@ -1,7 +1,9 @@
 """The durable print spool: `Spool` implements core's `PrintPort` and runs one worker per printer.
 
 `submit()` only writes a row (routed by station and document kind, idempotent by key) and wakes the
-printer's worker in this process; packing never waits for paper. Workers in any process drain the
+printer's worker in this process; packing never waits for paper. When that worker waits with
+nothing due, the row is written already claimed and the job handed to it in memory (one statement
+between "spool this" and the first byte on the wire). Workers in any process drain the
 table (claims are atomic updates, so two processes never print the same job).
 """
 
@@ -23,6 +25,7 @@ from core.persistence.models import PrintJobRow
 from core.ports import PrintRequest
 from core.security import SecretBox
 from printers.errors import NoPrinterRoute, UnknownPrintJob
+from printers.queue import ClaimedJob
 from printers.render.pick_slip import PICK_SLIP_TYPE, PickSlip
 from printers.render.testpage import printer_test_page
 from printers.retention import RETENTION, open_payload, purge_spool, seal_payload
@@ -154,26 +157,36 @@ class Spool:
         """Spool for a named printer, bypassing the station's routes (test pages, reprints)."""
         if printer not in self.settings.printers:
             raise UserInputError(f"No printer named {printer!r}.")
-        existing = await PrintJobRow.get_or_none(key=request.key)
-        if existing is None:
-            try:
-                existing = await PrintJobRow.create(
-                    key=request.key[:255],
-                    station=request.station[:64],
-                    printer=printer,
-                    kind=request.kind[:16],
-                    title=request.title[:255],
-                    content_type=request.content_type[:64],
-                    payload=seal_payload(request.payload, self.box),
-                    status=QUEUED,
-                    due_at=utcnow(),
-                    copy_of_id=copy_of,
-                )
-            except IntegrityError:  # the same key, submitted at the same moment elsewhere
-                existing = await PrintJobRow.get(key=request.key)
-        if printer in self._workers:
-            self._workers[printer].wake.set()
-        return int(existing.id)
+        worker = self._workers.get(printer)
+        handing = (
+            worker is not None and worker.station in (None, request.station) and worker.take_next()
+        )
+        payload = seal_payload(request.payload, self.box)
+        handed: ClaimedJob | None = None
+        try:  # one statement; the key is unique, so a second submission finds the first
+            row = await PrintJobRow.create(
+                key=request.key[:255],
+                station=request.station[:64],
+                printer=printer,
+                kind=request.kind[:16],
+                title=request.title[:255],
+                content_type=request.content_type[:64],
+                payload=payload,
+                status=PRINTING if handing else QUEUED,
+                attempts=1 if handing else 0,
+                due_at=utcnow(),
+                copy_of_id=copy_of,
+            )
+            if handing:
+                handed = ClaimedJob(row.id, row.kind, row.title, row.content_type, payload, 1)
+        except IntegrityError:  # spooled before (a retried outbox job, a second click)
+            return int((await PrintJobRow.get(key=request.key[:255]).only("id")).id)
+        finally:
+            if worker is not None and handing:
+                worker.hand(handed)
+        if worker is not None and not handing:
+            worker.queued()
+        return int(row.id)
 
     async def reprint(self, job_id: int, printer: str | None = None) -> int:
         """Print a job again as a new job marked as a copy; returns the new job id."""
@@ -265,10 +278,10 @@ class Spool:
         )
         job_id = await self.submit_to(name, request)
         worker = self.worker(name)
-        row = await self._get(job_id)
         await PrintJobRow.filter(id=job_id).update(status=PRINTING, attempts=1)
-        row.attempts = 1
-        if await worker.print_one(row) is not None:
+        stored = seal_payload(request.payload, self.box)  # the worker opens what it claims
+        job = ClaimedJob(job_id, request.kind, request.title, content_type, stored, 1)
+        if await worker.print_one(job) is not None:
             await PrintJobRow.filter(id=job_id, status=QUEUED).update(status=CANCELLED)
         return await self.job(job_id)
 

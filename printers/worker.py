@@ -1,10 +1,12 @@
 """One worker per printer: claims due jobs in order, renders, sends, records the outcome.
 
-Exactly once, as far as the transport can tell: a job is claimed (`printing`, attempts + 1) before
-it is sent and marked `done` with the transport's reference (CUPS job id, file name …) right after.
-A transient failure puts it back with a later `due_at` and pauses the whole printer (backoff), so
-jobs keep their order; the CUPS transport looks for an earlier submission before sending again.
-A job left `printing` by a crashed process is put back after `lease_s`.
+As close to exactly once as the transport can tell: a job is claimed (`printing`, attempts + 1)
+before it is sent and marked `done` with the transport's reference (CUPS job id, file name …) only
+after the transport said the printer has it, in the statement that claims the next job
+(printers/queue.py: two statements per job). A transient failure puts it back with a later
+`due_at` and pauses the whole printer (backoff), so jobs keep their order; the CUPS transport looks
+for an earlier submission before sending again. A job left `printing` by a crashed process is put
+back after `lease_s`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
@@ -24,6 +27,17 @@ from core.persistence.models import PrintJobRow
 from core.security import SecretBox
 from printers.errors import PrinterUnavailable, UnprintableJob
 from printers.installation import installation_id
+from printers.queue import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    PRINTING,
+    QUEUED,
+    ClaimedJob,
+    Outcome,
+    claim,
+    record,
+)
 from printers.render.convert import prepare
 from printers.render.raster import IMAGE_TYPES
 from printers.retention import open_payload
@@ -34,7 +48,7 @@ from printers.transports.cups import CupsTransport
 PrinterSettings = EscposPrinter | ZplPrinter | CupsPrinter | FolderPrinter
 log = logging.getLogger(__name__)
 
-QUEUED, PRINTING, DONE, FAILED, CANCELLED = "queued", "printing", "done", "failed", "cancelled"
+__all__ = ["CANCELLED", "DONE", "FAILED", "PRINTING", "QUEUED", "Backoff", "PrinterWorker"]
 
 # ZPL II "~JX": cancel a format that is only partly received. A Zebra keeps parsing across
 # connections, so without it the rest of a cut job and the start of the resend would become one
@@ -102,10 +116,54 @@ class PrinterWorker:
         self._reported: tuple[str, str] | None = None
         self._reported_at = 0.0
         self._recovered_at = float("-inf")
+        # Hand-over: a job spooled in this process while nothing waits in the queue before it is
+        # written already claimed and given to the worker in memory (no claim round trip). It
+        # waits at most for the job being sent now (bounded by the transport's timeout, far
+        # below the lease), and goes back to the queue if the printer pauses first.
+        self._running = False
+        self._queue_empty = False  # the last claim found nothing, and nothing was queued since
+        self._handed: list[ClaimedJob] = []
+        self._handing = False  # a job is being written to be handed over
+
+    @property
+    def takes_hand_over(self) -> bool:
+        """Would the next job spooled here skip the queue (see `take_next`)?"""
+        return (
+            self._running
+            and self._queue_empty
+            and not self._handed
+            and not self._handing
+            and self._paused_until <= time.monotonic()
+        )
+
+    def take_next(self) -> bool:
+        """Reserve the hand-over for the next job spooled here (written `printing`, then `hand`).
+
+        Yes while the worker runs, is not paused, nothing is queued before the job and no other
+        job is on its way; one at a time, so the order stays the order spooled. A yes must be
+        followed by `hand(job)`, or `hand(None)` when the job was not written.
+        """
+        if not self.takes_hand_over:
+            return False
+        self._handing = True
+        return True
+
+    def hand(self, job: ClaimedJob | None) -> None:
+        """Give the worker the job `take_next` accepted; it prints it before claiming more."""
+        self._handing = False
+        if job is not None:
+            self._handed.append(job)
+        self.wake.set()
+
+    def queued(self) -> None:
+        """A job for this worker was written to the queue: look, and hand nothing over before it."""
+        self._queue_empty = False
+        self.wake.set()
 
     def nudge(self) -> None:
         """Try now: end a backoff pause and wake the worker (a person fixed the printer)."""
         self._paused_until = 0.0
+        self._queue_empty = False
         self.wake.set()
 
     async def report(self, state: str, detail: str = "", force: bool = False) -> None:
@@ -121,6 +179,17 @@ class PrinterWorker:
         return status
 
     async def run(self, stop: asyncio.Event) -> None:
+        self._running = True
+        try:
+            await self._run(stop)
+        finally:
+            self._running = False
+            with contextlib.suppress(
+                Exception
+            ):  # stopping: what was handed over waits in the queue
+                await self._put_back_handed()
+
+    async def _run(self, stop: asyncio.Event) -> None:
         with contextlib.suppress(Exception):
             await self.refresh_status()
         while not stop.is_set():
@@ -157,85 +226,103 @@ class PrinterWorker:
             log.warning("print worker %s: %d interrupted job(s) put back", self.name, count)
 
     async def drain(self) -> float | None:
-        """Print every due job; return seconds until the next try, or None when nothing waits."""
+        """Print every due job; return seconds until the next try, or None when nothing waits.
+
+        Jobs that failed here wait out the printer's pause (returned by `print_one`); a job that
+        another process put back for later is found by the next poll.
+        """
         pause = self._paused_until - time.monotonic()
         if pause > 0:
+            await self._put_back_handed()
             return pause
         await self._recover()
+        finished: Outcome | None = None
         while True:
-            now = utcnow()
-            row = await self._mine(status=QUEUED, due_at__lte=now).order_by("id").first()
-            if row is None:
-                upcoming = await self._mine(status=QUEUED).order_by("due_at").first()
-                return (
-                    None if upcoming is None else max(0.0, (upcoming.due_at - now).total_seconds())
-                )
-            claimed = await PrintJobRow.filter(id=row.id, status=QUEUED).update(
-                status=PRINTING, attempts=row.attempts + 1, updated_at=now
-            )
-            if not claimed:
-                continue  # another worker took it
-            row.attempts += 1
-            pause_s = await self.print_one(row)
+            if self._handed:
+                job: ClaimedJob | None = self._handed.pop(0)
+                if finished is not None:
+                    await record(finished, utcnow())
+                    finished = None
+            else:
+                job = await claim(self.name, self.station, utcnow(), finished)
+                self._queue_empty = job is None
+            if job is None:
+                return None
+            finished, pause_s = await self.attempt(job)
             if pause_s is not None:
+                await self._put_back_handed()
                 return pause_s
+
+    async def _put_back_handed(self) -> None:
+        """Jobs handed over but not sent (the printer paused, the worker stops) join the queue."""
+        if self._handed:
+            self._queue_empty = False
+            ids = [job.id for job in self._handed]
+            self._handed.clear()
+            await PrintJobRow.filter(id__in=ids, status=PRINTING).update(
+                status=QUEUED, attempts=F("attempts") - 1, due_at=utcnow(), updated_at=utcnow()
+            )
 
     def _mine(self, **conditions: object) -> QuerySet[PrintJobRow]:
         query = PrintJobRow.filter(printer=self.name, **conditions)
         return query if self.station is None else query.filter(station=self.station)
 
-    async def print_one(self, row: PrintJobRow) -> float | None:
-        """Render and send one claimed job; return the pause after a transient failure."""
+    async def print_one(self, job: ClaimedJob) -> float | None:
+        """Send one claimed job and record how it ended; return the pause after a failure."""
+        outcome, pause_s = await self.attempt(job)
+        if outcome is not None:
+            await record(outcome, utcnow())
+        return pause_s
+
+    async def attempt(self, job: ClaimedJob) -> tuple[Outcome | None, float | None]:
+        """Render and send one claimed job.
+
+        Returns its outcome for the caller to record (done, or failed for good), or, after a
+        transient failure, (None, pause): the job is then already back in the queue.
+        """
         try:
-            payload = open_payload(bytes(row.payload), self.box)
-            if row.content_type in RASTERISED:  # seconds of CPU: off the event loop
-                prepared = await asyncio.to_thread(prepare, row.content_type, payload, self.printer)
+            payload = open_payload(job.payload, self.box)
+            if job.content_type in RASTERISED:  # seconds of CPU: off the event loop
+                prepared = await asyncio.to_thread(prepare, job.content_type, payload, self.printer)
             else:  # receipts, pick slips, ZPL: microseconds, not worth a thread hop per job
-                prepared = prepare(row.content_type, payload, self.printer)
+                prepared = prepare(job.content_type, payload, self.printer)
             payload = prepared.payload
-            if row.attempts > 1 and prepared.content_type == "application/zpl":
+            if job.attempts > 1 and prepared.content_type == "application/zpl":
                 payload = ZPL_DISCARD_PARTIAL + payload
-            job = OutgoingJob(
-                row.id,
-                row.kind,
-                row.title,
+            outgoing = OutgoingJob(
+                job.id,
+                job.kind,
+                job.title,
                 payload,
                 prepared.content_type,
                 prepared.extension,
-                attempt=row.attempts,
+                attempt=job.attempts,
             )
             if isinstance(self.transport, CupsTransport) and not self.transport.installation:
                 self.transport.installation = await installation_id()
-            delivery = await self.transport.send(job)
+            delivery = await self.transport.send(outgoing)
         except UnprintableJob as exc:
-            await self._finish(row, FAILED, last_error=str(exc))
-            log.warning("print job %s failed for good: %s", row.id, exc)
-            return None
+            log.warning("print job %s failed for good: %s", job.id, exc)
+            return Outcome(job.id, FAILED, note=str(exc)), None
         except PrinterUnavailable as exc:
-            return await self._later(row, exc.state, str(exc))
+            return None, await self._later(job, exc.state, str(exc))
         except Exception as exc:  # a bug or an unexpected library error: keep the job, say why
-            log.exception("print job %s: unexpected error", row.id)
-            return await self._later(row, ERROR, f"unexpected error: {type(exc).__name__}: {exc}")
-        await self._finish(
-            row,
-            DONE,
-            last_error=delivery.note,
-            transport_ref=delivery.ref[:128],
-            printed_at=utcnow(),
-        )
+            log.exception("print job %s: unexpected error", job.id)
+            reason = f"unexpected error: {type(exc).__name__}: {exc}"
+            return None, await self._later(job, ERROR, reason)
         self.failures = 0
-        await self.report(ONLINE, "")
-        return None
+        await self.report(ONLINE, "")  # a write only when the printer was not online before
+        return Outcome(job.id, DONE, delivery.note, delivery.ref, utcnow()), None
 
-    async def _later(self, row: PrintJobRow, state: str, reason: str) -> float:
+    async def _later(self, job: ClaimedJob, state: str, reason: str) -> float:
         self.failures += 1
         delay = self.backoff.delay(self.failures)
-        self._paused_until = time.monotonic() + delay
+        # The job is due when the pause ends (read in this order, the pause ends no earlier).
         due = utcnow() + timedelta(seconds=delay)
+        self._paused_until = time.monotonic() + delay
+        self._queue_empty = False
         await self.report(state, reason)  # first: whoever sees the job back sees why
-        await self._finish(row, QUEUED, last_error=reason, due_at=due)
+        await PrintJobRow.filter(id=job.id).update(
+            status=QUEUED, last_error=reason, due_at=due, updated_at=utcnow()
+        )
         return delay
-
-    @staticmethod
-    async def _finish(row: PrintJobRow, status: str, **values: object) -> None:
-        await PrintJobRow.filter(id=row.id).update(status=status, updated_at=utcnow(), **values)

@@ -81,11 +81,19 @@ class EscposBuilder:
 
     def text(self, value: str) -> EscposBuilder:
         """Text without a line feed; control characters other than newline are dropped."""
-        for char in value:
-            if char == "\n":
-                self._out += b"\n"
-            elif unicodedata.category(char) != "Cc":
-                self._out += self._encode_char(char)
+        if not value.isprintable():
+            value = "".join(c for c in value if c == "\n" or unicodedata.category(c) != "Cc")
+        # Whole runs in the current code page at once; only a letter it lacks goes one by one
+        # (the same bytes as encoding every character alone, a fraction of the time).
+        while value:
+            codec = CODEPAGES[self._current][1]
+            try:
+                self._out += value.encode(codec)
+                break
+            except UnicodeEncodeError as exc:
+                self._out += value[: exc.start].encode(codec)
+                self._out += self._encode_char(value[exc.start])
+                value = value[exc.start + 1 :]
         return self
 
     def line(self, value: str = "") -> EscposBuilder:

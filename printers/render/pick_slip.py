@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from printers.render.escpos import EscposBuilder, paper_columns
@@ -39,8 +39,17 @@ class PickSlip:
     notes: Sequence[str] = field(default_factory=tuple)
 
     def to_json(self) -> bytes:
-        data = asdict(self)
-        data["created_at"] = self.created_at.isoformat() if self.created_at else None
+        data = {
+            "order_ref": self.order_ref,
+            "lines": [
+                {"sku": ln.sku, "title": ln.title, "qty": ln.qty, "bin": ln.bin}
+                for ln in self.lines
+            ],
+            "heading": self.heading,
+            "station": self.station,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "notes": list(self.notes),
+        }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
     @classmethod

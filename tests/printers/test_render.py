@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw
 
 from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
 from printers.errors import UnprintableJob
 from printers.render import PickLine, PickSlip, prepare, render_pick_slip_escpos
+from printers.render.escpos import EscposBuilder
 from printers.render.pick_slip import PICK_SLIP_TYPE
 from printers.render.testpage import escpos_test_page, pdf_test_page
 from printers.render.zpl import image_label, zpl_test_label
@@ -151,3 +155,15 @@ def test_a4_test_page_prints_every_letter() -> None:
         ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     assert "Grüße aus Köln · Łódź · Ñandú · Øresund" in text
+
+
+@given(st.text(max_size=80))
+def test_text_runs_encode_exactly_like_one_character_at_a_time(value: str) -> None:
+    # The builder encodes whole runs at once (the spool's hot path); the bytes must be the
+    # same as encoding each letter alone, code page switches included.
+    fast = EscposBuilder(80, "CP858").text(value)
+    slow = EscposBuilder(80, "CP858")
+    for char in value:
+        if char == "\n" or unicodedata.category(char) != "Cc":
+            slow.raw(slow._encode_char(char))
+    assert bytes(fast) == bytes(slow)

@@ -74,6 +74,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "articles": ("console.cli.articles", "article weights and customs data for labels"),
     "profiles": ("console.cli.carriers", "fulfilment profiles: list, set carrier"),
+    "holds": ("console.cli.holds", "hold reasons: the desk sheet with their barcodes"),
     "listings": ("console.cli.listings", "Amazon listings: pushed stock, Amazon's answers"),
     "sync": ("console.cli.sync", "sync orders, shipments, stock and listings with Amazon"),
     "3pl": ("console.cli.threepl", "fulfilment providers: export orders, import tracking"),

@@ -58,9 +58,13 @@ def render_detail(data: dict[str, Any]) -> tuple[str, Table, str]:
     rest.append(_("Audit trail"))
     for event in data["audit"]:
         at = event.at.strftime("%d.%m %H:%M:%S") if event.at else ""
-        rest.append(
+        line = (
             f"{at}  {shown(event.actor, 20):<10} {shown(event.action)} {shown(event.station, 30)}"
         )
+        reason = event.detail.get("reason") if isinstance(event.detail, dict) else None
+        if reason:  # why it was held stays readable here after the release
+            line += f" · {shown(reason, 80)}"
+        rest.append(line)
     return "\n".join(head), table, "\n".join(rest)
 
 

@@ -21,8 +21,8 @@ from textual.widgets import Footer, Static
 from console.i18n import _
 from console.scanning import DecodedScan, ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
+from console.screens.desk_holds import HoldsAtDesk
 from console.screens.desk_reprint import ReprintAtDesk
-from console.screens.reason_prompt import ReasonPrompt
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import Plain, shown
 from console.widgets.scan_feedback import ScanFeedback
@@ -44,7 +44,7 @@ LAYOUT_HINT = _(
 )
 
 
-class PackingScreen(ReprintAtDesk, StationScreen):
+class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
     """Scan, check, pack, ship; then straight on to the next order."""
 
     CSS_PATH = "packing.tcss"
@@ -151,6 +151,8 @@ class PackingScreen(ReprintAtDesk, StationScreen):
 
     def handle(self, scan: DecodedScan) -> None:
         """Answer one scan now (or queue it while an order is being opened or closed)."""
+        if self.mode not in ("opening", "closing") and self.scanned_hold(scan.code):
+            return
         if self.mode == "confirming":
             self.scan_in_window(scan)
             return
@@ -523,37 +525,6 @@ class PackingScreen(ReprintAtDesk, StationScreen):
     def action_partial(self) -> None:
         if not self._in_window() and self._need_order():
             self.station_app.with_supervisor(lambda _sup: self.finish(partial=True))
-
-    def action_hold(self) -> None:
-        if self.mode == "confirming":  # a hold stops the shipment first
-            self.query_one("#countdown", ShipCountdown).close()
-            self.mode = "idle"
-        if self._need_order() and self.target is not None:
-            target = self.target
-
-            def held(reason: str | None) -> None:
-                if reason:
-                    self.hold_order(target, reason)
-
-            self.app.push_screen(
-                ReasonPrompt(
-                    _("Why does {order} go on hold?").format(order=shown(target.external_id, 40))
-                ),
-                held,
-            )
-
-    @work(group="order", exit_on_error=False)
-    async def hold_order(self, target: PackTarget, reason: str) -> None:
-        await self.backend.hold(target.order_id, reason, self.station_app.packer_name)
-        if self.target is target:
-            self.session, self.target = None, None
-            self._show_order()
-        self.say(
-            _("{order} is on hold: {reason}. A supervisor releases it.").format(
-                order=shown(target.external_id, 40), reason=shown(reason, 120)
-            ),
-            "warn",
-        )
 
     def action_put_back(self) -> None:
         if self.mode == "confirming":

@@ -47,3 +47,16 @@ async def trail(subject: str, limit: int = 200) -> list[AuditEvent]:
         )
         for r in rows
     ]
+
+
+async def last_detail(
+    subject: str, action: str, *, using_db: BaseDBAsyncClient | None = None
+) -> dict[str, Any]:
+    """The detail of the newest `action` event on `subject` ({} when there is none)."""
+    row = (
+        await AuditEventRow.filter(subject=subject, action=action)
+        .using_db(using_db)
+        .order_by("-id")
+        .first()
+    )
+    return dict(row.detail) if row is not None and isinstance(row.detail, dict) else {}

@@ -103,8 +103,13 @@ async def release_claim(order_id: int, station: str, packer: str) -> bool:
     return bool(released)
 
 
-async def put_on_hold(order_id: int, reason: str, packer: str, station: str = "") -> None:
-    """Stop an order until a supervisor releases it (damaged item, address question …)."""
+async def put_on_hold(
+    order_id: int, reason: str, packer: str, station: str = "", *, code: str = ""
+) -> None:
+    """Stop an order until a supervisor releases it (damaged item, address question …).
+
+    `code` is the reason's code from the desk's list (core/services/holds.py), kept in the audit.
+    """
     if not reason.strip():
         raise ConflictError("Say why the order goes on hold.")
     async with in_transaction() as conn:
@@ -134,6 +139,7 @@ async def put_on_hold(order_id: int, reason: str, packer: str, station: str = ""
             station=station,
             using_db=conn,
             reason=reason.strip(),
+            code=code,
         )
 
 
@@ -150,8 +156,15 @@ async def release_hold(order_id: int, supervisor: str, station: str = "") -> Non
         await (
             OrderRow.filter(id=order_id).using_db(conn).update(status=resting.value, hold_reason="")
         )
+        held = await audit.last_detail(f"order:{order_id}", "order.held", using_db=conn)
         await audit.record(
-            supervisor, "order.hold_released", f"order:{order_id}", station=station, using_db=conn
+            supervisor,
+            "order.hold_released",
+            f"order:{order_id}",
+            station=station,
+            using_db=conn,
+            reason=row.hold_reason,  # why it waited stays in the history after the release
+            code=str(held.get("code", "")),
         )
 
 

@@ -111,6 +111,9 @@ class FakeBackend:
     async def hold(self, order_id: int, reason: str, packer: str) -> None:
         return None
 
+    async def hold_for(self, order_id: int, reason: Any, packer: str) -> None:
+        return None
+
     async def release_hold(self, order_id: int, supervisor: str) -> None:
         return None
 

@@ -83,7 +83,7 @@ async def test_undo_new_package_and_hold(desk):
         await pilot.press("ctrl+z")
         assert screen.session.items_packed == 0
         await pilot.press("f7")
-        await until(pilot, lambda: app.screen.__class__.__name__ == "ReasonPrompt")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "HoldPrompt")
         await pilot.press(*"dented", "enter")
         await until(pilot, lambda: screen.session is None and "on hold" in _feedback(app))
     row = await OrderRow.get(external_id="302-0000001-0000001")

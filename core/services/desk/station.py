@@ -17,9 +17,10 @@ from core.errors import ConflictError, NotFound
 from core.persistence.models import PackerRow
 from core.ports import PrintPort
 from core.security import SecretBox
-from core.services import claim, pick_slips, pins, reprint, sessions
+from core.services import claim, holds, pick_slips, pins, reprint, sessions
 from core.services.desk import follow_up, opening, progress, targets
 from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
+from core.services.holds import HoldReason
 from core.services.reprint import Reprint, ReprintOffer
 from core.services.station_scope import StationScope
 
@@ -157,6 +158,11 @@ class StationDesk(StationScope):
 
     async def hold(self, order_id: int, reason: str, packer: str) -> None:
         await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
+        await progress.clear_progress(order_id)
+
+    async def hold_for(self, order_id: int, reason: HoldReason, packer: str) -> None:
+        """On hold for one of the desk's reasons (its code goes into the history)."""
+        await holds.hold(order_id, reason, packer, self.station)
         await progress.clear_progress(order_id)
 
     async def reprint_offer(self, code: str) -> ReprintOffer | None:

@@ -1,0 +1,69 @@
+"""Holds at the packing desk: F7 asks for a reason; a scanned reason barcode holds at once.
+
+The reasons, how one is picked and what is recorded are `core/services/holds.py`'s; this mixin
+only asks and answers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from console.i18n import _
+from console.screens.hold_prompt import HoldPrompt
+from console.widgets.plain import shown
+from console.widgets.ship_countdown import ShipCountdown
+from core.services.desk.views import PackTarget
+from core.services.holds import HoldReason, reasons, scanned_reason
+
+if TYPE_CHECKING:
+    from console.screens.packing import PackingScreen
+
+
+class HoldsAtDesk:
+    """Mixed into PackingScreen."""
+
+    def hold_reasons(self: PackingScreen) -> list[HoldReason]:
+        return reasons(self.backend.settings.desk.hold_reasons)
+
+    def scanned_hold(self: PackingScreen, code: str) -> bool:
+        """True when `code` was a reason barcode from the desk sheet (and was answered)."""
+        reason = scanned_reason(code, self.hold_reasons())
+        if reason is None:
+            return False
+        if self.mode == "confirming":  # a hold stops the shipment first
+            self.query_one("#countdown", ShipCountdown).close()
+            self.mode = "idle"
+        if self.target is None:
+            self.say(_("Scan the order first, then the hold reason."), "warn")
+        else:
+            self.hold_order(self.target, reason)
+        return True
+
+    def action_hold(self: PackingScreen) -> None:
+        if self.mode == "confirming":  # a hold stops the shipment first
+            self.query_one("#countdown", ShipCountdown).close()
+            self.mode = "idle"
+        if self._need_order() and self.target is not None:
+            target = self.target
+
+            def held(reason: HoldReason | None) -> None:
+                if reason is not None:
+                    self.hold_order(target, reason)
+
+            question = _("Why does {order} go on hold?").format(order=shown(target.external_id, 40))
+            self.app.push_screen(HoldPrompt(question, self.hold_reasons()), held)
+
+    @work(group="order", exit_on_error=False)
+    async def hold_order(self: PackingScreen, target: PackTarget, reason: HoldReason) -> None:
+        await self.backend.hold_for(target.order_id, reason, self.station_app.packer_name)
+        if self.target is target:
+            self.session, self.target = None, None
+            self._show_order()
+        self.say(
+            _("{order} is on hold: {reason}. A supervisor releases it.").format(
+                order=shown(target.external_id, 40), reason=shown(reason.text, 120)
+            ),
+            "warn",
+        )

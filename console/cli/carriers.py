@@ -19,13 +19,12 @@ from console.runtime import open_runtime
 from console.wiring import ship_from
 from core.carriers.dhl.carrier import DhlCarrier
 from core.carriers.directory import (
-    configured,
+    contract_summaries,
     import_file,
     profile_problems,
     set_profile_carrier,
     settings_of,
 )
-from core.carriers.registry import carrier_rules
 from core.domain.orders import Address, Buyer, Channel, Order, OrderLine
 from core.errors import NotFound, PackdeskError, UserInputError
 from core.persistence.models import CarrierAccountRow, FulfilmentProfileRow
@@ -42,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.set_defaults(handler=run_list)
     imp = act.add_parser("import", help='import a JSON file with a "dhl" section')
     imp.add_argument("file")
+    imp.add_argument(
+        "--account", help="the Amazon account (seller) this contract ships for; default: every"
+    )
     imp.set_defaults(handler=run_import)
     test = act.add_parser("test", help="a validate-only order at the carrier; profiles checked")
     test.add_argument("name")
@@ -83,32 +85,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 async def run_list(args: argparse.Namespace) -> int:
     async with open_runtime(args):
-        rows = await configured()
-        profiles = list(await FulfilmentProfileRow.all().order_by("name"))
-    used = {
-        r.name: [
-            p.name
-            for p in profiles
-            if r.name in {p.carrier} | {x.carrier for x in carrier_rules(p.options or {})}
-        ]
-        for r in rows
-    }
-    data = [
-        {
-            "name": r.name,
-            "kind": r.kind,
-            "base_url": r.settings.get("base_url", ""),
-            "ekp": r.settings.get("ekp", ""),
-            "profiles": used[r.name],
-        }
-        for r in rows
-    ]
+        data = await contract_summaries()
     if args.json:
         print_json(data)
         return 0
     print_table(
-        ["name", "kind", "ekp", "url", "profiles"],
-        [(d["name"], d["kind"], d["ekp"], d["base_url"], ",".join(d["profiles"])) for d in data],
+        ["name", "code", "seller", "ekp", "url", "profiles"],
+        [
+            (
+                d["name"],
+                d["code"],
+                d["account"] or "(every)",
+                d["ekp"],
+                d["base_url"],
+                ",".join(d["profiles"]),
+            )
+            for d in data
+        ],
     )
     return 0
 
@@ -128,8 +121,10 @@ async def run_import(args: argparse.Namespace) -> int:
     if not isinstance(data, dict):
         raise UserInputError(f"{path}: expected a JSON object")
     async with open_runtime(args) as rt:
-        rows = await import_file(data, rt.box)
-    print(f"Imported carrier(s): {', '.join(r.name for r in rows)} (secrets encrypted).")
+        rows = await import_file(data, rt.box, account=args.account)
+    whose = f"seller {args.account}" if args.account else "every seller without its own"
+    names = ", ".join(r.name for r in rows)
+    print(f"Imported carrier(s): {names} for {whose} (secrets encrypted).")
     return 0
 
 
@@ -168,7 +163,7 @@ async def run_test(args: argparse.Namespace) -> int:
         problems = {
             p.name: missing
             for p in await FulfilmentProfileRow.all().order_by("name")
-            if (missing := await profile_problems(p.carrier, p.options or {}))
+            if (missing := await profile_problems(p.carrier, p.options or {}, p.account_id))
         }
         try:
             await carrier.check(_sample(ship_from(rt.settings)))
@@ -250,7 +245,9 @@ async def run_profiles_set(args: argparse.Namespace) -> int:
 async def run_profiles_list(args: argparse.Namespace) -> int:
     async with open_runtime(args):
         rows = list(await FulfilmentProfileRow.all().order_by("name"))
-        problems = {r.name: await profile_problems(r.carrier, r.options or {}) for r in rows}
+        problems = {
+            r.name: await profile_problems(r.carrier, r.options or {}, r.account_id) for r in rows
+        }
     data = [
         {
             "name": r.name,

@@ -123,7 +123,13 @@ class CarrierAccountRow(Timestamped):
     """A carrier contract Packdesk buys labels from (DHL Parcel DE …); secrets sealed."""
 
     id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=64, unique=True)  # the code profiles name, e.g. dhl
+    name = fields.CharField(max_length=64, unique=True)  # how the seller calls this contract
+    code = fields.CharField(max_length=64, default="", db_index=True)  # what profiles name: dhl
+    # the seller (Amazon account) it ships for; None: every seller without one of its own
+    account: fields.ForeignKeyRelation[AccountRow] | None = fields.ForeignKeyField(
+        "core.AccountRow", null=True, related_name="carrier_accounts"
+    )
+    account_id: int | None
     kind = fields.CharField(max_length=32, default="dhl")
     settings = fields.JSONField(default=dict)  # base URL, EKP, print format … (no secrets)
     credentials_sealed = fields.TextField(default="")

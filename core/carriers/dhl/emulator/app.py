@@ -27,6 +27,7 @@ SHOWN = {
 }  # fmt: skip
 
 DHL_STATE: web.AppKey[DhlState] = web.AppKey("packdesk_dhl_state", DhlState)
+USER = "packdesk_dhl_user"  # request key: the customer the request authenticated as
 
 
 def _status(code: int, title: str, detail: str = "") -> dict[str, Any]:
@@ -44,19 +45,27 @@ def _problem(code: int, title: str, detail: str) -> web.Response:
     )
 
 
-def _authorised(request: web.Request, state: DhlState) -> bool:
+def _user(request: web.Request, state: DhlState) -> str | None:
+    """The DHL customer a request authenticates as (partner API key + user), or None."""
     if request.headers.get("dhl-api-key") != state.api_key:
-        return False
+        return None
     auth = request.headers.get("Authorization", "")
     if auth.startswith("Bearer "):
-        return auth[7:] in state.tokens
+        return state.tokens.get(auth[7:])
     if auth.startswith("Basic "):
         try:
             user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
-            return False
-        return secrets.compare_digest(user + ":" + password, state.username + ":" + state.password)
-    return False
+            return None
+        known = state.users.get(user, ("", ""))[0]
+        return user if known and secrets.compare_digest(password, known) else None
+    return None
+
+
+def _own(request: web.Request, number: str) -> DhlShipment | None:
+    """The shipment of this number if the calling customer booked it (others' are unknown)."""
+    found = request.app[DHL_STATE].shipments.get(number)
+    return found if found is not None and found.user == request[USER] else None
 
 
 @web.middleware
@@ -65,7 +74,8 @@ async def dhl_auth(request: web.Request, handler: Any) -> web.StreamResponse:
         return await handler(request)  # type: ignore[no-any-return]
     state = request.app[DHL_STATE]
     body = await request.read()
-    if request.path.rstrip("/") != BASE and not _authorised(request, state):
+    request[USER] = _user(request, state)
+    if request.path.rstrip("/") != BASE and request[USER] is None:
         response: web.StreamResponse = web.json_response(
             _status(401, "Unauthorized", "The API key, user or password is not valid."),
             status=401,
@@ -92,17 +102,13 @@ async def dhl_auth(request: web.Request, handler: Any) -> web.StreamResponse:
 async def token(request: web.Request) -> web.Response:
     state = request.app[DHL_STATE]
     form = await request.post()
-    if (
-        form.get("grant_type") != "password"
-        or form.get("client_id") != state.api_key
-        or form.get("username") != state.username
-        or form.get("password") != state.password
-    ):
+    user = state.user_of(str(form.get("username", "")), str(form.get("password", "")))
+    if form.get("grant_type") != "password" or form.get("client_id") != state.api_key or not user:
         return web.json_response(
             {"error": "invalid_grant", "error_description": "wrong user or password"}, status=401
         )
     issued = secrets.token_urlsafe(24)
-    state.tokens.add(issued)
+    state.tokens[issued] = user
     return web.json_response({"access_token": issued, "token_type": "Bearer", "expires_in": 1799})
 
 
@@ -196,13 +202,12 @@ def _answer(items: list[dict[str, Any]], failed: int) -> web.Response:
 
 async def get_orders(request: web.Request) -> web.Response:
     """Labels again for shipments not yet closed; the spec takes shipment numbers only."""
-    state = request.app[DHL_STATE]
     numbers = request.query.getall("shipment", [])
     if not 1 <= len(numbers) <= 30:
         return _problem(400, "Bad Request", "shipment: 1 to 30 shipment numbers are required.")
     items, failed = [], 0
     for number in numbers:
-        found = state.shipments.get(number)
+        found = _own(request, number)
         if found is None or found.cancelled:
             failed += 1
             items.append(
@@ -229,7 +234,7 @@ async def create_orders(request: web.Request) -> web.Response:
     validate = request.query.get("validate") == "true"
     items, failed = [], 0
     for body in shipments:
-        messages = check_shipment(body, state.ekp)
+        messages = check_shipment(body, state.users[request[USER]][1])
         errors = [m for m in messages if m["validationState"] == "Error"]
         if errors:
             failed += 1
@@ -243,7 +248,8 @@ async def create_orders(request: web.Request) -> web.Response:
             number = state.next_number()
             retoure = bool((body.get("services") or {}).get("dhlRetoure"))
             made = DhlShipment(number, body, datetime.now(UTC).isoformat(),
-                               return_no=state.next_number() if retoure else "")  # fmt: skip
+                               return_no=state.next_number() if retoure else "",
+                               user=request[USER])  # fmt: skip
             state.shipments[number] = made
             item.update(_labels(made, request))
         items.append(item)
@@ -263,13 +269,12 @@ async def create_orders(request: web.Request) -> web.Response:
 
 
 async def delete_orders(request: web.Request) -> web.Response:
-    state = request.app[DHL_STATE]
     if not request.query.get("profile"):
         return _problem(400, "Bad Request", "profile is required.")
     numbers = request.query.getall("shipment", [])
     items, failed = [], 0
     for number in numbers:
-        found = state.shipments.get(number)
+        found = _own(request, number)
         if found is None or found.cancelled:
             failed += 1
             items.append(
@@ -296,7 +301,8 @@ async def post_manifests(request: web.Request) -> web.Response:
     wanted = payload.get("shipmentNumbers") if isinstance(payload, dict) else None
     items = []
     for shipment in state.open_shipments():
-        if shipment.manifested or (wanted and shipment.number not in wanted):
+        mine = shipment.user == request[USER]
+        if not mine or shipment.manifested or (wanted and shipment.number not in wanted):
             continue
         shipment.manifested = True
         items.append({"shipmentNo": shipment.number, "sstatus": _status(200, "OK")})

@@ -26,6 +26,7 @@ class DhlShipment:
     body: dict[str, Any]
     created_at: str
     return_no: str = ""
+    user: str = ""  # the DHL customer (portal user) whose contract it is booked on
     cancelled: bool = False
     manifested: bool = False
     handed_over: bool = False  # the parcel reached DHL's network (a depot scanned it)
@@ -56,14 +57,16 @@ class Exchange:
 
 @dataclass
 class DhlState:
-    """One DHL customer: its credentials and every shipment created."""
+    """DHL as one partner application (Packdesk's API key) sees it: customers (a portal user and
+    password with its EKP each; the first is the seeded one) and every shipment created."""
 
     api_key: str
     username: str
     password: str
     ekp: str
     shipments: dict[str, DhlShipment] = field(default_factory=dict)
-    tokens: set[str] = field(default_factory=set)
+    tokens: dict[str, str] = field(default_factory=dict)  # OAuth token → user
+    users: dict[str, tuple[str, str]] = field(default_factory=dict)  # user → (password, EKP)
     exchanges: list[Exchange] = field(default_factory=list)  # every call, for contract tests
     serial: int = 0
     hold: asyncio.Event | None = None  # tests: shipments are made, answers wait until it is set
@@ -78,6 +81,21 @@ class DhlState:
             ekp=str(3333333333 + seed % 1000).zfill(10),
             serial=int(digest[40:46], 16) % 10**7,
         )
+
+    def __post_init__(self) -> None:
+        self.users.setdefault(self.username, (self.password, self.ekp))
+
+    def add_customer(self, seed: int) -> dict[str, str]:
+        """Another business customer (another seller's contract): its user, password and EKP."""
+        digest = hashlib.sha256(f"dhl-customer-{seed}".encode()).hexdigest()
+        user, password = f"user-{seed}", "pw-" + digest[:16]
+        ekp = str(5000000000 + int(digest[16:24], 16) % 10**9)
+        self.users[user] = (password, ekp)
+        return {"username": user, "password": password, "ekp": ekp}
+
+    def user_of(self, username: str, password: str) -> str | None:
+        known = self.users.get(username)
+        return username if known is not None and known[0] == password else None
 
     def next_number(self) -> str:
         self.serial += 1

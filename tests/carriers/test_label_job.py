@@ -10,7 +10,13 @@ from console.wiring import outbox_handlers
 from core.carriers.tracking import validate_tracking
 from core.config import Settings
 from core.documents.sealing import open_blob
-from core.persistence.models import FulfilmentProfileRow, OrderRow, OutboxJobRow, PackageRow
+from core.persistence.models import (
+    ArticleRow,
+    FulfilmentProfileRow,
+    OrderRow,
+    OutboxJobRow,
+    PackageRow,
+)
 from core.services.completion import PackedBox
 from core.services.outbox import OutboxRunner
 from tests.amazon.support import SpoolFake
@@ -181,3 +187,23 @@ async def test_a_profile_rule_picks_dhl_by_country_with_its_services(db, box, dh
     [shipment] = emu.dhl.shipments.values()
     services = shipment.body["services"]
     assert services == {"preferredNeighbour": "Nachbar Nr. 7", "visualCheckOfAge": "A18"}
+
+
+async def test_each_parcels_weight_reaches_dhls_request(db, box, dhl, emu):
+    """The desk's weight of a parcel (as packed or corrected there) is the weight DHL is told;
+    a parcel without one goes with its articles' weights plus its box."""
+    from core.config import PackagingSettings
+
+    order_id = await _claimed(box, carrier="dhl")
+    ids = await _lines(order_id)
+    await ArticleRow.filter(sku="TEA").update(weight_g=250)
+    await _complete(box, order_id, PackedBox({ids["MUG"]: 2}, weight_g=1234),
+                    PackedBox({ids["TEA"]: 1}))  # fmt: skip
+    settings = Settings(company=COMPANY,
+                        packaging=PackagingSettings(boxes={"S": 90}, default_box="S"))  # fmt: skip
+    handlers = outbox_handlers(settings, box, {}, SpoolFake())
+    await OutboxRunner({"label.buy": handlers["label.buy"]}, base_delay_s=0.01).drain()
+
+    packages = await PackageRow.filter(shipment__order_id=order_id).order_by("id")
+    told = [emu.dhl.shipments[p.tracking_number].body["details"]["weight"] for p in packages]
+    assert told == [{"uom": "g", "value": 1234}, {"uom": "g", "value": 250 + 90}]

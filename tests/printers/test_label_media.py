@@ -1,7 +1,8 @@
 """Labels the size the carrier made them: placed 1:1 on the printer's media, never shrunk.
 
 A DHL 103×199 mm label and a 4×6 in label, rendered at 203 and 300 dpi, decoded back (the ZPL
-parsed, its ^GFA graphic decoded, the tracking barcode read by zbarimg) with nothing cut off.
+parsed, its ^GFA graphic decoded by zebrafy, not by our code, the tracking barcode read by
+zbarimg) with nothing cut off, both as rendered and as a Zebra on the wire received them.
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ from fpdf import FPDF
 from PIL import Image
 
 from core.config import ZplPrinter
+from core.persistence.models import PrintJobRow
+from core.ports import PrintRequest
+from printers import Spool
 from printers.errors import UnprintableJob
 from printers.render import prepare
 from printers.render.media import parse_label_size
+from tests.printers.conftest import make_settings
+from tests.printers.sink import Sink
 from tests.printers.zpl_decode import decode_label
 
 TRACKING = "JJD000390007713399520"
@@ -114,3 +120,25 @@ def test_amazon_label_is_bought_in_the_label_printers_language(
     request = LabelRequest(make_order("302-1", account_id=1), "1", [("1", 1)], 900, station="d1")
     options = carrier.details(request)["ShippingServiceOptions"]
     assert options["LabelFormat"] == asked
+
+
+@needs_zbar
+@pytest.mark.network
+async def test_the_label_bytes_a_zebra_received_scan(db: str, sink: Sink) -> None:
+    # What reached the printer (not what the renderer returned), decoded by zebrafy, read by zbar.
+    settings = make_settings(
+        {"zebra": {"kind": "zpl", "host": sink.host, "port": sink.port, "status_query": False,
+                   "dpi": 203, "label_size": "103x199mm"}},
+        {"label": "zebra"},
+    )  # fmt: skip
+    spool = Spool(settings)
+    pdf = carrier_label(103, 199)
+    job_id = await spool.submit(
+        PrintRequest("desk-1", "label", "Label 1", "application/pdf", pdf, "label:1")
+    )
+    await spool.worker("zebra").drain()
+    assert (await PrintJobRow.get(id=job_id)).status == "done"
+    [received] = sink.jobs
+    label = decode_label(received)
+    assert (label.width, label.length) == parse_label_size("103x199mm").dots(203)
+    assert frame_complete(label.picture) and zbar(label.picture) == [TRACKING]

@@ -84,7 +84,7 @@ def test_escpos_test_page_has_name_time_code128_and_qr() -> None:
 
 
 def gfa_image(zpl: bytes) -> Image.Image:
-    """The label as printed, from its ^GFA graphic (tests/printers/zpl_decode.py)."""
+    """The label as printed, its ^GFA graphic decoded by zebrafy (tests/printers/zpl_decode.py)."""
     return decode_label(zpl).picture
 
 

@@ -83,6 +83,14 @@ def _entries(
     return entries
 
 
+def _consignment(
+    entries: list[Entry], currency: str, eur_rate: tuple[Decimal, date] | None
+) -> vat.Consignment:
+    """The goods of this shipment at their intrinsic value: net of VAT, without shipping or wrap."""
+    goods = sum((net_of(e.gross, e.rate) for e in entries if e.kind in ("item", "promotion")), ZERO)
+    return vat.Consignment(goods, currency.upper(), eur_rate[0] if eur_rate else None)
+
+
 def _apply_treatment(entries: list[Entry], rule: vat.Rule) -> Decimal:
     """Give each entry its VAT category; return the VAT Amazon collected itself (else 0).
 
@@ -136,11 +144,15 @@ def build_content(
     market_country = locale.marketplace_country(order.marketplace_id)
     bill = order.bill_to or order.ship_to
     destination = (order.ship_to.country or bill.country or market_country).upper()
+    entries = _entries(order, [(ln, q) for ln, q in picked if q > 0], partial, words)
     treatment = vat.treatment_for(
-        company.country, destination, order.buyer.vat_id, [ln.tax_rate for ln in order.lines]
+        company.country,
+        destination,
+        order.buyer.vat_id,
+        [ln.tax_rate for ln in order.lines],
+        _consignment(entries, order.currency, eur_rate),
     )
     rule = vat.TABLE[treatment]
-    entries = _entries(order, [(ln, q) for ln, q in picked if q > 0], partial, words)
     collected = _apply_treatment(entries, rule)
     totals = settle(entries)
     delivered = delivery_date or (order.shipped_at or issued_at).date()
@@ -156,6 +168,7 @@ def build_content(
                 country=locale.country_name(destination, lang),
                 amount=locale.money(collected, order.currency, lang),
                 paid=locale.money(gross + collected, order.currency, lang),
+                ioss=order.ioss_number or "–",
             )
         )
     if reason:
@@ -173,6 +186,7 @@ def build_content(
         "currency": order.currency,
         "treatment": treatment.value,
         "amazon_collected_vat": as_text(collected),
+        "ioss_number": order.ioss_number if treatment is vat.Treatment.IOSS else "",
         "destination_country": destination,
         "order": {
             "id": order.id,

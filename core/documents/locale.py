@@ -135,6 +135,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "amazon_collects": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1 Buchst. a i. V. m. § 6 UStG). "
         "Die Umsatz-/Einfuhrsteuer für {country} ({amount}) hat Amazon als Steuerschuldner "
         "erhoben und abgeführt; vom Käufer gezahlt: {paid}.",
+        "uk_deemed_supplier": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1 Buchst. a i. V. m. § 6 "
+        "UStG). Sendungswert bis 135 GBP: Amazon ist fiktiver Lieferer (UK VATA 1994 s. 5A) und "
+        "hat die britische Umsatzsteuer ({amount}) erhoben und abgeführt; vom Käufer gezahlt: "
+        "{paid}.",
+        "uk_import": "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1 Buchst. a i. V. m. § 6 UStG). "
+        "Sendungswert über 135 GBP: britische Einfuhrumsatzsteuer und Zoll werden bei der "
+        "Einfuhr erhoben und sind vom Empfänger zu zahlen.",
+        "ioss": "Einfuhr in die EU bis 150 EUR Sachwert: Amazon ist fiktiver Lieferer "
+        "(Art. 14a Abs. 1 MwStSystRL, § 3 Abs. 3a UStG) und hat die Umsatzsteuer für {country} "
+        "({amount}) im IOSS-Verfahren erhoben, IOSS-Nr. {ioss}; vom Käufer gezahlt: {paid}.",
         "credit_reason": "Grund: {reason}",
         "copy": "KOPIE",
         "vat_eur": "USt. in EUR (EZB-Referenzkurs {day}: 1 EUR = {rate} {currency})",
@@ -183,6 +193,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "oss": "Place of supply {country}: VAT of the country of destination, "
         "declared under the One-Stop-Shop (OSS) scheme.",
         "export": "VAT-exempt export outside the EU (Art. 146 Directive 2006/112/EC).",
+        "uk_deemed_supplier": "VAT-exempt export (Art. 146 Directive 2006/112/EC). Consignment "
+        "of £135 or less: Amazon is the deemed supplier (UK VATA 1994 s. 5A) and collected and "
+        "paid the UK VAT ({amount}); paid by the buyer: {paid}.",
+        "uk_import": "VAT-exempt export (Art. 146 Directive 2006/112/EC). Consignment over "
+        "£135: UK import VAT and duty are charged on import and payable by the recipient.",
+        "ioss": "Import into the EU of goods worth up to €150: Amazon is the deemed supplier "
+        "(Art. 14a(1) Directive 2006/112/EC) and collected the VAT for {country} ({amount}) "
+        "under the Import One-Stop-Shop, IOSS number {ioss}; paid by the buyer: {paid}.",
         "credit_reason": "Reason: {reason}",
         "copy": "COPY",
         "vat_eur": "VAT in EUR (ECB reference rate {day}: 1 EUR = {rate} {currency})",
@@ -231,6 +249,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "oss": "Lieu de livraison {country} : TVA du pays de destination, "
         "déclarée via le guichet unique (OSS).",
         "export": "Exportation exonérée de TVA (art. 262 I du CGI).",
+        "uk_deemed_supplier": "Exportation exonérée de TVA (art. 262 I du CGI). Envoi d'une "
+        "valeur de 135 GBP au plus : Amazon, fournisseur présumé (UK VATA 1994 s. 5A), a perçu "
+        "et reversé la TVA britannique ({amount}) ; payé par l'acheteur : {paid}.",
+        "uk_import": "Exportation exonérée de TVA (art. 262 I du CGI). Envoi de plus de "
+        "135 GBP : la TVA britannique à l'importation et les droits sont dus à l'importation "
+        "par le destinataire.",
+        "ioss": "Importation dans l'UE d'une valeur intrinsèque de 150 EUR au plus : Amazon, "
+        "fournisseur présumé (art. 14 bis, par. 1, directive 2006/112/CE), a perçu la TVA pour "
+        "{country} ({amount}) via le guichet unique à l'importation, numéro IOSS {ioss} ; payé "
+        "par l'acheteur : {paid}.",
         "credit_reason": "Motif : {reason}",
         "copy": "COPIE",
         "vat_eur": "TVA en EUR (taux de référence BCE {day} : 1 EUR = {rate} {currency})",

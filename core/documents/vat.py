@@ -12,6 +12,13 @@ the buyer has paid that price, so the invoice states what was paid and never re-
   Where Amazon reports tax on such an order it collected that VAT itself, as deemed supplier
   (UK ≤ £135, Norway VOEC, Switzerland) or as import VAT: the seller's supply is still the export
   (net, G) and the invoice names the amount Amazon collected, so net + collected = what was paid.
+- The UK's line is drawn at £135 a consignment (goods without shipping and VAT): up to it Amazon is
+  the deemed supplier and charges UK VAT at the sale (VATA 1994 s. 5A); above it Amazon is not,
+  and UK import VAT and duty fall due at the border, which the invoice says.
+- Goods sent into the EU by a seller established outside it, up to €150 a consignment, are sold
+  by Amazon as deemed supplier (Art. 14a(1) VAT Directive, § 3 Abs. 3a Satz 2 UStG), which
+  declares the VAT under its import one-stop-shop (IOSS) number; the invoice names that number,
+  which the carrier also needs for customs.
 """
 
 from __future__ import annotations
@@ -31,6 +38,30 @@ class Treatment(StrEnum):
     INTRA_EU_B2B = "intra_eu_b2b"
     EXPORT = "export"
     AMAZON_COLLECTS = "amazon_collects"
+    UK_DEEMED_SUPPLIER = "uk_deemed_supplier"  # GB, consignment ≤ £135, Amazon charged UK VAT
+    UK_IMPORT = "uk_import"  # GB, consignment > £135: import VAT and duty at the border
+    IOSS = "ioss"  # seller outside the EU, EU buyer, consignment ≤ €150, Amazon charged VAT
+
+
+UK_DEEMED_SUPPLIER_LIMIT = Decimal("135")  # GBP a consignment, VATA 1994 s. 5A
+IOSS_LIMIT = Decimal("150")  # EUR a consignment, Art. 14a(1), Art. 369l VAT Directive
+
+
+@dataclass(frozen=True)
+class Consignment:
+    """The intrinsic value of the goods in one parcel: items less promotions, net of VAT, no shipping."""
+
+    value: Decimal
+    currency: str
+    per_eur: Decimal | None = None  # ECB rate of `currency` (1 EUR = per_eur), None for EUR
+
+    def value_in(self, currency: str) -> Decimal | None:
+        """The value in `currency`, or None where no rate is at hand to say it."""
+        if currency == self.currency:
+            return self.value
+        if currency == "EUR" and self.per_eur:
+            return self.value / self.per_eur
+        return None
 
 
 @dataclass(frozen=True)
@@ -66,23 +97,61 @@ TABLE: dict[Treatment, Rule] = {
         ("VATEX-EU-G", "Export outside the EU"),
         "§ 4 Nr. 1a, § 6 UStG; UK VATA 1994 s. 5A; NO VOEC; CH MWSTG Art. 20a",
     ),
+    Treatment.UK_DEEMED_SUPPLIER: Rule(
+        "G",
+        True,
+        "uk_deemed_supplier",
+        ("VATEX-EU-G", "Export outside the EU"),
+        "§ 4 Nr. 1a, § 6 UStG; UK VATA 1994 s. 5A (consignments up to £135)",
+    ),
+    Treatment.UK_IMPORT: Rule(
+        "G",
+        True,
+        "uk_import",
+        ("VATEX-EU-G", "Export outside the EU"),
+        "§ 4 Nr. 1a, § 6 UStG; UK VATA 1994 s. 5A, s. 1(4) (import VAT above £135)",
+    ),
+    Treatment.IOSS: Rule(
+        "G",
+        True,
+        "ioss",
+        ("VATEX-EU-G", "Export outside the EU"),
+        "Art. 14a(1), 369l-369x VAT Dir.; § 3 Abs. 3a Satz 2, § 18k UStG",
+    ),
 }
 
 
 def treatment_for(
-    seller_country: str, destination: str, buyer_vat_id: str, amazon_rates: list[Decimal]
+    seller_country: str,
+    destination: str,
+    buyer_vat_id: str,
+    amazon_rates: list[Decimal],
+    consignment: Consignment | None = None,
 ) -> Treatment:
-    """The row of `TABLE` for a supply; `amazon_rates` are the VAT rates Amazon charged per line."""
+    """The row of `TABLE` for a supply; `amazon_rates` are the VAT rates Amazon charged per line.
+
+    `consignment` (the parcel's goods) decides the UK £135 and the EU €150 lines; without it, or
+    where its value cannot be said in pounds or euros, what Amazon charged decides.
+    """
     seller_country, destination = seller_country.upper(), destination.upper()
     charged = any(rate > 0 for rate in amazon_rates)
     if not destination or destination == seller_country:
         return Treatment.DOMESTIC
     if destination in EU_COUNTRIES:
-        if seller_country not in EU_COUNTRIES:
-            return Treatment.DOMESTIC
+        if seller_country not in EU_COUNTRIES:  # an import into the EU
+            eur = consignment.value_in("EUR") if consignment else None
+            if charged and eur is not None and eur <= IOSS_LIMIT:
+                return Treatment.IOSS
+            return Treatment.AMAZON_COLLECTS if charged else Treatment.EXPORT
         if buyer_vat_id.strip() and not charged:
             return Treatment.INTRA_EU_B2B
         return Treatment.OSS
+    if destination == "GB":
+        gbp = consignment.value_in("GBP") if consignment else None
+        if gbp is not None and gbp <= UK_DEEMED_SUPPLIER_LIMIT and charged:
+            return Treatment.UK_DEEMED_SUPPLIER
+        if gbp is not None and gbp > UK_DEEMED_SUPPLIER_LIMIT and not charged:
+            return Treatment.UK_IMPORT
     if charged:
         return Treatment.AMAZON_COLLECTS
     return Treatment.EXPORT

@@ -186,6 +186,9 @@ class Order:
     claimed_at: datetime | None = None
     personal_data_purged: bool = False
     updated_at: datetime | None = None
+    # Amazon's import one-stop-shop number when it collected the EU VAT as deemed supplier on
+    # goods sent from outside the EU; the carrier and the invoice need it.
+    ioss_number: str = ""
     id: int | None = None
 
     @property

@@ -282,6 +282,8 @@ class OrderRow(Timestamped):
     )  # not personal on its own; VAT needs it
     personal_data_purged = fields.BooleanField(default=False)
     fingerprint = fields.CharField(max_length=64, default="")
+    # Amazon's IOSS number for goods sent into the EU from outside it (core/documents/vat.py)
+    ioss_number = fields.CharField(max_length=32, default="", db_default="")
     lines: fields.ReverseRelation[OrderLineRow]
 
     class Meta:

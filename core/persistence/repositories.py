@@ -94,6 +94,7 @@ def order_from_row(row: OrderRow, lines: list[OrderLineRow], box: SecretBox | No
         claimed_at=row.claimed_at,
         personal_data_purged=row.personal_data_purged,
         updated_at=row.updated_at,
+        ioss_number=row.ioss_number,
         id=row.id,
     )
 

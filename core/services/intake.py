@@ -82,6 +82,7 @@ def fingerprint(order: Order) -> str:
         "buyer": asdict(order.buyer),
         "ship": asdict(order.ship_to),
         "bill": asdict(order.bill_to) if order.bill_to else None,
+        **({"ioss": order.ioss_number} if order.ioss_number else {}),  # old hashes stay valid
         "lines": [
             [
                 ln.external_id,
@@ -198,6 +199,7 @@ async def _insert_new(
                 personal_sealed=seal_personal(order, box),
                 buyer_tokens=buyer_tokens(order, box),
                 ship_country=order.ship_to.country,
+                ioss_number=order.ioss_number,
                 fingerprint=fp,
             )
         )
@@ -393,6 +395,8 @@ async def _apply_update(
     changes["latest_ship_at"] = _aware(order.latest_ship_at)
     changes["delivered_at"] = _aware(order.delivered_at)
     changes["is_prime"] = order.is_prime
+    if order.ioss_number:
+        changes["ioss_number"] = order.ioss_number
     if order.shipped_at and not row.shipped_at:
         changes["shipped_at"] = _aware(order.shipped_at)
     await OrderRow.filter(id=row.id).using_db(conn).update(**changes)

@@ -38,8 +38,17 @@ ROWS = {
     "oss": ("A13V1IB3VIYZZH", "FR", "Lyon", "", "20", "60.00"),
     "intra_eu_b2b": ("A1PA6795UKMFR9", "AT", "Wien", "ATU12345678", "0", "50.00"),
     "export": ("ATVPDKIKX0DER", "US", "Boston", "", "0", "50.00"),
-    "amazon_collects": ("A1F83G8C2ARO7P", "GB", "Leeds", "", "20", "60.00"),
+    "amazon_collects": ("A1PA6795UKMFR9", "CH", "Zürich", "", "8.1", "54.05"),
+    "uk_deemed_supplier": ("A1F83G8C2ARO7P", "GB", "Leeds", "", "20", "60.00"),
+    "uk_import": ("A1F83G8C2ARO7P", "GB", "Leeds", "", "0", "200.00"),
+    "ioss": ("A1PA6795UKMFR9", "DE", "München", "", "19", "59.50"),  # from a Swiss seller
 }
+# The IOSS row needs a seller outside the EU: the same company, established in Basel.
+SWISS_SELLER = SELLER.model_copy(
+    update={"country": "CH", "postcode": "4051", "city": "Basel", "vat_id": "CHE-116.281.710 MWST"}
+)
+# ECB reference rates of 2026-11-27 (illustrative), for the VAT in EUR on GBP/USD invoices
+ECB = {"GBP": Decimal("0.8331"), "USD": Decimal("1.0498")}
 ISSUED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
@@ -65,7 +74,17 @@ def example(treatment: str) -> bytes:
         buyer=Buyer(name="Alex Beispiel", vat_id=vat_id),
         ship_to=Address(name="Alex Beispiel", line1="Example Street 5", city=city, country=country),
     )
-    content = build_content(order, DocumentKind.INVOICE, "RE-2026-00001", ISSUED, SELLER)
+    if treatment == "ioss":
+        order.ioss_number = "IM2760000742"
+    rate_day = ISSUED.date().replace(day=27)
+    content = build_content(
+        order,
+        DocumentKind.INVOICE,
+        "RE-2026-00001",
+        ISSUED,
+        SWISS_SELLER if treatment == "ioss" else SELLER,
+        eur_rate=(ECB[order.currency], rate_day) if order.currency in ECB else None,
+    )
     assert content["treatment"] == treatment, content["treatment"]
     return render_pdf(content)
 

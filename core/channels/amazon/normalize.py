@@ -124,6 +124,16 @@ def should_import(channel: Channel, status: str) -> bool:
     return True
 
 
+def ioss_number_2026(items: list[dict[str, Any]]) -> str:
+    """Amazon's IOSS number on an order's items (fulfillment.shipping.internationalShipping)."""
+    for item in items:
+        shipping = (item.get("fulfillment") or {}).get("shipping") or {}
+        number = str((shipping.get("internationalShipping") or {}).get("iossNumber") or "")
+        if number:
+            return number
+    return ""
+
+
 def order_from_2026(data: dict[str, Any], account_id: int) -> Order:
     """One `searchOrders`/`getOrder` order (with BUYER, RECIPIENT, PROCEEDS, FULFILLMENT …)."""
     fulfillment = data.get("fulfillment") or {}
@@ -197,6 +207,7 @@ def order_from_2026(data: dict[str, Any], account_id: int) -> Order:
         ship_to=_address(address),
         is_prime="PRIME" in programs,
         is_business="AMAZON_BUSINESS" in programs,
+        ioss_number=ioss_number_2026(data.get("orderItems") or []),
         latest_ship_at=parse_time(ship_window.get("latestDateTime")),
         shipped_at=shipped_at,  # MFN too: an invoice's delivery date when shipped outside the desk
     )
@@ -272,6 +283,7 @@ def order_from_v0(data: dict[str, Any], items: list[dict[str, Any]], account_id:
         ship_to=_address(data.get("ShippingAddress") or {}),
         is_prime=bool(data.get("IsPrime")),
         is_business=bool(data.get("IsBusinessOrder")),
+        ioss_number=next((str(i["IossNumber"]) for i in items if i.get("IossNumber")), ""),
         latest_ship_at=parse_time(data.get("LatestShipDate")),
         shipped_at=shipped_at,  # MFN too: an invoice's delivery date when shipped outside the desk
     )

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0012_pack_progress')]
+    dependencies = [('core', '0013_carrier_account_per_seller')]
 
     initial = False
 

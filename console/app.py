@@ -7,6 +7,7 @@ which screens exist, and polls for changes so every desk sees the others within 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -83,6 +84,8 @@ class PackdeskApp(App[None]):
         self.supervisor: PackerInfo | None = None
         self._token: tuple[int, ...] | None = None
         self.keys = KeyKeeper(self._focused_widget)
+        # Set once the first screen is drawn: the station's deferred services start then.
+        self.shown = asyncio.Event()
 
     def _focused_widget(self) -> Any:
         """The focused widget, or None while no screen is on the stack (start-up, shutdown)."""
@@ -142,6 +145,9 @@ class PackdeskApp(App[None]):
         self.sub_title = self.backend.station
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll_changes)
+
+    def on_ready(self) -> None:
+        self.shown.set()
 
     # -- people ------------------------------------------------------------------------------
     def signed_in(self, packer: PackerInfo) -> None:

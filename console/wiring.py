@@ -9,21 +9,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.carriers.dhl.carrier import LabelMedia
-from core.carriers.directory import CarrierDirectory
-from core.carriers.weights import packaging_g
-from core.channels.amazon import make_amazon_handlers
-from core.channels.amazon.connector import AmazonOptions
 from core.config import Settings, ZplPrinter
-from core.documents.handlers import make_document_handlers
 from core.errors import PackdeskError
-from core.mail import SmtpMailer
 from core.ports import ChannelConnector, PrintPort
 from core.security import SecretBox
-from core.services.outbox import Handler, OutboxRunner
-from core.thirdparty.cycle import thirdparty_handlers
+
+if TYPE_CHECKING:
+    # Handlers bring the Amazon client (aiohttp), carriers, documents and mail: each process
+    # imports them when it builds its outbox, never the console before its sign-in screen.
+    from core.carriers.dhl.carrier import LabelMedia
+    from core.channels.amazon.connector import AmazonOptions
+    from core.services.outbox import Handler, OutboxRunner
 
 
 def ship_from(settings: Settings) -> dict[str, str]:
@@ -70,6 +68,8 @@ def dhl_print_format(settings: Settings) -> Callable[[str], str]:
 
 def amazon_options(settings: Settings, orders_api: str | None = None) -> AmazonOptions:
     """How every process of this installation talks to Amazon (`orders_api` overrides config)."""
+    from core.channels.amazon.connector import AmazonOptions
+
     return AmazonOptions(
         orders_api=orders_api or settings.sync.orders_api,
         overlap=timedelta(seconds=settings.sync.overlap_s),
@@ -87,6 +87,12 @@ def outbox_handlers(
     Mail jobs get a handler only when `mail.host` is set; until then they wait, visible in the
     outbox monitor, and go out once SMTP is configured.
     """
+    from core.carriers.directory import CarrierDirectory
+    from core.carriers.weights import packaging_g
+    from core.channels.amazon import make_amazon_handlers
+    from core.documents.handlers import make_document_handlers
+    from core.mail import SmtpMailer
+    from core.thirdparty.cycle import thirdparty_handlers
 
     async def connector_for_account(account_id: int) -> ChannelConnector:
         if account_id not in connectors:
@@ -119,6 +125,8 @@ def outbox_handlers(
 
 def outbox_runner(settings: Settings, handlers: Mapping[str, Handler], role: str) -> OutboxRunner:
     """A runner named after its process, with the configured retry policy."""
+    from core.services.outbox import OutboxRunner
+
     return OutboxRunner(
         handlers,
         worker=f"{role}-{settings.station}-{os.getpid()}",

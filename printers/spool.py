@@ -27,7 +27,6 @@ from core.security import SecretBox
 from printers.errors import NoPrinterRoute, UnknownPrintJob
 from printers.queue import ClaimedJob
 from printers.render.pick_slip import PICK_SLIP_TYPE, PickSlip
-from printers.render.testpage import printer_test_page
 from printers.retention import RETENTION, open_payload, purge_spool, seal_payload
 from printers.status import UNKNOWN, PrinterStatus, load_statuses, store_status
 from printers.transports import Transport, make_transport
@@ -265,6 +264,8 @@ class Spool:
 
     async def print_test_page(self, name: str, station: str | None = None) -> PrintJobView:
         """Spool a test page for `name` and send it now, once; an unreachable printer cancels it."""
+        from printers.render.testpage import printer_test_page  # fpdf and barcodes: only here
+
         payload, content_type = printer_test_page(
             self.settings.printers[self._known(name)], name, utcnow()
         )

@@ -38,8 +38,7 @@ from printers.queue import (
     claim,
     record,
 )
-from printers.render.convert import prepare
-from printers.render.raster import IMAGE_TYPES
+from printers.render.media import IMAGE_TYPES
 from printers.retention import open_payload
 from printers.status import ERROR, ONLINE, PrinterStatus, store_status
 from printers.transports.base import OutgoingJob, Transport
@@ -280,6 +279,9 @@ class PrinterWorker:
         Returns its outcome for the caller to record (done, or failed for good), or, after a
         transient failure, (None, pause): the job is then already back in the queue.
         """
+        # Rendering loads pypdf and Pillow: on the first job, not while the desk starts.
+        from printers.render.convert import prepare
+
         try:
             payload = open_payload(job.payload, self.box)
             if job.content_type in RASTERISED:  # seconds of CPU: off the event loop

@@ -58,7 +58,8 @@ async def run_console(args: argparse.Namespace) -> int:
         from core.services.setup import ensure_basics
 
         await ensure_basics(rt.settings.station)
-        async with station_services(rt, sync=False if no_sync else None) as services:
+        sync = False if no_sync else None
+        async with station_services(rt, sync=sync, defer_sync=True) as services:
             # The session row says where the packer is (deactivation ends it there too).
             services.backend.session_kind = (
                 "ssh"
@@ -70,7 +71,7 @@ async def run_console(args: argparse.Namespace) -> int:
                 fixed_packer=getattr(args, "packer", None),
                 hint=os.environ.get("PACKDESK_CONSOLE_HINT", ""),
             )
-            async with services.running():
+            async with services.running(after=app.shown):  # the sync once sign-in is drawn
                 await app.run_async()
     return 0
 

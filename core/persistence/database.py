@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import BaseORMException
@@ -87,6 +87,13 @@ def is_postgres(url: str) -> bool:
     return url.startswith(("postgres://", "postgresql://"))
 
 
+def _driver_errors() -> tuple[type[Exception], ...]:
+    # asyncpg is loaded by a PostgreSQL connection only: a SQLite desk starts without it.
+    asyncpg = sys.modules.get("asyncpg")
+    postgres = (asyncpg.PostgresError,) if asyncpg is not None else ()
+    return (BaseORMException, sqlite3.Error, *postgres)
+
+
 @asynccontextmanager
 async def _reaching(url: str) -> AsyncIterator[None]:
     """Turn "cannot connect" of any driver into one sentence naming the database."""
@@ -99,7 +106,7 @@ async def _reaching(url: str) -> AsyncIterator[None]:
             f"The database {masked(url)} cannot be reached: {exc.strerror or exc} "
             "(is it running, and is database.url right?)"
         ) from exc
-    except (BaseORMException, asyncpg.PostgresError, sqlite3.Error) as exc:
+    except _driver_errors() as exc:
         raise DatabaseUnavailable(
             f"The database {masked(url)} cannot be opened: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         ) from exc

@@ -19,14 +19,14 @@ from core.config import CupsPrinter, EscposPrinter, FolderPrinter, ZplPrinter
 from printers.errors import UnprintableJob
 from printers.render import zpl
 from printers.render.escpos import EscposBuilder
-from printers.render.media import Media, parse_label_size, size_mm
+from printers.render.media import IMAGE_TYPES, Media, parse_label_size, size_mm
 from printers.render.pick_slip import (
     PICK_SLIP_TYPE,
     PickSlip,
     render_pick_slip_escpos,
     render_pick_slip_text,
 )
-from printers.render.raster import IMAGE_TYPES, check_pdf, document_pictures
+from printers.render.raster import check_pdf, document_pictures
 
 PrinterSettings = EscposPrinter | ZplPrinter | CupsPrinter | FolderPrinter
 

@@ -10,9 +10,10 @@ its accent rather than becoming garbage.
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from PIL import Image
+if TYPE_CHECKING:
+    from PIL import Image  # for pictures only: receipts and pick slips print without Pillow
 
 ESC, GS, DLE = b"\x1b", b"\x1d", b"\x10"
 
@@ -153,6 +154,8 @@ class EscposBuilder:
 
     def image(self, picture: Image.Image, band: int = 512) -> EscposBuilder:
         """A black-and-white raster image (GS v 0), sent in bands printers can buffer."""
+        from PIL import Image
+
         mono = (
             picture
             if picture.mode == "1"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*x\s*(\d+(?:\.\d+)?)\s*(mm|in)\s*$", re.IGNORECASE)
 # A label rendered for the media may come out a dot or two larger from rounding: still 1:1.
 TOLERANCE_DOTS = 2
+# Pictures a printer job may carry; here, not beside the decoder, so naming them loads no imaging.
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
 
 
 @dataclass(frozen=True)

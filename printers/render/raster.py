@@ -18,8 +18,6 @@ from pypdf.errors import PyPdfError
 
 from printers.errors import MissingDependency, UnprintableJob
 
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
-
 
 def load_image(payload: bytes) -> Image.Image:
     """Open an image file, failing with a reason if it is damaged."""

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
-
-import aiohttp
 
 from printers.errors import (
     PaperOut,
@@ -27,6 +26,9 @@ from printers.errors import (
 from printers.status import OFFLINE, ONLINE, PAPER_OUT, STOPPED, PrinterStatus
 from printers.transports import ipp
 from printers.transports.base import Delivery, OutgoingJob
+
+if TYPE_CHECKING:
+    import aiohttp  # loaded by the first call: a station without CUPS printers never needs it
 
 # Printer languages go through a raw queue untouched.
 RAW_FORMATS = {"application/zpl", "application/vnd.escpos", "application/vnd.cups-raw"}
@@ -95,6 +97,8 @@ class CupsTransport:
         self._user = _user()
 
     def _session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout_s))
 
     async def _call(
@@ -104,6 +108,8 @@ class CupsTransport:
         attributes: list[tuple[int, str, ipp.Value | list[ipp.Value]]],
         document: bytes = b"",
     ) -> ipp.IppResponse:
+        import aiohttp
+
         self._request_id += 1
         body = ipp.encode_request(
             operation, self._request_id, self.printer_uri, attributes, document, self._user

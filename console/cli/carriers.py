@@ -184,10 +184,11 @@ async def run_test(args: argparse.Namespace) -> int:
 
 
 async def run_closeout(args: argparse.Namespace) -> int:
+    from core.carriers.closeout import close_day_of
+
     async with open_runtime(args) as rt:
-        carrier = await _carrier(args.name, rt.box)
-        closed = await carrier.closeout()
-    print(f"{args.name}: {len(closed)} shipment(s) closed out for today.")
+        day = await close_day_of(args.name, rt.box)
+    print(day.sentence())
     return 0
 
 

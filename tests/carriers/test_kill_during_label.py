@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from core.carriers.closeout import close_day
 from core.carriers.crash_guard import clear_pending
-from core.carriers.directory import import_file
+from core.carriers.directory import configured, import_file
 from core.domain.orders import Address
 from core.persistence.models import (
     ArticleRow,
@@ -148,7 +149,12 @@ async def test_kill_9_while_dhl_answers_domestic_rerun_settles_by_itself(db, emu
     [package] = await PackageRow.filter(shipment__order_id=order_id)
     assert package.tracking_number in emu.dhl.shipments
     assert package.tracking_number != lost.number  # the lost answer's label was never printed
-    assert _paid_after_the_day(emu, package) == [package.tracking_number]
+    emu.dhl.hand_over(package.tracking_number)  # the parcel reaches DHL
+    [row] = await configured()
+    day = await close_day(row, box)  # Packdesk closes the day: DHL names what it closed
+    assert sorted(day.closed) == sorted([lost.number, package.tracking_number])
+    assert day.not_ours == [lost.number] and lost.number in day.sentence()
+    assert [s.number for s in emu.dhl.billed()] == [package.tracking_number]
     [event] = await AuditEventRow.filter(action="package.label_answer_lost")
     assert event.detail["reference"] == lost.body["refNo"] == "PD-302-1-1"
     for exchange in emu.dhl.exchanges:

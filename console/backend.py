@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from core.config import Settings
+from core.domain.parcels import DeskParcels
 from core.services.desk.chores import DeskChores
 from core.services.desk.station import StationDesk
 from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
@@ -66,8 +67,15 @@ class Backend(Protocol):
     async def reprint_shipment(
         self, offer: ReprintOffer, what: Reprint, actor: str
     ) -> list[int]: ...
+    async def desk_parcels(self, line_ids: list[int]) -> DeskParcels: ...
     async def complete(
-        self, order_id: int, packages: list[dict[int, int]], packer: str, *, partial: bool = False
+        self,
+        order_id: int,
+        packages: list[dict[int, int]],
+        packer: str,
+        *,
+        partial: bool = False,
+        weights_g: list[int] | None = None,
     ) -> CompletionReport: ...
     async def progress(self, order_id: int) -> list[JobProgress]: ...
 

@@ -22,7 +22,9 @@ from console.i18n import _
 from console.scanning import DecodedScan, ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
 from console.screens.desk_holds import HoldsAtDesk
+from console.screens.desk_parcels import ParcelsAtDesk
 from console.screens.desk_reprint import ReprintAtDesk
+from console.screens.desk_window import UndoWindowAtDesk
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import Plain, shown
 from console.widgets.scan_feedback import ScanFeedback
@@ -32,19 +34,19 @@ from console.widgets.shipment_progress import ShipmentProgress
 from core.domain.desk import FirstScanGuard
 from core.domain.errors import DomainError
 from core.domain.packing import PackingSession, ScanOutcome
+from core.domain.parcels import DeskParcels
 from core.domain.ship_summary import ShipmentSummary
-from core.domain.undo_window import CANCEL_CODE, NextScan, Stop, opens
+from core.domain.undo_window import opens
 from core.errors import NotFound
 from core.services.desk.views import CompletionReport, PackTarget
 
-CANCEL_CODES = frozenset({CANCEL_CODE})
 LAYOUT_HINT = _(
     "Your scanner types as a US keyboard on this German one — I corrected it. "
     "Scan the 'German keyboard' setup code in the scanner's manual."
 )
 
 
-class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
+class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk, StationScreen):
     """Scan, check, pack, ship; then straight on to the next order."""
 
     CSS_PATH = "packing.tcss"
@@ -56,6 +58,7 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
         Binding("f6", "partial", _("Partial"), id="packing.partial"),
         Binding("f7", "hold", _("Hold"), id="packing.hold"),
         Binding("f8", "put_back", _("Put back"), id="packing.put_back"),
+        Binding("f10", "weight", _("Weight"), id="packing.weight"),
         Binding("ctrl+z", "undo", _("Undo"), id="packing.undo"),
         Binding("ctrl+o", "detail", _("Detail"), id="packing.detail", show=False),
         # Only while a shipment waits in its undo window (check_action); otherwise the keys go on.
@@ -72,6 +75,7 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
         self.known: set[str] = set()
         self.quantity = 1
         self.last_shipped: CompletionReport | None = None
+        self.parcels: DeskParcels | None = None  # the boxes' weights (desk_parcels.py)
         self._pending: list[DecodedScan] = []
         self._progress_done = True
         self.first_scan = FirstScanGuard()
@@ -87,6 +91,7 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
         yield ScanFeedback(id="feedback")
         yield ShipCountdown(id="countdown")
         yield OrderLines(id="lines")
+        yield Plain("", id="parcels")
         yield ShipmentProgress(id="progress")
         yield Footer()
 
@@ -125,6 +130,7 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
     def _show_order(self) -> None:
         title = self.query_one("#order-title", Static)
         lines = self.query_one("#lines", OrderLines)
+        self.show_parcels()
         if self.target is None or self.session is None:
             title.update(_("No order on the desk"))
             lines.show(None)
@@ -323,6 +329,8 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
             return
         self.target = target
         self.quantity = 1
+        self.parcels = None
+        self.load_parcels(target)
         restored = bool(target.progress) and self.session.restore(target.progress or [])
         self._show_order()
         self.query_one("#lines", OrderLines).show(self.session)
@@ -366,57 +374,9 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
     def _ship(self, partial: bool) -> None:
         assert self.session is not None and self.target is not None
         packages = self.session.finish(partial=partial)
+        weights = self.parcels.for_completion(self.session.progress()) if self.parcels else None
         self.mode = "closing"
-        self.complete_order(self.target, self.session, packages, partial)
-
-    # -- the undo window ----------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "stop_shipment":
-            return self.mode == "confirming"
-        return True
-
-    @on(ShipCountdown.Due)
-    def window_passed(self, message: ShipCountdown.Due) -> None:
-        message.stop()
-        if self.mode == "confirming" and self.session is not None:
-            self._ship(partial=False)
-
-    def scan_in_window(self, scan: DecodedScan) -> None:
-        """A scan while a shipment waits: the cancel code stops it, anything else ships it now."""
-        window = self.query_one("#countdown", ShipCountdown).window
-        if window is not None and window.next_scan(scan.code, CANCEL_CODES) is NextScan.STOP:
-            self.action_stop_shipment()
-            return
-        self._pending.append(scan)  # answered once this order has shipped
-        self.ship_now()
-
-    def ship_now(self) -> None:
-        self.query_one("#countdown", ShipCountdown).close()
-        if self.mode == "confirming" and self.session is not None:
-            self._ship(partial=False)
-
-    def action_stop_shipment(self) -> None:
-        window = self.query_one("#countdown", ShipCountdown).close()
-        if self.mode != "confirming" or window is None or self.target is None:
-            return
-        target = self.target
-        if window.stop is Stop.PUT_BACK:
-            self.mode = "closing"  # scans wait until the order is back in the queue
-            self.put_back(target, stopped=True)
-            return
-        self.mode = "idle"
-        if self.session is not None:
-            self.session.undo()
-            self.query_one("#lines", OrderLines).show(self.session)
-            self._show_order()
-            self.progress_changed()
-        self.say(
-            _(
-                "Stopped — nothing was shipped. The last scan was taken back; {order} stays "
-                "on the desk."
-            ).format(order=shown(target.external_id, 40)),
-            "warn",
-        )
+        self.complete_order(self.target, self.session, packages, partial, weights)
 
     @work(group="complete", exit_on_error=False)
     async def complete_order(
@@ -425,10 +385,15 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
         session: PackingSession,
         packages: list[dict[int, int]],
         partial: bool,
+        weights_g: list[int] | None = None,
     ) -> None:
         try:
             report = await self.backend.complete(
-                target.order_id, packages, self.station_app.packer_name, partial=partial
+                target.order_id,
+                packages,
+                self.station_app.packer_name,
+                partial=partial,
+                weights_g=weights_g,
             )
         except Exception as exc:
             self.say(
@@ -467,13 +432,6 @@ class PackingScreen(HoldsAtDesk, ReprintAtDesk, StationScreen):
             self.refresh_progress()
 
     # -- actions ------------------------------------------------------------------------------
-    def _in_window(self) -> bool:
-        """While a shipment waits, only stop, ship now, hold and put back make sense."""
-        if self.mode == "confirming":
-            self.say(_("Esc stops the shipment; F5 ships it now."), "warn")
-            return True
-        return False
-
     def _need_order(self) -> bool:
         if self.session is None:
             self.say(_("No order on the desk — scan one first."), "warn")

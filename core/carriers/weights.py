@@ -9,30 +9,10 @@ parcel is closed and may overwrite it with what the scale says.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from core.config import PackagingSettings
+from core.domain.parcels import LineWeight, ParcelWeight, weigh
 from core.persistence.models import ArticleRow, OrderLineRow
-
-
-@dataclass(frozen=True)
-class ParcelWeight:
-    grams: int  # articles + packaging; 0 when an article weight is missing
-    articles_g: int
-    packaging_g: int
-    missing: tuple[str, ...] = ()  # SKUs without a weight
-
-    @property
-    def known(self) -> bool:
-        return not self.missing
-
-    def sentence(self) -> str:
-        if self.known:
-            return f"{self.grams} g ({self.articles_g} g goods + {self.packaging_g} g packaging)"
-        return (
-            "No weight for article(s) " + ", ".join(self.missing) + " — weigh the parcel at the "
-            "desk, or set the article weight, then retry the label."
-        )
 
 
 def packaging_g(settings: PackagingSettings, box_type: str | None = None) -> int:
@@ -41,14 +21,16 @@ def packaging_g(settings: PackagingSettings, box_type: str | None = None) -> int
     return settings.boxes.get(name, 0) if name else 0
 
 
+async def line_weights(line_ids: list[int]) -> dict[int, LineWeight]:
+    """Order line id → its article's SKU and weight per piece (0 where nobody weighed it)."""
+    skus = dict(await OrderLineRow.filter(id__in=line_ids).values_list("id", "sku"))
+    grams = dict(await ArticleRow.filter(sku__in=set(skus.values())).values_list("sku", "weight_g"))
+    return {i: LineWeight(sku, int(grams.get(sku) or 0)) for i, sku in skus.items()}
+
+
 async def parcel_weight(lines: Mapping[int, int], packaging: int = 0) -> ParcelWeight:
     """The weight of the order lines `lines` (order line id → quantity) in a box of `packaging` g."""
-    skus = dict(await OrderLineRow.filter(id__in=list(lines)).values_list("id", "sku"))
-    weights = dict(
-        await ArticleRow.filter(sku__in=set(skus.values())).values_list("sku", "weight_g")
-    )
-    missing = sorted({skus[i] for i in lines if not weights.get(skus.get(i, ""), 0)})
-    goods = sum(int(weights.get(skus.get(i, ""), 0) or 0) * q for i, q in lines.items())
-    if missing:
-        return ParcelWeight(0, goods, packaging, tuple(missing))
-    return ParcelWeight(goods + packaging, goods, packaging)
+    return weigh(lines, await line_weights(list(lines)), packaging)
+
+
+__all__ = ["LineWeight", "ParcelWeight", "line_weights", "packaging_g", "parcel_weight"]

@@ -117,10 +117,13 @@ async def test_buy_shipping_label_ships_confirms_and_prints(db, box, emu):
     assert (await OrderRow.get(id=order.id)).status == "shipped"
     bought = emu.state.shipments[package.label_ref]
     assert bought.tracking_id == package.tracking_number
+    # The desk's weight is what Buy Shipping was asked for (and what the print job is named by).
+    assert bought.request["ShipmentRequestDetails"]["Weight"] == {"Value": 800, "Unit": "g"}
     sent = [c for c in emu.state.confirmations if c["order_id"] == order.external_id]
     assert [c["tracking_number"] for c in sent] == [package.tracking_number]
     printed = w.spool.jobs[f"label:{package.id}"]
     assert printed.kind == "label" and printed.payload == open_blob(bytes(package.label), box)
+    assert printed.title == f"Label {order.external_id} parcel 1"
 
 
 async def test_invoice_upload_carries_its_metadata(db, box, emu):

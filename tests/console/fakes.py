@@ -11,6 +11,7 @@ from core.config import Settings
 from core.domain.audit import AuditEvent
 from core.domain.orders import Address, Channel, Order, OrderLine, OrderStatus
 from core.domain.packing import ExpectedLine
+from core.domain.parcels import DeskParcels, LineWeight
 from core.errors import NotFound, UserInputError
 from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
 from core.services.queries import OrderSummary
@@ -117,8 +118,17 @@ class FakeBackend:
     async def release_hold(self, order_id: int, supervisor: str) -> None:
         return None
 
+    async def desk_parcels(self, line_ids: list[int]) -> DeskParcels:
+        return DeskParcels({11: LineWeight("MUG", 350), 12: LineWeight("TEA", 110)}, 120)
+
     async def complete(
-        self, order_id: int, packages: Any, packer: str, *, partial: bool = False
+        self,
+        order_id: int,
+        packages: Any,
+        packer: str,
+        *,
+        partial: bool = False,
+        weights_g: list[int] | None = None,
     ) -> CompletionReport:
         self.completed.append(order_id)
         return CompletionReport(

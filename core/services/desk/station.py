@@ -11,8 +11,10 @@ from collections.abc import Iterable
 
 from tortoise.expressions import Q
 
+from core.carriers.weights import line_weights, packaging_g
 from core.config import Settings
 from core.domain.desk import clean_code
+from core.domain.parcels import DeskParcels
 from core.errors import ConflictError, NotFound
 from core.persistence.models import PackerRow
 from core.ports import PrintPort
@@ -177,15 +179,29 @@ class StationDesk(StationScope):
     async def release_hold(self, order_id: int, supervisor: str) -> None:
         await claim.release_hold(order_id, supervisor, self.station)
 
+    async def desk_parcels(self, line_ids: list[int]) -> DeskParcels:
+        """The order's article weights and the default box, for the weights the desk shows."""
+        return DeskParcels(await line_weights(line_ids), packaging_g(self.settings.packaging))
+
     async def complete(
-        self, order_id: int, packages: list[dict[int, int]], packer: str, *, partial: bool = False
+        self,
+        order_id: int,
+        packages: list[dict[int, int]],
+        packer: str,
+        *,
+        partial: bool = False,
+        weights_g: list[int] | None = None,
     ) -> CompletionReport:
-        """Ship what was packed; the slow work (labels, papers, Amazon) follows in the outbox."""
+        """Ship what was packed; the slow work (labels, papers, Amazon) follows in the outbox.
+
+        `weights_g`: what the desk's scale said per box (0: articles + packaging, computed later).
+        """
         from core.services.completion import PackedBox, complete_packing
 
+        weights = list(weights_g or []) + [0] * len(packages)
         result = await complete_packing(
             order_id,
-            [PackedBox(lines=dict(p)) for p in packages],
+            [PackedBox(lines=dict(p), weight_g=w) for p, w in zip(packages, weights, strict=False)],
             station=self.station,
             packer=packer,
             company=self.settings.company,

@@ -122,7 +122,8 @@ class StationSettings(_Section):
     """A packing desk: which printer takes which kind of paper."""
 
     routes: dict[DocumentKind, str] = Field(default_factory=dict)
-    pick_slip: Literal["never", "on_claim"] = "never"  # when pick slips print
+    # when pick slips print: never, when the order is claimed, or in the delivery note's job
+    pick_slip: Literal["never", "on_claim", "with_papers"] = "never"
 
 
 class SyncSettings(_Section):

@@ -88,7 +88,9 @@ def make_document_handlers(
         await original_pdf(row, box)
         station = str(job.payload.get("station") or "")
         if station and print_port is not None:
-            await print_shipment_papers(row, box, print_port, station)
+            desk = settings.stations.get(station)
+            with_slip = desk is not None and desk.pick_slip == "with_papers"
+            await print_shipment_papers(row, box, print_port, station, with_pick_slip=with_slip)
 
     async def mail_invoice(job: OutboxJob) -> None:
         assert mailer is not None

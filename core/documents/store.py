@@ -77,10 +77,18 @@ async def original_pdf(row: DocumentRow, box: SecretBox) -> bytes:
 
 
 async def print_shipment_papers(
-    row: DocumentRow, box: SecretBox, print_port: PrintPort, station: str
+    row: DocumentRow,
+    box: SecretBox,
+    print_port: PrintPort,
+    station: str,
+    *,
+    with_pick_slip: bool = False,
 ) -> int:
     """Spool delivery note + invoice of the shipment: one job where both go to the same printer,
-    otherwise one job per printer (the `invoice` route is honoured). Returns the first job id."""
+    otherwise one job per printer (the `invoice` route is honoured). Returns the first job id.
+
+    `with_pick_slip` (station `pick_slip = "with_papers"`): the shipment's pick slip is the last
+    page of the delivery note's job."""
     papers = [row]
     if row.shipment_id is not None:
         papers = list(
@@ -105,6 +113,10 @@ async def print_shipment_papers(
     ids = []
     for index, group in enumerate(groups.values()):
         pdfs = [await original_pdf(p, box) for p in group]
+        if with_pick_slip and row.shipment_id is not None and index == 0:  # the note's job
+            from core.services.pick_slips import shipment_pick_slip_pdf
+
+            pdfs.append(await shipment_pick_slip_pdf(row.shipment_id, station))
         from core.documents.render import merge_pdfs
 
         data = pdfs[0] if len(pdfs) == 1 else await asyncio.to_thread(merge_pdfs, pdfs)

@@ -1,23 +1,34 @@
-"""Pick slips: printed when an order is claimed (station setting `pick_slip = "on_claim"`).
+"""Pick slips, per station setting `pick_slip`: "never", "on_claim" or "with_papers".
 
-The payload is the pick slip as data (`application/vnd.packdesk.pick-slip+json`, the format
-printers/render/pick_slip.py reads); the spool renders it for whichever printer the station's
-`pick_slip` route names. Each line says the bin that holds most of the article.
+On claim, the payload is the pick slip as data (`application/vnd.packdesk.pick-slip+json`, the
+format printers/render/pick_slip.py reads); the spool renders it for whichever printer the
+station's `pick_slip` route names. With the papers, it is one more A4 page in the delivery note's
+print job (`shipment_pick_slip_pdf`): what this shipment holds, by bin, with the order's barcode,
+so the papers and the slip come out of the desk's printer together. Each line says the bin that
+holds most of the article.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
 
 from core.errors import UserInputError
-from core.persistence.models import ArticleRow, OrderLineRow, OrderRow, StockLevelRow
+from core.persistence.models import (
+    ArticleRow,
+    OrderLineRow,
+    OrderRow,
+    PackageLineRow,
+    ShipmentRow,
+    StockLevelRow,
+)
 from core.ports import PrintPort, PrintRequest
 
 log = logging.getLogger(__name__)
 PICK_SLIP_TYPE = "application/vnd.packdesk.pick-slip+json"
-NEVER, ON_CLAIM = "never", "on_claim"
+NEVER, ON_CLAIM, WITH_PAPERS = "never", "on_claim", "with_papers"
 
 
 async def _bins(skus: list[str]) -> dict[str, str]:
@@ -32,6 +43,11 @@ async def _bins(skus: list[str]) -> dict[str, str]:
     return {sku: code for sku, (_, code) in best.items()}
 
 
+def _walk(picks: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Walk the shelves in order; lines without a bin last."""
+    return sorted(picks, key=lambda p: (p["bin"] == "", str(p["bin"]), str(p["sku"])))
+
+
 async def pick_slip_payload(order_id: int, station: str, now: datetime | None = None) -> bytes:
     order = await OrderRow.get(id=order_id)
     lines = [
@@ -40,8 +56,8 @@ async def pick_slip_payload(order_id: int, station: str, now: datetime | None = 
         if ln.quantity > ln.quantity_shipped
     ]
     bins = await _bins([ln.sku for ln in lines])
-    picks = sorted(
-        (
+    picks = _walk(
+        [
             {
                 "sku": ln.sku,
                 "title": ln.title,
@@ -49,8 +65,7 @@ async def pick_slip_payload(order_id: int, station: str, now: datetime | None = 
                 "bin": bins.get(ln.sku, ""),
             }
             for ln in lines
-        ),
-        key=lambda p: (p["bin"] == "", p["bin"], p["sku"]),  # walk the shelves in order
+        ]
     )
     data = {
         "order_ref": order.external_id,
@@ -103,7 +118,7 @@ async def pick_list_payload(
             ln.sku, {"sku": ln.sku, "title": ln.title, "qty": 0, "bin": bins.get(ln.sku, "")}
         )
         entry["qty"] = int(str(entry["qty"])) + ln.quantity - ln.quantity_shipped
-    picks = sorted(totals.values(), key=lambda p: (p["bin"] == "", str(p["bin"]), str(p["sku"])))
+    picks = _walk(list(totals.values()))
     notes = [
         f"{orders[ln.order_id]}: {ln.quantity - ln.quantity_shipped} x {ln.sku}" for ln in lines
     ]
@@ -117,3 +132,29 @@ async def pick_list_payload(
         "notes": notes,
     }
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+async def shipment_pick_slip_pdf(shipment_id: int, station: str) -> bytes:
+    """An A4 pick slip of what the shipment holds, to print in the delivery note's job."""
+    shipment = await ShipmentRow.get(id=shipment_id)
+    order = await OrderRow.get(id=shipment.order_id).only("id", "external_id")
+    packed = await PackageLineRow.filter(package__shipment_id=shipment_id).prefetch_related(
+        "order_line"
+    )
+    qty: dict[int, int] = {}
+    lines: dict[int, OrderLineRow] = {}
+    for item in packed:
+        qty[item.order_line_id] = qty.get(item.order_line_id, 0) + item.quantity
+        lines[item.order_line_id] = item.order_line
+    bins = await _bins(sorted({ln.sku for ln in lines.values()}))
+    picks = _walk(
+        [
+            {"sku": ln.sku, "title": ln.title, "qty": qty[i], "bin": bins.get(ln.sku, "")}
+            for i, ln in lines.items()
+        ]
+    )
+    from core.documents.pick_slip_page import render_pick_slip_page
+
+    return await asyncio.to_thread(
+        render_pick_slip_page, order.external_id, picks, station, datetime.now(UTC)
+    )

@@ -25,6 +25,7 @@ from console.screens.desk_holds import HoldsAtDesk
 from console.screens.desk_parcels import ParcelsAtDesk
 from console.screens.desk_reprint import ReprintAtDesk
 from console.screens.desk_window import UndoWindowAtDesk
+from console.screens.partial_prompt import PartialPrompt
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import Plain, shown
 from console.widgets.scan_feedback import ScanFeedback
@@ -482,7 +483,30 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
 
     def action_partial(self) -> None:
         if not self._in_window() and self._need_order():
-            self.station_app.with_supervisor(lambda _sup: self.finish(partial=True))
+            self.station_app.with_supervisor(lambda _sup: self.confirm_partial())
+
+    def confirm_partial(self) -> None:
+        """Show what ships now and what stays; ship only once that is confirmed (F5)."""
+        if self.session is None:
+            return
+        try:
+            self.session.finish(partial=True)
+        except DomainError as exc:
+            self.say(str(exc), "error")
+            return
+        summary = ShipmentSummary.of(self.session)
+        if not summary.partial:  # everything is packed: an ordinary shipment
+            self.finish(partial=False)
+            return
+        session = self.session
+
+        def confirmed(ship: bool | None) -> None:
+            if ship and self.session is session:
+                self.finish(partial=True)
+            elif not ship:
+                self.say(_("Nothing shipped — carry on packing."), "info")
+
+        self.app.push_screen(PartialPrompt(summary), confirmed)
 
     def action_put_back(self) -> None:
         if self.mode == "confirming":

@@ -25,6 +25,7 @@ from console.keys import CommandKeyDone, KeyKeeper
 from console.messages import DataChanged
 from console.screens.base import describe
 from console.widgets.plain import shown
+from console.widgets.scan_field import ScanField
 from core.services.desk.views import PackerInfo
 
 SUPERVISOR_SCREENS = {"settings"}
@@ -118,6 +119,8 @@ class PackdeskApp(App[None]):
         if self.keys.keep(event):
             return
         target = self.focused or self.screen
+        if isinstance(target, ScanField) and target.arriving(event):
+            return  # beyond any barcode: counted on arrival, never typed (scan_field.py)
         await super().on_event(event)
         self.keys.routed(event, target)
 

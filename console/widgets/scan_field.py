@@ -44,6 +44,12 @@ class ScanField(Input):
         def code(self) -> str:
             return self.scan.code
 
+    @dataclass
+    class Overflow(Message):
+        """Keys beyond the longest barcode, counted by the App as they arrive (`arriving`)."""
+
+        count: int = 0
+
     def __init__(
         self, placeholder: str = "", *, id: str | None = None, ends_screen: bool = False
     ) -> None:
@@ -51,6 +57,9 @@ class ScanField(Input):
         # A scan here changes the screen (the badge): the App keeps the keys after it for the next.
         self.ends_screen = ends_screen
         self._overflow = 0  # characters dropped beyond MAX_SCAN_LENGTH in the current scan
+        self._run = 0  # printable keys in a row that arrived at the App for this field
+        self._counting: ScanField.Overflow | None = None  # the App's count for the current run
+        self._counted: list[ScanField.Overflow] = []  # counts queued before this scan's end
 
     def on_mount(self) -> None:
         # Tests and snapshots switch blinking off app-wide (`App.cursor_blink = False`).
@@ -72,6 +81,31 @@ class ScanField(Input):
             event.stop()
             event.prevent_default()
             self.insert_text_at_cursor(GS)
+
+    def arriving(self, event: events.Key) -> bool:
+        """Called by the App for each key as it arrives; True when the key was counted instead.
+
+        A 20,000-key burst reaches the App long before the field has typed its first keys. Past
+        MAX_SCAN_LENGTH printable keys in a row, the App counts the rest into one `Overflow`
+        message queued in order among them, so they cost a counter, not a trip through Input and
+        the bindings. Any other key ends the run (edits, cursor keys, a terminator), and the
+        field's own count in `on_key` still covers what a run cannot see (a paste, kept keys).
+        """
+        if not event.is_printable:
+            self._run, self._counting = 0, None
+            return False
+        self._run += 1
+        if self._run <= MAX_SCAN_LENGTH:
+            return False
+        if self._counting is None:
+            self._counting = self.Overflow()
+            self.post_message(self._counting)
+        self._counting.count += 1
+        return True
+
+    def on_scan_field_overflow(self, message: ScanField.Overflow) -> None:
+        message.stop()
+        self._counted.append(message)  # read at the scan's end: the App may still be counting
 
     def on_paste(self, event: events.Paste) -> None:
         """A pasted list of codes becomes one scan per line."""
@@ -95,7 +129,8 @@ class ScanField(Input):
     def submit_scan(self) -> None:
         """Take what is in the field as one scan (also used by a Submit button or a test)."""
         raw, self.value = self.value, ""
-        overflow, self._overflow = self._overflow, 0
+        overflow = self._overflow + sum(counted.count for counted in self._counted)
+        self._overflow, self._counted = 0, []
         if overflow:
             self.post_message(self.Scanned(self, too_long(raw, len(raw) + overflow)))
             return

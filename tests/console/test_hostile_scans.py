@@ -138,3 +138,27 @@ async def test_a_20000_character_scan_is_answered_without_a_lookup(desk):
         burst(app, "302-0000002-0000002\r")  # the desk goes on as before
         await until(pilot, lambda: screen.session is not None)
     assert lookups == ["302-0000002-0000002"]
+
+
+async def test_an_absurd_scan_and_the_next_code_in_one_read_are_two_answers(desk):
+    # The App counts keys past the limit as they arrive (ScanField.arriving), far ahead of the
+    # field: the count must end with its own scan, and the next code must arrive whole.
+    app = desk.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "P-ANNA\r")
+        await until(pilot, lambda: isinstance(app.screen, PackingScreen))
+        screen = app.screen
+        await until(pilot, lambda: isinstance(app.focused, ScanField))
+        answers: list[str] = []
+        real_say = screen.say
+
+        def say(text: str, state: str = "info") -> None:
+            answers.append(text)
+            real_say(text, state)
+
+        screen.say = say  # type: ignore[method-assign]
+        burst(app, "7" * 5_000 + "\r" + "302-0000002-0000002\r")
+        await until(pilot, lambda: screen.session is not None, 60)
+        assert "5,000 characters" in answers[0]
+        assert screen.target is not None and screen.target.external_id == "302-0000002-0000002"
+        assert screen.query_one(ScanField).value == ""

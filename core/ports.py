@@ -144,6 +144,26 @@ class Carrier(Protocol):
     async def cancel_label(self, label: Label) -> None: ...
 
 
+class QuoteExpired(Exception):
+    """The carrier refused a stored purchase as stale; whether the first one went through is
+    unknown (`core.carriers.crash_guard` stops for a person then)."""
+
+
+@runtime_checkable
+class IdempotentCarrier(Carrier, Protocol):
+    """A carrier whose purchase takes an idempotency key: the same stored request, sent again,
+    answers the first purchase instead of buying a second label."""
+
+    async def quote(self, request: LabelRequest) -> str:
+        """The purchase to make, as text to store before it is sent (key included)."""
+        ...
+
+    async def buy(self, request: LabelRequest, purchase: str) -> Label:
+        """Send the stored purchase; repeating it returns the same label. Raises
+        `QuoteExpired` when the carrier no longer takes it."""
+        ...
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str

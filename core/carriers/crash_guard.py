@@ -1,6 +1,6 @@
 """Never two paid labels for one parcel, even when the process dies mid-request.
 
-Neither DHL Parcel DE nor Amazon's Merchant Fulfillment takes an idempotency key, and DHL cannot
+DHL Parcel DE takes no idempotency key and cannot
 be searched by our reference (its `GET /orders` takes shipment numbers only). So a guarded
 purchase leaves marks on the package, each in its own commit:
 
@@ -15,10 +15,14 @@ A rerun that finds a mark settles by itself where the carrier allows it (`Recove
   answered): when the carrier says such a lost shipment costs nothing unless a parcel carries it
   (DHL bills its domestic products on production data), a new label is bought — the lost one was
   never printed, so no parcel carries it; otherwise (DHL's international products are billed on
-  the day's shipment data; Amazon) the job stops with the reference for a person.
+  the day's shipment data) the job stops with the reference for a person.
 
 A definite refusal before the shipment was named (the carrier said no, or could not be reached at
 all) clears the mark. Carriers opt in with ``crash_guard = True``.
+
+A carrier whose purchase takes an idempotency key (`IdempotentCarrier`: Amazon's Shipping API v2)
+needs no marks and no person: `core.carriers.idempotent_purchase` stores the very purchase before
+it is sent, and a rerun sends it again.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Protocol, runtime_checkable
 
 from core.errors import UserInputError
 from core.persistence.models import PackageRow
-from core.ports import Carrier, Label, LabelRequest
+from core.ports import Carrier, IdempotentCarrier, Label, LabelRequest
 from core.services import audit
 from core.services.outbox import PermanentFailure
 
@@ -121,6 +125,10 @@ async def _settle(carrier: Carrier, request: LabelRequest, package: PackageRow, 
 
 async def create_once(carrier: Carrier, request: LabelRequest, package: PackageRow) -> Label:
     """`carrier.create_label`, guarded when the carrier asks for it."""
+    if isinstance(carrier, IdempotentCarrier):
+        from core.carriers.idempotent_purchase import buy_once
+
+        return await buy_once(carrier, request, package)
     if not getattr(carrier, "crash_guard", False):
         return await carrier.create_label(request)
     found = Pending.of(package.label_ref)
@@ -159,8 +167,12 @@ async def create_once(carrier: Carrier, request: LabelRequest, package: PackageR
 
 async def clear_pending(package_id: int) -> bool:
     """After a person settled a `pending:` package with the carrier: allow a new label."""
-    return bool(
-        await PackageRow.filter(
-            id=package_id, tracking_number="", label_ref__startswith=PENDING
-        ).update(label_ref="")
+    pending = await PackageRow.filter(
+        id=package_id, tracking_number="", label_ref__startswith=PENDING
+    ).update(label_ref="")
+    stored = (
+        await PackageRow.filter(id=package_id, tracking_number="")
+        .exclude(label_purchase="")
+        .update(label_purchase="")
     )
+    return bool(pending or stored)

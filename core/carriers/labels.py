@@ -105,8 +105,8 @@ def label_buy_handler(
                 package,
             )
             async with in_transaction() as conn:
-                await (
-                    PackageRow.filter(id=package_id)
+                stored = await (
+                    PackageRow.filter(id=package_id, tracking_number="")
                     .using_db(conn)
                     .update(
                         tracking_number=label.tracking_number,
@@ -116,9 +116,15 @@ def label_buy_handler(
                         label_format=label.format,
                         label=seal_blob(label.data, box),  # it shows the buyer's address
                         label_ref=label.reference,
+                        label_purchase="",
                     )
                 )
-                await tracking_known(shipment.order_id, [package_id], conn)
+                if stored:
+                    await tracking_known(shipment.order_id, [package_id], conn)
+            if not stored:
+                # a tracking number was typed at the desk meanwhile: this label is not used
+                await carrier.cancel_label(label)
+                log.info("label for package %s not needed any more: cancelled", package_id)
             package = await PackageRow.get(id=package_id)
             log.info("label stored for package %s (%s)", package_id, label.carrier_code)
         station = str(job.payload.get("station", ""))

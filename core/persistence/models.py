@@ -367,6 +367,8 @@ class PackageRow(Model):
     label_format = fields.CharField(max_length=8, default="")
     label = fields.BinaryField(null=True)
     label_ref = fields.CharField(max_length=128, default="")  # carrier's id, to cancel the label
+    # An idempotent purchase under way (core.carriers.crash_guard): the very request to repeat.
+    label_purchase = fields.TextField(default="")
     lines: fields.ReverseRelation[PackageLineRow]
 
     class Meta:

@@ -118,7 +118,8 @@ async def test_buy_shipping_label_ships_confirms_and_prints(db, box, emu):
     bought = emu.state.shipments[package.label_ref]
     assert bought.tracking_id == package.tracking_number
     # The desk's weight is what Buy Shipping was asked for (and what the print job is named by).
-    assert bought.request["ShipmentRequestDetails"]["Weight"] == {"Value": 800, "Unit": "g"}
+    [parcel] = bought.request["_rates"]["packages"]
+    assert parcel["weight"] == {"value": 800, "unit": "GRAM"}
     sent = [c for c in emu.state.confirmations if c["order_id"] == order.external_id]
     assert [c["tracking_number"] for c in sent] == [package.tracking_number]
     printed = w.spool.jobs[f"label:{package.id}"]

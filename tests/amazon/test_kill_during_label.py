@@ -1,17 +1,14 @@
 """Repeated `kill -9` while Amazon Buy Shipping sells labels, then reruns: labels bought and not
 cancelled = parcels. Amazon carries out each purchase and holds its answer; the label job's
-process dies right then, so Amazon has charged for a label Packdesk never heard of."""
+process dies right then, so Amazon has charged for a label Packdesk never heard of. The rerun
+repeats the stored purchase under its idempotency key and gets that very label: every parcel
+ends with exactly one paid label, and nobody has to look anything up."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -29,9 +26,11 @@ from core.services.claim import claim_order
 from core.services.completion import PackedBox, complete_packing
 from core.services.setup import ensure_basics
 from tests.amazon.support import SCALE, wired
+from tests.emulator.conftest import models_path
+from tests.emulator.contract import validate, validate_request
+from tests.support.label_jobs import expire_leases, label_jobs, until
 
 pytestmark = pytest.mark.network
-ROOT = Path(__file__).resolve().parents[2]
 COMPANY = CompanySettings(
     name="Muster GmbH", street="Hafenstraße 1", postcode="20457", city="Hamburg", vat_id="DE1"
 )
@@ -58,22 +57,6 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
 
 
-async def _label_jobs(url: str, key: bytes) -> asyncio.subprocess.Process:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CHILD, url, key.decode(), cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-
-
-async def _until(check, what: str, deadline_s: float = 60) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + deadline_s
-    while not check():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-
-
 async def test_repeated_kill_9_during_label_purchase_never_pays_twice(db, emu):
     key = SecretBox.generate_key()
     box = SecretBox(key)
@@ -89,16 +72,16 @@ async def test_repeated_kill_9_during_label_purchase_never_pays_twice(db, emu):
         await claim_order(order.id, "desk-1", "anna")
         await complete_packing(order.id, [PackedBox(lines, weight_g=800)], station="desk-1",
                                packer="anna", company=COMPANY, box=box)  # fmt: skip
-    emu.set_faults("late:op=createShipment:seconds=3")
+    emu.set_faults("late:op=purchaseShipment:seconds=3")
     kills = 0
     for _ in range(6):  # kill each run as soon as Amazon has sold a label it holds the answer to
         open_jobs = OutboxJobRow.filter(kind=JobKind.BUY_LABEL, status__in=["pending", "running"])
         if not await open_jobs.exists():
             break
-        emu.advance(60)  # the emulator's clock is frozen: usage plans refill only when moved
+        emu.advance(30)  # the emulator's clock is frozen: usage plans refill only when moved
         bought = len(emu.state.shipments)
-        child = await _label_jobs(db, key)
-        await _until(
+        child = await label_jobs(CHILD, db, key)
+        await until(
             lambda: len(emu.state.shipments) > bought or child.returncode is not None,  # noqa: B023
             "a purchase or the end of the run",
         )
@@ -106,28 +89,34 @@ async def test_repeated_kill_9_during_label_purchase_never_pays_twice(db, emu):
             child.send_signal(signal.SIGKILL)  # Amazon has charged; the answer never arrives
             kills += 1
         await child.wait()
-        # the dead process's lease on its jobs runs out, as it would after locked_until
-        await OutboxJobRow.filter(kind=JobKind.BUY_LABEL, status="running").update(
-            locked_until=datetime.now(UTC) - timedelta(seconds=1)
-        )
+        await expire_leases()
     emu.set_faults(None)
-    emu.advance(60)
-    rerun = await _label_jobs(db, key)
+    rerun = await label_jobs(CHILD, db, key)
     _, err = await asyncio.wait_for(rerun.communicate(), 120)
     assert rerun.returncode == 0, err.decode()[-2000:]
     assert kills >= 1
 
-    parcels = await PackageRow.filter(shipment__order_id__in=[o.id for o in orders]).count()
+    ids = [o.id for o in orders]
+    packages = await PackageRow.filter(shipment__order_id__in=ids)
     paid = Counter(s.order_id for s in emu.state.shipments.values() if s.status == "Purchased")
-    assert all(n == 1 for n in paid.values())  # never a second label for a parcel
-    labelled = await PackageRow.filter(
-        shipment__order_id__in=[o.id for o in orders], tracking_number__not=""
-    ).count()
-    stopped = await OutboxJobRow.filter(kind=JobKind.BUY_LABEL, status="dead")
-    for job in stopped:  # a lost answer stops the job with what to look up, never buys again
-        assert "may already exist at amazon_buy_shipping" in job.last_error
-    # Every parcel has its label stored or its job stopped naming what to look up in Seller
-    # Central; nothing was paid beyond one label a parcel. (A run killed before its request left
-    # stops too: the guard cannot tell, and a person clears it after looking.)
-    assert labelled + len(stopped) == parcels == len(orders)
-    assert labelled <= sum(paid.values()) <= parcels
+    # exactly one paid label per parcel, and it is the one stored on the package
+    assert sorted(paid.values()) == [1] * len(orders) == [1] * len(packages)
+    assert {p.label_ref for p in packages} == {
+        s.shipment_id for s in emu.state.shipments.values() if s.status == "Purchased"
+    }
+    assert all(p.tracking_number and p.label and not p.label_purchase for p in packages)
+    assert not await OutboxJobRow.filter(kind=JobKind.BUY_LABEL, status="dead").exists()
+    assert {o.status for o in await OrderRow.filter(id__in=ids)} == {"shipped"}
+    # the lost answers were found again by repeating the purchase under its key
+    purchases = [
+        x for x in emu.runtime.shipping_v2.exchanges if x["route"] == "/shipping/v2/shipments"
+    ]
+    assert len(purchases) >= len(orders) + kills
+    keys = Counter(x["headers"]["x-amzn-IdempotencyKey"] for x in purchases)
+    assert len(keys) == len(orders) and max(keys.values()) >= 2
+    for x in emu.runtime.shipping_v2.exchanges:  # both sides follow Amazon's model
+        validate_request(models_path(), "shippingV2.json", x["method"], x["route"], x["body"],
+                         x["headers"])  # fmt: skip
+        validate(
+            models_path(), "shippingV2.json", x["method"], x["route"], x["status"], x["answer"]
+        )

@@ -12,12 +12,8 @@ parcel is handed over, DHL closes the day, and exactly one shipment is paid for.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-import time
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,6 +37,7 @@ from core.services.intake import upsert_orders
 from core.services.setup import ensure_basics
 from tests.core.test_completion import _complete, _lines
 from tests.support.factories import make_account, make_article, make_order
+from tests.support.label_jobs import expire_leases, label_jobs, until
 
 pytestmark = pytest.mark.network
 
@@ -74,29 +71,14 @@ ZURICH = Address(name="Heidi Meier", line1="Bahnhofstrasse 21", postcode="8001",
 
 
 async def _run_label_job(url: str, key: bytes, how: str = "") -> asyncio.subprocess.Process:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CHILD, url, key.decode(), how or "-", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    return await label_jobs(CHILD, url, key, how or "-")
 
 
 async def _rerun(url: str, key: bytes) -> None:
-    # the dead process's lease on the job runs out (as it would after locked_until)
-    await OutboxJobRow.filter(kind="label.buy", status="running").update(
-        locked_until=datetime.now(UTC) - timedelta(seconds=1)
-    )
+    await expire_leases()
     rerun = await _run_label_job(url, key)
     _, err = await asyncio.wait_for(rerun.communicate(), 120)
     assert rerun.returncode == 0, err.decode()[-2000:]
-
-
-async def _until(check, what: str, deadline_s: float = 60) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + deadline_s
-    while not check():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 async def _packed(box: SecretBox, ship_to: Address | None = None) -> int:
@@ -119,7 +101,7 @@ async def _packed(box: SecretBox, ship_to: Address | None = None) -> int:
 async def _killed_while_dhl_answers(url: str, key: bytes, emu) -> None:  # type: ignore[no-untyped-def]
     emu.dhl.hold = asyncio.Event()
     child = await _run_label_job(url, key)
-    await _until(lambda: len(emu.dhl.shipments) == 1, "DHL to create the shipment")
+    await until(lambda: len(emu.dhl.shipments) == 1, "DHL to create the shipment")
     child.send_signal(signal.SIGKILL)
     await child.wait()
     emu.dhl.hold.set()

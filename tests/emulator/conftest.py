@@ -76,8 +76,10 @@ class Api:
         params: dict[str, Any] | None = None,
         body: Any = None,
         token: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
         headers = {
+            **(headers or {}),
             "x-amz-access-token": token if token is not None else self.token,
             "user-agent": "packdesk-tests/1.0",
         }

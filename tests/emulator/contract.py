@@ -34,3 +34,27 @@ def validate(models: Path, file: str, method: str, route: str, status: int, body
         assert body in (None, {}, ""), f"{method} {route} {status} has no schema but a body"
         return
     jsonschema.Draft4Validator(schema).validate(body)
+
+
+def validate_request(
+    models: Path, file: str, method: str, route: str, body: Any, headers: dict[str, str]
+) -> None:
+    """Raise if a request's body or headers break the operation's parameters in the model."""
+    doc = _doc(models / file)
+    operation = doc["paths"][route][method.lower()]
+    sent = {k.lower(): v for k, v in headers.items()}
+    for param in operation.get("parameters", []):
+        if param["in"] == "body":
+            if body is None:
+                assert not param.get("required"), f"{method} {route} needs a body"
+                continue
+            schema = {**param["schema"], "definitions": doc.get("definitions", {})}
+            jsonschema.Draft4Validator(schema).validate(body)
+        elif param["in"] == "header":
+            value = sent.get(param["name"].lower())
+            if value is None:
+                assert not param.get("required"), f"{method} {route} needs {param['name']}"
+                continue
+            jsonschema.Draft4Validator(
+                {k: v for k, v in param.items() if k in ("type", "enum")}
+            ).validate(value)

@@ -107,19 +107,17 @@ def test_label_sizes_parse() -> None:
 
 
 @pytest.mark.parametrize(
-    ("media", "asked"), [(("zpl", 203), "ZPL203"), (("zpl", 300), "ZPL300"), (("cups", 0), "PDF")]
+    ("media", "asked"),
+    [(("zpl", 203), ("ZPL", 203)), (("zpl", 300), ("ZPL", 300)), (("cups", 0), ("PDF", None))],
 )
 def test_amazon_label_is_bought_in_the_label_printers_language(
-    media: tuple[str, int], asked: str
+    media: tuple[str, int], asked: tuple[str, int | None]
 ) -> None:
     from core.carriers.amazon_buy_shipping import AmazonBuyShipping
-    from core.ports import LabelRequest
-    from tests.support.factories import make_order
 
     carrier = AmazonBuyShipping(None, label_media=lambda station: media)  # type: ignore[arg-type]
-    request = LabelRequest(make_order("302-1", account_id=1), "1", [("1", 1)], 900, station="d1")
-    options = carrier.details(request)["ShippingServiceOptions"]
-    assert options["LabelFormat"] == asked
+    document = carrier.document_for("d1")
+    assert (document["format"], document.get("dpi")) == asked
 
 
 @needs_zbar

@@ -143,8 +143,10 @@ class SpApiClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         token: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Response:
-        """One SP-API operation with pacing and retries; raises a typed `SpApiError`."""
+        """One SP-API operation with pacing and retries; raises a typed `SpApiError`.
+        `headers` are the operation's own (an idempotency key)."""
         breaker = self.breaker(operation)
         wait = breaker.check()
         if wait:
@@ -157,11 +159,13 @@ class SpApiClient:
         refreshed = False
         attempt = 0
         query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        extra = dict(headers or {})
         while True:
             attempt += 1
             await self.bucket(operation).acquire()
             access = token or await self.tokens.token()
-            headers = {
+            sent = {
+                **extra,
                 "x-amz-access-token": access,
                 "user-agent": USER_AGENT,
                 "x-amz-date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
@@ -175,15 +179,13 @@ class SpApiClient:
                     self.endpoint + path,
                     params=query,
                     json=json,
-                    headers=headers,
+                    headers=sent,
                     timeout=self.timeout,
                 ) as resp:
                     status = resp.status
                     raw = await read_capped(resp, self.max_answer_bytes, operation)
                     resp_headers = dict(resp.headers)
             except (aiohttp.ClientError, TimeoutError) as exc:
-                if operation in NOT_REPEATABLE:
-                    raise _ambiguous(operation, f"connection lost ({type(exc).__name__})") from None
                 log.info(
                     "%s: connection failed on attempt %d (%s)",
                     operation,
@@ -215,8 +217,6 @@ class SpApiClient:
             )
             if status < 400 and raw and isinstance(body, str):
                 # A 2xx whose JSON is cut off or garbled: the answer is lost, ask again.
-                if operation in NOT_REPEATABLE:
-                    raise _ambiguous(operation, "the answer was not valid JSON")
                 if attempt <= self.retry.max_retries:
                     self.stats.retries += 1
                     log.info(
@@ -254,8 +254,6 @@ class SpApiClient:
                 self.tokens.invalidate(access)
                 log.info("%s: 403 %s, refreshing the access token once", operation, error.code)
                 continue
-            if operation in NOT_REPEATABLE and status >= 500:
-                raise _ambiguous(operation, f"HTTP {status}")
             if status in RETRY_STATUSES and attempt <= self.retry.max_retries:
                 self.stats.retries += 1
                 delay = self.retry.delay(attempt, self.rng) / self.time_scale
@@ -290,20 +288,6 @@ class SpApiClient:
                 self.clock_offset = server - datetime.now(UTC)
             except (TypeError, ValueError):
                 pass
-
-
-# Operations that buy something and take no idempotency key: sent once. After a lost or broken
-# answer nobody knows whether Amazon carried them out (a 429 is still retried: it was refused).
-NOT_REPEATABLE = frozenset({"createShipment"})
-
-
-def _ambiguous(operation: str, what: str) -> ServerError:
-    error = ServerError(
-        f"{what}; Amazon may or may not have carried it out, so it is not sent again",
-        operation=operation,
-    )
-    error.ambiguous = True  # read by core.carriers.crash_guard
-    return error
 
 
 MAX_ANSWER_BYTES = 16 * 1024**2  # an API answer (not a report document) is never near this

@@ -41,10 +41,9 @@ USAGE_PLANS: dict[str, tuple[float, int]] = {
     "deleteListingsItem": (5.0, 5),
     "searchListingsItems": (5.0, 5),
     "getInventorySummaries": (2.0, 2),
-    "getEligibleShipmentServices": (6.0, 12),
-    "createShipment": (2.0, 2),
-    "getShipment": (1.0, 1),
-    "cancelShipment": (1.0, 1),
+    "getRates": (80.0, 100),
+    "purchaseShipment": (80.0, 100),
+    "cancelShipmentV2": (80.0, 100),
     "createRestrictedDataToken": (1.0, 10),
 }
 DEFAULT_PLAN = (1.0, 5)

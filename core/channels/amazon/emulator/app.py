@@ -202,6 +202,7 @@ def build_app(runtime: Runtime) -> web.Application:
         orders_v0,
         rejections,
         reports,
+        shipping_v2,
         tokens,
     )
 
@@ -213,7 +214,17 @@ def build_app(runtime: Runtime) -> web.Application:
 
         add_sandbox_routes(app, runtime)
     else:
-        modules = (orders_v0, orders_2026, tokens, reports, feeds, listings, inventory, mfn)
+        modules = (
+            orders_v0,
+            orders_2026,
+            tokens,
+            reports,
+            feeds,
+            listings,
+            inventory,
+            mfn,
+            shipping_v2,
+        )
         for module in (*modules, notifications):
             for method, path, handler, name in module.ROUTES:
                 app.router.add_route(method, path, handler, name="api." + name)

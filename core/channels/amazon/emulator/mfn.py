@@ -200,9 +200,23 @@ async def create_shipment(request: web.Request) -> web.Response:
             "Invalid ShippingServiceOfferId",
             "The offer is not valid for this shipment; call getEligibleShipmentServices again.",
         )
-    number = len(rt.state.shipments) + 1
-    digest = hashlib.sha256(f"{rt.seed}:{order.order_id}:{number}".encode()).hexdigest()
-    tracking = f"{spec[6]}{int(digest, 16) % 10**10:010d}"
+    fmt = details["ShippingServiceOptions"].get("LabelFormat", "ShippingServiceDefault")
+    fmt = "PDF" if fmt == "ShippingServiceDefault" else fmt
+    sender = details["ShipFromAddress"]
+    ship_from = (
+        str(sender["Name"]),
+        str(sender["AddressLine1"]),
+        f"{sender['PostalCode']} {sender['City']}",
+        str(sender["CountryCode"]),
+    )
+    shipment = sell_label(rt, order, spec, fmt, ship_from, _weight_kg(details), now)
+    shipment.request = {**body, "_ship_to": ship_to_of(order), "_service": service}
+    shipment.rate = Decimal(str(service["Rate"]["Amount"]))
+    return json_response({"payload": shipment_json(shipment)})
+
+
+def ship_to_of(order: Order) -> dict[str, str]:
+    """The buyer's address as Merchant Fulfillment shows it."""
     a = order.address
     ship_to = {
         "Name": a.name,
@@ -215,9 +229,23 @@ async def create_shipment(request: web.Request) -> web.Response:
     }
     if a.line2:
         ship_to["AddressLine2"] = a.line2
-    fmt = details["ShippingServiceOptions"].get("LabelFormat", "ShippingServiceDefault")
-    fmt = "PDF" if fmt == "ShippingServiceDefault" else fmt
-    sender = details["ShipFromAddress"]
+    return ship_to
+
+
+def sell_label(
+    rt: Runtime,
+    order: Order,
+    spec: Service,
+    fmt: str,
+    ship_from: tuple[str, ...],
+    weight_kg: Decimal,
+    now: float,
+) -> LabelShipment:
+    """Charge the seller for a label of service `spec` and keep it (both APIs sell these)."""
+    number = len(rt.state.shipments) + 1
+    digest = hashlib.sha256(f"{rt.seed}:{order.order_id}:{number}".encode()).hexdigest()
+    tracking = f"{spec[6]}{int(digest, 16) % 10**10:010d}"
+    a = order.address
     text = labels.LabelText(
         carrier=spec[1],
         service=spec[2],
@@ -235,15 +263,11 @@ async def create_shipment(request: web.Request) -> web.Response:
             )
             if x
         ),
-        ship_from=(
-            str(sender["Name"]),
-            str(sender["AddressLine1"]),
-            f"{sender['PostalCode']} {sender['City']}",
-            str(sender["CountryCode"]),
-        ),
-        weight=f"{_weight_kg(details):.2f} kg",
+        ship_from=ship_from,
+        weight=f"{weight_kg:.2f} kg",
     )
     data, file_type = labels.render(fmt, text)
+    rate = (Decimal(spec[3]) + Decimal(spec[4]) * weight_kg).quantize(Decimal("0.01"))
     shipment = LabelShipment(
         shipment_id=rt.state.new_uuid(),
         seller_id=order.seller_id,
@@ -256,13 +280,13 @@ async def create_shipment(request: web.Request) -> web.Response:
         label_bytes=data,
         file_type=file_type,
         created=now,
-        request={**body, "_ship_to": ship_to, "_service": service},
-        rate=Decimal(str(service["Rate"]["Amount"])),
+        request={},
+        rate=rate,
         currency=order.currency,
         updated=now,
     )
     rt.state.shipments[shipment.shipment_id] = shipment
-    return json_response({"payload": shipment_json(shipment)})
+    return shipment
 
 
 def _shipment(request: web.Request) -> LabelShipment:

@@ -59,6 +59,9 @@ class Runtime:
         from core.channels.amazon.emulator.notifications import NotificationState
 
         self.notifications = NotificationState()  # destinations and subscriptions
+        from core.channels.amazon.emulator.shipping_v2 import ShippingV2State
+
+        self.shipping_v2 = ShippingV2State()  # rate requests, purchases by idempotency key
 
     def request_id(self) -> str:
         """A fresh ``x-amzn-RequestId`` (UUID-shaped)."""

@@ -39,6 +39,9 @@ USAGE_PLANS: dict[str, tuple[float, int]] = {
     "mfn.createShipment": (2.0, 2),
     "mfn.getShipment": (1.0, 1),
     "mfn.cancelShipment": (1.0, 1),
+    "shipping.getRates": (80.0, 100),
+    "shipping.purchaseShipment": (80.0, 100),
+    "shipping.cancelShipment": (80.0, 100),
 }
 SANDBOX_PLAN = (5.0, 15)  # every operation in Amazon's sandbox
 # JSON_LISTINGS_FEED: five submissions per five minutes, on top of createFeed's own plan.

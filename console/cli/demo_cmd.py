@@ -103,6 +103,8 @@ async def run_demo(args: argparse.Namespace) -> int:
             await ensure_basics(STATION, company="default")
             await import_emulator_accounts(emu.credentials, rt.box)
             await load_demo_rates(emu.url)  # ECB rates from the emulator: VAT in EUR on PLN/SEK
+            # and the sync's rate refresh asks the emulator too: the demo works offline
+            rt.settings.documents.ecb_url = f"{emu.url}/ecb/eurofxref-hist-90d.xml"
             if args.carrier == "dhl":
                 from core.carriers.directory import import_file
 

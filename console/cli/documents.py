@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from console.cli.output import print_json, print_table
-from console.runtime import open_runtime
+from console.runtime import open_runtime, settings_from
 from core.documents.einvoice import xrechnung_xml
 from core.documents.store import content_of, find_document, get_document, original_pdf, reprint
 from core.domain.documents import DocumentKind
@@ -211,7 +211,7 @@ async def run_xrechnung(args: argparse.Namespace) -> int:
 
 
 async def run_rates(args: argparse.Namespace) -> int:
-    from core.services.fx import ECB_URL, load_ecb_xml
+    from core.services.fx import RateFeedError, fetch_ecb_xml, load_ecb_xml
 
     if args.file:
         try:
@@ -219,15 +219,12 @@ async def run_rates(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UserInputError(f"--file {args.file}: {exc.strerror}") from None
     else:
-        import aiohttp
-
-        url = args.url or ECB_URL
+        docs = settings_from(args).documents  # documents.ecb_url, as the sync fetches it
+        url = args.url or docs.ecb_url
         try:
-            async with aiohttp.ClientSession() as session, session.get(url) as response:
-                response.raise_for_status()
-                data = await response.read()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise PackdeskError(f"Could not fetch {url}: {exc}") from None
+            data = await fetch_ecb_xml(url, docs.ecb_timeout_s)
+        except RateFeedError as exc:
+            raise PackdeskError(f"Could not fetch the ECB rates: {exc}") from None
     async with open_runtime(args):
         count = await load_ecb_xml(data)
     print(f"{count} ECB reference rates loaded")

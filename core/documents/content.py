@@ -173,6 +173,9 @@ def build_content(
         )
     if reason:
         notes.append(locale.text(lang, "credit_reason", reason=reason))
+    if kind is DocumentKind.DELIVERY_NOTE:  # the buyer's gift message travels with the parcel
+        gifts = dict.fromkeys(ln.gift_message for ln, q in picked if q > 0 and ln.gift_message)
+        notes += [locale.text(lang, "gift_message", message=message) for message in gifts]
     buyer_name = order.buyer.name or bill.name or order.ship_to.name
     return {
         "schema": SCHEMA_VERSION,

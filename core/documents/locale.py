@@ -146,6 +146,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "(Art. 14a Abs. 1 MwStSystRL, § 3 Abs. 3a UStG) und hat die Umsatzsteuer für {country} "
         "({amount}) im IOSS-Verfahren erhoben, IOSS-Nr. {ioss}; vom Käufer gezahlt: {paid}.",
         "credit_reason": "Grund: {reason}",
+        "gift_message": "Geschenknachricht: {message}",
         "copy": "KOPIE",
         "vat_eur": "USt. in EUR (EZB-Referenzkurs {day}: 1 EUR = {rate} {currency})",
         "preview": "VORSCHAU – keine Rechnung",
@@ -202,6 +203,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "(Art. 14a(1) Directive 2006/112/EC) and collected the VAT for {country} ({amount}) "
         "under the Import One-Stop-Shop, IOSS number {ioss}; paid by the buyer: {paid}.",
         "credit_reason": "Reason: {reason}",
+        "gift_message": "Gift message: {message}",
         "copy": "COPY",
         "vat_eur": "VAT in EUR (ECB reference rate {day}: 1 EUR = {rate} {currency})",
         "preview": "PREVIEW – not an invoice",
@@ -260,6 +262,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "{country} ({amount}) via le guichet unique à l'importation, numéro IOSS {ioss} ; payé "
         "par l'acheteur : {paid}.",
         "credit_reason": "Motif : {reason}",
+        "gift_message": "Message cadeau : {message}",
         "copy": "COPIE",
         "vat_eur": "TVA en EUR (taux de référence BCE {day} : 1 EUR = {rate} {currency})",
         "preview": "APERÇU – ceci n'est pas une facture",

@@ -23,14 +23,21 @@ from core.security import SecretBox
 
 
 def seal_personal(order: Order, box: SecretBox) -> str:
-    """The buyer and addresses of an order as one sealed blob."""
+    """The buyer, addresses and gift messages of an order as one sealed blob (a gift message is
+    the buyer's own words: purged with the address)."""
     return box.seal(
         {
             "buyer": asdict(order.buyer),
             "ship_to": asdict(order.ship_to),
             "bill_to": asdict(order.bill_to) if order.bill_to else None,
+            "gifts": {ln.external_id: ln.gift_message for ln in order.lines if ln.gift_message},
         }
     )
+
+
+def _gifts(row: OrderRow, box: SecretBox) -> dict[str, str]:
+    data: dict[str, Any] | None = box.open(row.personal_sealed) if row.personal_sealed else None
+    return dict((data or {}).get("gifts") or {})
 
 
 def _personal(row: OrderRow, box: SecretBox) -> tuple[Buyer, Address, Address | None]:
@@ -69,6 +76,10 @@ def order_from_row(row: OrderRow, lines: list[OrderLineRow], box: SecretBox | No
         if box is not None
         else (Buyer(), Address(country=row.ship_country), None)
     )
+    gifts = _gifts(row, box) if box is not None else {}
+    order_lines = [line_from_row(ln) for ln in sorted(lines, key=lambda ln: ln.id)]
+    for line in order_lines:
+        line.gift_message = gifts.get(line.external_id, "")
     return Order(
         account_id=row.account_id,
         external_id=row.external_id,
@@ -76,7 +87,7 @@ def order_from_row(row: OrderRow, lines: list[OrderLineRow], box: SecretBox | No
         channel=Channel(row.channel),
         purchased_at=row.purchased_at,
         currency=row.currency,
-        lines=[line_from_row(ln) for ln in sorted(lines, key=lambda ln: ln.id)],
+        lines=order_lines,
         process=Process(row.process),
         status=OrderStatus(row.status),
         channel_status=row.channel_status,

@@ -79,10 +79,13 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("console.cli.sync", "sync orders, shipments, stock and listings with Amazon"),
     "3pl": ("console.cli.threepl", "fulfilment providers: export orders, import tracking"),
     "secrets": ("console.cli.secrets", "the secret key: check sealed data, rotate the key"),
-    "backup": ("console.cli.maintenance", "copy the SQLite database to FILE while it runs"),
+    "backup": (
+        "console.cli.maintenance",
+        "copy the database to FILE while it runs (SQLite: online backup; pg_dump)",
+    ),
     "restore": (
         "console.cli.maintenance",
-        "replace the SQLite database by a backup made with this key",
+        "replace the database by a backup made with this key",
     ),
     "service": ("console.cli.service_cmd", "run sync and the SSH server as systemd services"),
 }

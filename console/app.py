@@ -38,12 +38,14 @@ def _screens() -> dict[str, Callable[[], Screen[Any]]]:
     from console.screens.outbox import OutboxScreen
     from console.screens.print_queue import PrintQueueScreen
     from console.screens.queue import QueueScreen
+    from console.screens.rejections import RejectionsScreen
     from console.screens.settings import SettingsScreen
 
     return {
         "queue": QueueScreen,
         "holds": HoldsScreen,
         "outbox": OutboxScreen,
+        "rejections": RejectionsScreen,
         "articles": ArticlesScreen,
         "printers": PrintQueueScreen,
         "settings": SettingsScreen,

@@ -15,6 +15,7 @@ def _commands() -> list[tuple[str, str, str]]:
         (_("Queue"), "queue", _("Open orders, most urgent first (F2)")),
         (_("Holds"), "holds", _("Orders on hold; a supervisor releases them")),
         (_("Sync and outbox"), "outbox", _("Account health, failed jobs: retry or discard")),
+        (_("Rejected listings"), "rejections", _("What Amazon refused, per SKU, and why")),
         (_("Articles and stock"), "articles", _("Search, adjust stock, assign barcodes")),
         (_("Print queue"), "printers", _("Printers and their jobs; reprint")),
         (_("Settings"), "settings", _("Stations, printers, profiles, number ranges (supervisor)")),

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from core.channels.amazon.articles import pull_listings
+from core.channels.amazon.marketplaces import MARKETPLACES
 from core.channels.amazon.stock import push_dirty_stock
 from core.documents.handlers import make_document_handlers
 from core.domain.outbox import JobKind
@@ -25,6 +26,7 @@ from core.persistence.models import (
 )
 from core.security import SecretBox
 from core.services.outbox import OutboxRunner
+from core.services.queries.rejections import sku_rejections
 from core.services.setup import ensure_basics
 from tests.amazon.support import SCALE, wired
 from tests.documents.support import settings, shipped_fba_order
@@ -89,6 +91,11 @@ async def test_a_rejected_sku_is_shown_with_amazons_reason_and_not_marked_pushed
     others = await ListingRow.filter(id__in=[m.id for m in mfn if m.id not in same_sku])
     assert {o.push_state for o in others} == {"pushed"}
     assert all(o.quantity_pushed is not None for o in others)
+    # the console's rejections screen: one row for the SKU, its marketplaces, Amazon's words
+    markets = {MARKETPLACES[m.marketplace_id][0] for m in mfn if m.id in same_sku}
+    assert [(r.sku, set(r.marketplaces), r.code, r.message) for r in await sku_rejections()] == [
+        (refused.seller_sku, markets, CODE, MESSAGE)
+    ]
 
 
 async def test_stock_patches_name_the_listings_product_type_and_merge(db, box, emu):

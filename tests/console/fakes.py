@@ -18,6 +18,7 @@ from core.services.queries import OrderSummary
 from core.services.queries.articles import ArticleStock
 from core.services.queries.dashboard import Dashboard
 from core.services.queries.queue import QueueFilter
+from core.services.queries.rejections import SkuRejection
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 ANNA = PackerInfo(1, "anna", "P-ANNA", "packer")
@@ -248,6 +249,13 @@ class FakeBackend:
 
     async def job_counts(self) -> dict[str, int]:
         return {"dead": 1, "done": 120, "pending": 3}
+
+    async def rejections(self) -> list[SkuRejection]:
+        return [
+            SkuRejection("amazon-de", "MUG-01", ("DE", "FR"), "8541",
+                         "[b]Quantity[/b] is invalid for this listing", 12, True),
+            SkuRejection("amazon-de", "TEA-02", ("DE",), "90220", "Product type not valid", 3, False),
+        ]  # fmt: skip
 
     async def retry_job(self, job_id: int, supervisor: str) -> None:
         return None

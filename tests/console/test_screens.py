@@ -34,6 +34,7 @@ def text_of(app: PackdeskApp) -> str:
         ("queue", "of 30 open"),
         ("holds", "Orders on hold"),
         ("outbox", "dead: 1"),
+        ("rejections", "2 SKU(s) refused by Amazon; 1 go out again"),
         ("articles", "Scan an article"),
         ("printers", ""),
         ("dashboard", "anna"),
@@ -172,3 +173,16 @@ async def test_the_answer_to_a_too_long_search_stays_when_the_first_page_arrives
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "no barcode is that long" in str(info.render())
+
+
+async def test_rejections_show_what_amazon_refused_per_sku_as_plain_text():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "rejections")
+        table = app.screen.query_one("#rejections")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [tuple(str(c) for c in r[1:4]) for r in rows] == [("MUG-01", "DE FR", "8541"),
+                                                      ("TEA-02", "DE", "90220")]  # fmt: skip
+        await until(pilot, lambda: "Quantity" in str(app.screen.query_one("#message").render()))
+        # Amazon's text is data, never markup: the brackets are shown as they came
+        assert "[b]Quantity[/b] is invalid" in str(app.screen.query_one("#message").render())

@@ -11,6 +11,7 @@ from core.services.queries.dashboard import Dashboard, dashboard
 from core.services.queries.monitors import OutboxJobView, PrinterState, PrintJobView
 from core.services.queries.orders import OrderSummary
 from core.services.queries.queue import QueueFilter
+from core.services.queries.rejections import SkuRejection, sku_rejections
 from core.services.queue_keys import QueueKey
 from core.services.station_scope import StationScope
 
@@ -51,6 +52,10 @@ class StationQueries(StationScope):
 
     async def job_counts(self) -> dict[str, int]:
         return await monitors.job_counts()
+
+    async def rejections(self) -> list[SkuRejection]:
+        """SKUs whose stock push Amazon refused, with Amazon's code and message."""
+        return await sku_rejections()
 
     async def articles(self, search: str = "", limit: int = 100) -> list[ArticleStock]:
         return await articles.article_stock(search, limit)

@@ -54,8 +54,8 @@ async def test_mfn_ships_and_afn_gets_its_invoice(db, box, emu):
     jobs = set(await OutboxJobRow.filter(kind="invoice.issue").values_list("key", flat=True))
     assert jobs == {f"invoice.issue:{r.id}" for r in afn}
     one = emu.state.orders[mfn[0].external_id]
-    line = await OrderLineRow.filter(order_id=mfn[0].id).first()
-    assert line is not None
+    # by Amazon's item id: SQL without ORDER BY promises no row order (PostgreSQL)
+    line = await OrderLineRow.get(order_id=mfn[0].id, external_id=one.items[0].item_id)
     assert line.sku == one.items[0].sku and line.unit_price == one.items[0].unit_price
 
 

@@ -107,13 +107,11 @@ async def test_order_arrives_through_the_queue_once_whatever_is_redelivered(
             await _until(ready, 30, "first cycle and queue read")
             searches = _calls(live, "searchOrders")
             order_id = await _place(live, account.seller_id)
-            started = time.monotonic()
 
             async def arrived() -> bool:
                 return await OrderRow.exists(external_id=order_id)
 
             await _until(arrived, 15, "the new order through the queue")
-            assert time.monotonic() - started < 5
             assert _calls(live, "searchOrders") == searches  # not by polling
             row = await OrderRow.get(external_id=order_id)
             (first,) = _sent_for(live, order_id)

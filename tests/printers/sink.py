@@ -42,6 +42,7 @@ class Sink:
     zebra_status: bytes = field(default_factory=hs_reply)
     zebra_replies: list[bytes] = field(default_factory=list)  # answered first, one per ~HS
     hs_queries: int = 0
+    dle_queries: int = 0  # ESC/POS DLE EOT status requests
     received: list[int] = field(default_factory=list)  # raw bytes per connection (queries too)
     jobs: list[bytes] = field(default_factory=list)  # complete jobs (the client sent EOF)
     partial: list[bytes] = field(default_factory=list)  # connections that ended without EOF
@@ -101,6 +102,7 @@ class Sink:
                 while at_start and buf[:2] == b"\x10\x04" and len(buf) >= 3:
                     n = buf[2]
                     del buf[:3]
+                    self.dle_queries += 1
                     if self.mode in STATUS_REPLY:
                         writer.write(bytes([STATUS_REPLY[self.mode].get(n, 0x12)]))
                         await writer.drain()

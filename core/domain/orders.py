@@ -122,6 +122,10 @@ class Address:
         rows = [self.company, self.name, self.line1, self.line2, self.line3, town, self.region]
         return [r for r in rows if r] + ([self.country] if self.country else [])
 
+    def as_dict(self) -> dict[str, str]:
+        """Same as `dataclasses.asdict` (every field is text), without its per-field deep copy."""
+        return dict(vars(self))
+
 
 @dataclass(frozen=True)
 class Buyer:
@@ -131,6 +135,10 @@ class Buyer:
     email: str = ""
     vat_id: str = ""  # business orders
     company: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """Same as `dataclasses.asdict` (every field is text), without its per-field deep copy."""
+        return dict(vars(self))
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -27,9 +26,9 @@ def seal_personal(order: Order, box: SecretBox) -> str:
     the buyer's own words: purged with the address)."""
     return box.seal(
         {
-            "buyer": asdict(order.buyer),
-            "ship_to": asdict(order.ship_to),
-            "bill_to": asdict(order.bill_to) if order.bill_to else None,
+            "buyer": order.buyer.as_dict(),
+            "ship_to": order.ship_to.as_dict(),
+            "bill_to": order.bill_to.as_dict() if order.bill_to else None,
             "gifts": {ln.external_id: ln.gift_message for ln in order.lines if ln.gift_message},
         }
     )

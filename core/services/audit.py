@@ -12,12 +12,18 @@ from core.persistence.models import AuditEventRow
 SYSTEM = "system"
 
 
+def event_fields(
+    actor: str, action: str, subject: str, station: str = "", **detail: Any
+) -> dict[str, Any]:
+    """One audit event's fields, for writing many at once (core/persistence/bulk.py)."""
+    return {"actor": actor, "action": action, "subject": subject, "station": station,
+            "detail": detail}  # fmt: skip
+
+
 def event_row(
     actor: str, action: str, subject: str, station: str = "", **detail: Any
 ) -> AuditEventRow:
-    return AuditEventRow(
-        actor=actor, action=action, subject=subject, station=station, detail=detail
-    )
+    return AuditEventRow(**event_fields(actor, action, subject, station, **detail))
 
 
 async def record(

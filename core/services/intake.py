@@ -4,7 +4,8 @@ New orders are routed to their FulfilmentProfile and start in the process's firs
 lines reserve stock. Known orders are compared by a fingerprint of what the channel sent, so a
 re-import of the same orders writes nothing. Changes that matter are applied: a cancellation before
 packing, FBA shipped, a changed address. Work goes in batches: a few statements per batch, not per
-order, so 10,000 orders take seconds.
+order, and new rows go in as plain values (core/persistence/bulk.py: COPY on PostgreSQL), not as an
+ORM object each, so 10,000 orders take seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from tortoise.transactions import in_transaction
 from core.domain.accounts import DEFAULT_PROCESS, route
 from core.domain.orders import INITIAL_STATUS, Order, OrderStatus, Process
 from core.domain.outbox import JobKind
+from core.persistence.bulk import insert_rows
 from core.persistence.models import (
     ArticleRow,
     AuditEventRow,
@@ -79,9 +81,9 @@ def fingerprint(order: Order) -> str:
         "biz": order.is_business,
         "lsd": order.latest_ship_at.isoformat() if order.latest_ship_at else None,
         "del": order.delivered_at.isoformat() if order.delivered_at else None,
-        "buyer": asdict(order.buyer),
-        "ship": asdict(order.ship_to),
-        "bill": asdict(order.bill_to) if order.bill_to else None,
+        "buyer": order.buyer.as_dict(),
+        "ship": order.ship_to.as_dict(),
+        "bill": order.bill_to.as_dict() if order.bill_to else None,
         **({"ioss": order.ioss_number} if order.ioss_number else {}),  # old hashes stay valid
         "lines": [
             [
@@ -178,61 +180,61 @@ async def _insert_new(
         order.process, order.status = process, status
         order.profile_id = profile.id if profile else None
         rows.append(
-            OrderRow(
-                account_id=account_id,
-                external_id=order.external_id,
-                marketplace_id=order.marketplace_id,
-                channel=order.channel.value,
-                process=process.value,
-                status=status.value,
-                channel_status=order.channel_status,
-                profile_id=order.profile_id,
-                purchased_at=_aware(order.purchased_at),
-                latest_ship_at=_aware(order.latest_ship_at),
-                delivered_at=_aware(order.delivered_at),
-                shipped_at=_aware(order.shipped_at),
-                is_prime=order.is_prime,
-                is_business=order.is_business,
-                currency=order.currency,
-                total=order.total,
-                item_count=sum(ln.quantity for ln in order.lines),
-                personal_sealed=seal_personal(order, box),
-                buyer_tokens=buyer_tokens(order, box),
-                ship_country=order.ship_to.country,
-                ioss_number=order.ioss_number,
-                fingerprint=fp,
-            )
+            {
+                "account_id": account_id,
+                "external_id": order.external_id,
+                "marketplace_id": order.marketplace_id,
+                "channel": order.channel.value,
+                "process": process.value,
+                "status": status.value,
+                "channel_status": order.channel_status,
+                "profile_id": order.profile_id,
+                "purchased_at": _aware(order.purchased_at),
+                "latest_ship_at": _aware(order.latest_ship_at),
+                "delivered_at": _aware(order.delivered_at),
+                "shipped_at": _aware(order.shipped_at),
+                "is_prime": order.is_prime,
+                "is_business": order.is_business,
+                "currency": order.currency,
+                "total": order.total,
+                "item_count": sum(ln.quantity for ln in order.lines),
+                "personal_sealed": seal_personal(order, box),
+                "buyer_tokens": buyer_tokens(order, box),
+                "ship_country": order.ship_to.country,
+                "ioss_number": order.ioss_number,
+                "fingerprint": fp,
+            }
         )
-    await OrderRow.bulk_create(rows, using_db=conn)
-    saved = {
-        r.external_id: r.id
-        for r in await OrderRow.filter(
+    # Plain rows, one executemany per table: no ORM object per order, line or event.
+    await insert_rows(OrderRow, rows, conn)
+    saved = dict(
+        await OrderRow.filter(
             account_id=account_id, external_id__in=[o.external_id for o, _ in fresh]
         )
-        .only("id", "external_id")
         .using_db(conn)
-    }
+        .values_list("external_id", "id")
+    )
     line_rows = []
     for order, _ in fresh:
         order.id = saved[order.external_id]
         for ln in order.lines:
             line_rows.append(
-                OrderLineRow(
-                    order_id=order.id,
-                    external_id=ln.external_id,
-                    sku=ln.sku,
-                    asin=ln.asin,
-                    title=ln.title[:500],
-                    quantity=ln.quantity,
-                    quantity_shipped=ln.quantity_shipped,
-                    unit_price=ln.unit_price,
-                    tax_rate=ln.tax_rate,
-                    shipping_price=ln.shipping_price,
-                    gift_wrap_price=ln.gift_wrap_price,
-                    promotion_discount=ln.promotion_discount,
-                )
+                {
+                    "order_id": order.id,
+                    "external_id": ln.external_id,
+                    "sku": ln.sku,
+                    "asin": ln.asin,
+                    "title": ln.title[:500],
+                    "quantity": ln.quantity,
+                    "quantity_shipped": ln.quantity_shipped,
+                    "unit_price": ln.unit_price,
+                    "tax_rate": ln.tax_rate,
+                    "shipping_price": ln.shipping_price,
+                    "gift_wrap_price": ln.gift_wrap_price,
+                    "promotion_discount": ln.promotion_discount,
+                }
             )
-    await OrderLineRow.bulk_create(line_rows, using_db=conn)
+    await insert_rows(OrderLineRow, line_rows, conn)
     to_reserve = [
         o
         for o, _ in fresh
@@ -242,12 +244,12 @@ async def _insert_new(
     if to_reserve:
         await _reserve(account_id, to_reserve, conn)
     events = [
-        audit.event_row(
+        audit.event_fields(
             actor, "order.imported", f"order:{o.id}", status=o.status.value, process=o.process.value
         )
         for o, _ in fresh
     ]
-    await AuditEventRow.bulk_create(events, using_db=conn)
+    await insert_rows(AuditEventRow, events, conn)
     for order, _ in fresh:
         await _queue_follow_up(order, conn)
 
@@ -271,21 +273,17 @@ async def _reserve(account_id: int, orders: list[Order], conn: BaseDBAsyncClient
     order_ids = [o.id for o in orders]
     lines = (
         await OrderLineRow.filter(order_id__in=order_ids)
-        .only("id", "sku", "quantity", "quantity_shipped")
         .using_db(conn)
+        .values_list("id", "sku", "quantity", "quantity_shipped")
     )
     reservations = [
-        StockReservationRow(
-            order_line_id=ln.id,
-            article_id=article_of[ln.sku],
-            quantity=ln.quantity - ln.quantity_shipped,
-        )
-        for ln in lines
-        if ln.sku in article_of and ln.quantity > ln.quantity_shipped
+        {"order_line_id": line_id, "article_id": article_of[sku], "quantity": qty - shipped}
+        for line_id, sku, qty, shipped in lines
+        if sku in article_of and qty > shipped
     ]
     if reservations:
-        await StockReservationRow.bulk_create(reservations, using_db=conn)
-        await flag_listings({r.article_id for r in reservations}, conn)
+        await insert_rows(StockReservationRow, reservations, conn)
+        await flag_listings({r["article_id"] for r in reservations}, conn)
 
 
 async def flag_listings(article_ids: set[int], conn: BaseDBAsyncClient) -> None:

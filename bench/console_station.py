@@ -122,7 +122,7 @@ async def start_console(
     try:
         calls = station.emulator.runtime.calls
         start = time.monotonic()
-        await _tmux("respawn-pane", "-k", "-t", name, command)
+        await _tmux("respawn-pane", "-k", "-c", str(ROOT), "-t", name, command)
         pid = int((await _tmux("display-message", "-p", "-t", name, "#{pane_pid}")).strip())
         while SIGN_IN not in await _tmux("capture-pane", "-p", "-t", name):
             if time.monotonic() - start > limit_s:

@@ -122,17 +122,14 @@ async def station_services(
 
 async def _add_sync(rt: Runtime, services: StationServices, time_scale: float) -> list[Loop]:
     """Connectors for every Amazon account, the outbox runner and the sync worker; their loops."""
-    from core.channels.amazon import connector_for
-    from core.persistence.models import AccountRow
+    from core.channels.amazon import amazon_connectors
     from core.sync import SyncWorker
     from core.sync.lease import SyncLeases, holder_name
     from core.sync.notifications import consumer_from_settings
 
-    rows = await AccountRow.filter(kind="amazon").order_by("id")
-    options = amazon_options(rt.settings)
-    connectors = {
-        r.id: connector_for(r, rt.box, options=options, time_scale=time_scale) for r in rows
-    }
+    connectors = await amazon_connectors(
+        rt.box, options=amazon_options(rt.settings), time_scale=time_scale
+    )
     runner = outbox_runner(
         rt.settings, outbox_handlers(rt.settings, rt.box, connectors, services.spool), "console"
     )

@@ -14,11 +14,16 @@ from typing import Any
 from console.cli.output import print_json, print_table
 from console.runtime import open_runtime
 from console.wiring import amazon_options
-from core.channels.amazon import connector_for
-from core.channels.amazon.accounts import diagnose, import_credentials, save_account, set_health
+from core.channels.amazon import connector_named
+from core.channels.amazon.accounts import (
+    diagnose,
+    import_credentials,
+    list_accounts,
+    save_account,
+    set_health,
+)
 from core.channels.amazon.client import Credentials
-from core.errors import NotFound, UserInputError
-from core.persistence.models import AccountRow
+from core.errors import UserInputError
 
 SECRET_ENV = "PACKDESK_LWA_CLIENT_SECRET"
 REFRESH_ENV = "PACKDESK_LWA_REFRESH_TOKEN"
@@ -126,31 +131,23 @@ async def _import(args: argparse.Namespace, data: dict[str, Any]) -> int:
     return 0
 
 
-def _row_json(r: AccountRow) -> dict[str, Any]:
-    return {
-        "name": r.name,
-        "kind": r.kind,
-        "seller_id": r.seller_id,
-        "region": r.region,
-        "endpoint": r.endpoint,
-        "marketplace_ids": list(r.marketplace_ids),
-        "company": r.company,
-        "health": r.health,
-        "health_reason": r.health_reason,
-        "health_at": r.health_at.isoformat() if r.health_at else None,
-    }
-
-
 async def run_list(args: argparse.Namespace) -> int:
     async with open_runtime(args):
-        rows = await AccountRow.all().order_by("name")
+        rows = await list_accounts()
     if args.json:
-        print_json([_row_json(r) for r in rows])
+        print_json(rows)
         return 0
     print_table(
         ["name", "seller", "region", "marketplaces", "health", "why"],
         [
-            (r.name, r.seller_id, r.region, ",".join(r.marketplace_ids), r.health, r.health_reason)
+            (
+                r["name"],
+                r["seller_id"],
+                r["region"],
+                ",".join(r["marketplace_ids"]),
+                r["health"],
+                r["health_reason"],
+            )
             for r in rows
         ],
     )
@@ -159,16 +156,13 @@ async def run_list(args: argparse.Namespace) -> int:
 
 async def run_test(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
-        row = await AccountRow.get_or_none(name=args.name)
-        if row is None:
-            raise NotFound(f"No account named {args.name!r} (see `packdesk accounts list`).")
         # probe with the Orders API the sync is configured to use
-        connector = connector_for(row, rt.box, options=amazon_options(rt.settings))
+        connector = await connector_named(args.name, rt.box, options=amazon_options(rt.settings))
         try:
             result = await diagnose(connector)
         finally:
             await connector.close()
-        await set_health(row.id, "ok" if result.ok else "failing", result.summary)
+        await set_health(connector.account_id, "ok" if result.ok else "failing", result.summary)
     print(("OK  " if result.ok else "FAILED  ") + result.summary)
     if result.advice:
         print("    " + result.advice)
@@ -186,10 +180,7 @@ async def run_subscribe(args: argparse.Namespace) -> int:
                 "Set [aws] queue_url (PACKDESK_AWS_QUEUE_URL) to the SQS queue Amazon should use."
             )
         arn = queue_arn(rt.settings.aws.queue_url, rt.settings.aws.region)
-        row = await AccountRow.get_or_none(name=args.name)
-        if row is None:
-            raise NotFound(f"No account named {args.name!r} (see `packdesk accounts list`).")
-        connector = connector_for(row, rt.box)
+        connector = await connector_named(args.name, rt.box)
         try:
             result = await subscribe(connector, arn)
         finally:

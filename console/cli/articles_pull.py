@@ -8,11 +8,10 @@ import os
 from console.cli.output import print_json
 from console.runtime import open_runtime
 from console.wiring import amazon_options
-from core.channels.amazon import connector_for
+from core.channels.amazon import amazon_connectors
 from core.channels.amazon.articles import pull_one
 from core.channels.amazon.client import NotFoundError
 from core.errors import UserInputError
-from core.persistence.models import AccountRow
 
 
 def add_pull(articles_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,28 +33,28 @@ def add_pull(articles_sub: argparse._SubParsersAction) -> None:  # type: ignore[
 async def run_pull(args: argparse.Namespace) -> int:
     found = []
     async with open_runtime(args) as rt:
-        query = AccountRow.filter(kind="amazon")
-        if args.account:
-            query = query.filter(name=args.account)
-        rows = await query.order_by("name")
-        if not rows:
+        connectors = await amazon_connectors(
+            rt.box,
+            names=[args.account] if args.account else (),
+            options=amazon_options(rt.settings),
+            time_scale=args.time_scale,
+        )
+        if not connectors:
             raise UserInputError(f"No Amazon account {args.account or ''}".strip() + ".")
-        for row in rows:
-            connector = connector_for(
-                row, rt.box, options=amazon_options(rt.settings), time_scale=args.time_scale
-            )
-            try:
-                for marketplace in row.marketplace_ids:
+        try:
+            for connector in sorted(connectors.values(), key=lambda c: c.account.name):
+                for marketplace in connector.account.marketplace_ids:
                     if args.marketplace and marketplace != args.marketplace:
                         continue
                     try:
                         pulled = await pull_one(connector, args.sku, marketplace)
                     except NotFoundError:
                         continue  # not listed there
-                    found.append({"account": row.name, "marketplace_id": marketplace,
+                    found.append({"account": connector.account.name, "marketplace_id": marketplace,
                                   "sku": pulled.sku, "title": pulled.title, "asin": pulled.asin,
                                   "channel": pulled.channel, "product_type": pulled.product_type})  # fmt: skip
-            finally:
+        finally:
+            for connector in connectors.values():
                 await connector.close()
     if not found:
         raise UserInputError(f"SKU {args.sku} is not listed on Amazon for these accounts.")

@@ -17,17 +17,19 @@ from typing import Any
 from console.cli.output import print_json, print_table
 from console.runtime import open_runtime
 from console.wiring import ship_from
-from core.carriers.dhl.carrier import DhlCarrier
 from core.carriers.directory import (
     contract_summaries,
     import_file,
-    profile_problems,
     set_profile_carrier,
-    settings_of,
+)
+from core.carriers.overview import (
+    carrier_of_package,
+    dhl_carrier,
+    profile_list,
+    profile_problem_list,
 )
 from core.domain.orders import Address, Buyer, Channel, Order, OrderLine
-from core.errors import NotFound, PackdeskError, UserInputError
-from core.persistence.models import CarrierAccountRow, FulfilmentProfileRow
+from core.errors import PackdeskError, UserInputError
 from core.ports import LabelRequest
 
 
@@ -150,21 +152,10 @@ def _sample(origin: dict[str, str]) -> LabelRequest:
     return LabelRequest(order, "1", [("1", 1)], 1000, ship_from=origin)
 
 
-async def _carrier(name: str, box: Any) -> DhlCarrier:
-    row = await CarrierAccountRow.get_or_none(name=name)
-    if row is None:
-        raise NotFound(f"No carrier named {name!r} is set up (see `packdesk carriers list`).")
-    return DhlCarrier(settings_of(row, box), name=name)
-
-
 async def run_test(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
-        carrier = await _carrier(args.name, rt.box)
-        problems = {
-            p.name: missing
-            for p in await FulfilmentProfileRow.all().order_by("name")
-            if (missing := await profile_problems(p.carrier, p.options or {}, p.account_id))
-        }
+        carrier = await dhl_carrier(args.name, rt.box)
+        problems = await profile_problem_list()
         try:
             await carrier.check(_sample(ship_from(rt.settings)))
             ok, summary = True, f"{args.name}: DHL accepts a test parcel (validate only)."
@@ -193,15 +184,10 @@ async def run_closeout(args: argparse.Namespace) -> int:
 
 
 async def run_cancel(args: argparse.Namespace) -> int:
-    from core.carriers.directory import carrier_for_package
     from core.carriers.packages import cancel_label
-    from core.persistence.models import PackageRow
 
     async with open_runtime(args) as rt:
-        package = await PackageRow.get_or_none(id=args.package_id)
-        if package is None:
-            raise NotFound(f"No package {args.package_id}.")
-        carrier = await carrier_for_package(package, rt.box)
+        carrier = await carrier_of_package(args.package_id, rt.box)
         result = await cancel_label(args.package_id, carrier, actor="cli")
     print(f"Label {result.tracking_number} cancelled; the order is {result.order_status} again.")
     return 0
@@ -245,22 +231,7 @@ async def run_profiles_set(args: argparse.Namespace) -> int:
 
 async def run_profiles_list(args: argparse.Namespace) -> int:
     async with open_runtime(args):
-        rows = list(await FulfilmentProfileRow.all().order_by("name"))
-        problems = {
-            r.name: await profile_problems(r.carrier, r.options or {}, r.account_id) for r in rows
-        }
-    data = [
-        {
-            "name": r.name,
-            "process": r.process,
-            "channel": r.channel,
-            "marketplace_id": r.marketplace_id,
-            "carrier": r.carrier,
-            "rules": list((r.options or {}).get("carriers") or []),
-            "not_set_up": problems[r.name],
-        }
-        for r in rows
-    ]
+        data = await profile_list()
     if args.json:
         print_json(data)
         return 0

@@ -5,15 +5,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from console.cli.output import print_json, print_table
 from console.runtime import open_runtime, settings_from
 from core.documents.einvoice import xrechnung_xml
-from core.documents.store import content_of, find_document, get_document, original_pdf, reprint
+from core.documents.store import (
+    content_of,
+    document_summary,
+    find_document,
+    get_document,
+    latest_document,
+    list_documents,
+    original_pdf,
+    reprint,
+)
 from core.domain.documents import DocumentKind
 from core.errors import PackdeskError, UserInputError
-from core.persistence.models import DocumentRow
 from core.persistence.repositories import find_order
 from core.services.invoicing import (
     issue_credit_note,
@@ -73,31 +80,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     fx.set_defaults(handler=run_rates)
 
 
-def _summary(row: DocumentRow) -> dict[str, Any]:
-    totals = row.content.get("totals", {})
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "number": row.number,
-        "order_id": row.order_id,
-        "issued_at": row.issued_at.isoformat(),
-        "total": totals.get("gross"),
-        "currency": row.content.get("currency"),
-        "refers_to_id": row.refers_to_id,
-        "rendered": row.pdf is not None,
-    }
-
-
 async def run_list(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UserInputError("--limit must be at least 1")
     async with open_runtime(args) as rt:
-        query = DocumentRow.all()
-        if args.order:
-            order = await find_order(args.order, rt.box)
-            query = query.filter(order_id=order.id)
-        rows = await query.order_by("-issued_at", "-id").limit(args.limit)
-    data = [_summary(r) for r in rows]
+        order_id = (await find_order(args.order, rt.box)).id if args.order else None
+        data = await list_documents(order_id, args.limit)
     if args.json:
         print_json(data)
         return 0
@@ -122,7 +110,7 @@ async def run_show(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
         row = await find_document(args.number)
         content = content_of(row, rt.box)
-    data = {**_summary(row), "content": content}
+    data = {**document_summary(row), "content": content}
     if args.json:
         print_json(data)
         return 0
@@ -160,7 +148,7 @@ async def run_render(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
         order = await find_order(args.order, rt.box)
         assert order.id is not None
-        row = await DocumentRow.filter(order_id=order.id, kind=kind.value).order_by("-id").first()
+        row = await latest_document(order.id, kind.value)
         company, box = rt.settings.company, rt.box
         if row is None and kind is DocumentKind.INVOICE:
             # An invoice is issued by the supply itself (packing, shipped), never by rendering.

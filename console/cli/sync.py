@@ -13,11 +13,10 @@ from contextlib import suppress
 from console.cli.output import print_json
 from console.runtime import Runtime, open_runtime
 from console.wiring import amazon_options, outbox_handlers, outbox_runner
-from core.channels.amazon import connector_for
+from core.channels.amazon import amazon_connectors
 from core.channels.amazon.client import RetryPolicy
 from core.channels.amazon.connector import AmazonConnector
 from core.errors import UserInputError
-from core.persistence.models import AccountRow
 from core.sync import SyncWorker
 from core.sync.lease import SyncLeases, holder_name
 from core.sync.notifications import consumer_from_settings
@@ -65,20 +64,17 @@ async def run_sync(args: argparse.Namespace) -> int:
             f"PACKDESK_AMAZON_ORDERS_API {args.orders_api!r} must be 2026-01-01 or v0"
         )
     async with open_runtime(args) as rt:
-        query = AccountRow.filter(kind="amazon")
-        if args.account:
-            query = query.filter(name__in=args.account)
-        rows = await query.order_by("id")
-        if not rows:
+        connectors: dict[int, AmazonConnector] = await amazon_connectors(
+            rt.box,
+            names=args.account or (),
+            options=amazon_options(rt.settings, args.orders_api),
+            time_scale=args.time_scale,
+            retry=RetryPolicy(base_s=1.0),
+        )
+        if not connectors:
             raise UserInputError(
                 "No Amazon account yet — add one with `packdesk accounts add` or `import`."
             )
-        options = amazon_options(rt.settings, args.orders_api)
-        retry = RetryPolicy(base_s=1.0)
-        connectors: dict[int, AmazonConnector] = {
-            r.id: connector_for(r, rt.box, options=options, time_scale=args.time_scale, retry=retry)
-            for r in rows
-        }
         # Documents, labels and 3PL files go through the same handlers as at the desk; print
         # jobs are only spooled here, the stations' printer workers print them.
         spool = Spool(rt.settings, box=rt.box) if rt.settings.printers else None

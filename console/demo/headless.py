@@ -17,7 +17,7 @@ from console.demo.setup import DemoOrder
 from console.scanning import decode
 from console.services import StationServices
 from core.domain.packing import PackingSession
-from core.persistence.models import OrderRow, OutboxJobRow, PrintJobRow
+from core.services.demo_data import demo_outcome
 
 
 @dataclass
@@ -81,17 +81,15 @@ async def pack_headless(
         for name in services.spool.station_printers():
             await services.spool.worker(name).drain()
     summary.seconds = time.monotonic() - started
-    rows = await OrderRow.filter(id__in=ids)
-    summary.shipped = sum(1 for r in rows if r.status == "shipped")
-    shipped_ids = {r.external_id for r in rows}
+    outcome = await demo_outcome(ids)
+    summary.shipped = len(outcome.shipped)
+    shipped_ids = outcome.packed
     summary.confirmations = len(
         {c["order_id"] for c in emulator.state.confirmations if c["order_id"] in shipped_ids}
     )
     summary.files = await asyncio.to_thread(
         lambda: sum(1 for p in printouts.rglob("*") if p.is_file())
     )
-    for job in await PrintJobRow.all():
-        summary.print_jobs[job.status] = summary.print_jobs.get(job.status, 0) + 1
-    for job in await OutboxJobRow.filter(status="dead"):
-        summary.dead_jobs.append(f"{job.kind}: {job.last_error[:120]}")
+    summary.print_jobs = outcome.print_jobs
+    summary.dead_jobs = outcome.dead_jobs
     return summary

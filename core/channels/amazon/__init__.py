@@ -6,7 +6,7 @@ outbox handlers from `make_amazon_handlers`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,6 +54,42 @@ def connector_for(
     return AmazonConnector(
         account_from_row(row), client, options or AmazonOptions(), owns_session=owns
     )
+
+
+async def amazon_connectors(
+    box: SecretBox,
+    *,
+    names: Sequence[str] = (),
+    options: AmazonOptions | None = None,
+    time_scale: float = 1.0,
+    retry: RetryPolicy | None = None,
+) -> dict[int, AmazonConnector]:
+    """Account id -> connector, for every stored Amazon account (or only those `names` names).
+
+    In the order the accounts were added; each connector's `account` has its name and markets.
+    """
+    from core.persistence.models import AccountRow
+
+    query = AccountRow.filter(kind="amazon")
+    if names:
+        query = query.filter(name__in=list(names))
+    return {
+        row.id: connector_for(row, box, options=options, time_scale=time_scale, retry=retry)
+        for row in await query.order_by("id")
+    }
+
+
+async def connector_named(
+    name: str, box: SecretBox, *, options: AmazonOptions | None = None
+) -> AmazonConnector:
+    """The connector of the account called `name`; NotFound names the command that lists them."""
+    from core.errors import NotFound
+    from core.persistence.models import AccountRow
+
+    row = await AccountRow.get_or_none(name=name)
+    if row is None:
+        raise NotFound(f"No account named {name!r} (see `packdesk accounts list`).")
+    return connector_for(row, box, options=options)
 
 
 def make_amazon_handlers(

@@ -120,6 +120,27 @@ async def import_credentials(data: dict[str, Any], box: SecretBox) -> list[Accou
     return rows
 
 
+def account_json(row: AccountRow) -> dict[str, Any]:
+    """One account as `accounts list --json` prints it (no secrets)."""
+    return {
+        "name": row.name,
+        "kind": row.kind,
+        "seller_id": row.seller_id,
+        "region": row.region,
+        "endpoint": row.endpoint,
+        "marketplace_ids": list(row.marketplace_ids),
+        "company": row.company,
+        "health": row.health,
+        "health_reason": row.health_reason,
+        "health_at": row.health_at.isoformat() if row.health_at else None,
+    }
+
+
+async def list_accounts() -> list[dict[str, Any]]:
+    """Every account by name, as `account_json` shows it."""
+    return [account_json(r) for r in await AccountRow.all().order_by("name")]
+
+
 async def set_health(account_id: int, health: str, reason: str = "") -> None:
     """ok | throttled | failing, with a sentence for the seller."""
     await AccountRow.filter(id=account_id).update(

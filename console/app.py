@@ -22,7 +22,7 @@ from console.backend import Backend
 from console.commands.station import StationCommands
 from console.i18n import _
 from console.keys import CommandKeyDone, KeyKeeper
-from console.messages import DataChanged
+from console.messages import DataChanged, PackOrder, ShowOrder, SignedIn
 from console.screens.base import describe
 from console.widgets.plain import shown
 from console.widgets.scan_field import ScanField
@@ -179,7 +179,7 @@ class PackdeskApp(App[None]):
         if len(self.screen_stack) == 2:
             self.pop_screen()
 
-    def with_supervisor(self, then: Callable[[PackerInfo], None]) -> None:
+    def with_supervisor(self, then: Callable[[PackerInfo], object]) -> None:
         """Run `then` once a supervisor is known (signed in, or their PIN entered)."""
         if self.supervisor is not None:
             then(self.supervisor)
@@ -244,6 +244,18 @@ class PackdeskApp(App[None]):
         packing = self.packing_screen
         if packing is not None:
             packing.open_target(target)
+
+    # -- what screens ask for: they post messages rather than call the App -----------------
+    # (`with_supervisor` and the queue's order scan stay direct calls: the PIN dialog and the
+    # desk must be on screen before the next key is routed, console/keys.py)
+    def on_signed_in(self, message: SignedIn) -> None:
+        self.signed_in(message.packer)
+
+    def on_show_order(self, message: ShowOrder) -> None:
+        self.show_order(message.order_id)
+
+    def on_pack_order(self, message: PackOrder) -> None:
+        self.pack_order(message.order_id)
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -1,9 +1,41 @@
-"""Messages the app sends to its screens."""
+"""Messages between the App and its screens: screens ask, the App decides where things go.
+
+Screens post these (they bubble to the App) instead of calling the App's or each other's methods.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from core.services.desk.views import PackerInfo
 
 
 class DataChanged(Message):
     """Something in the database changed (this desk, another desk, or the sync)."""
+
+
+class SignedIn(Message):
+    """A packer signed in at this desk: the App opens the packing desk for them."""
+
+    def __init__(self, packer: PackerInfo) -> None:
+        super().__init__()
+        self.packer = packer
+
+
+class ShowOrder(Message):
+    """Show one order's detail on top of the current screen."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self.order_id = order_id
+
+
+class PackOrder(Message):
+    """Claim an order picked in a list and put it on the desk."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self.order_id = order_id

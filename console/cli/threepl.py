@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from console.cli.output import print_json, print_table
 from console.runtime import open_runtime
@@ -46,6 +47,7 @@ def _need_providers(names: list[str]) -> None:
 async def run_export(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
         _need_providers(list(rt.settings.thirdparty.providers))
+        data: dict[str, Any]
         if args.dry_run:
             result = await export_orders(rt.settings.thirdparty, rt.box, dry_run=True)
             data = {

@@ -136,9 +136,14 @@ class ArticlesScreen(SecondaryScreen):
             except ValueError:
                 self.notify(_("Type a whole number like +5 or -2."), severity="error")
                 return
+
+            def got_reason(reason: str | None) -> None:
+                if reason:
+                    self.adjust(article, delta, reason)
+
             self.app.push_screen(
                 ReasonPrompt(_("Why does the stock change?"), _("count, damage, found …")),
-                lambda reason: self.adjust(article, delta, reason) if reason else None,
+                got_reason,
             )
 
         self.app.push_screen(

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from console.i18n import _
+from console.messages import ShowOrder
 from console.screens.base import SecondaryScreen
 from console.widgets.plain import Plain, PlainTable
 from core.services.desk.views import PackerInfo
@@ -77,4 +78,4 @@ class HoldsScreen(SecondaryScreen):
     def action_detail(self) -> None:
         order = self._selected()
         if order is not None:
-            self.station_app.show_order(order.id)
+            self.post_message(ShowOrder(order.id))

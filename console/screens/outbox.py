@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
@@ -16,7 +17,7 @@ from core.services.desk.views import PackerInfo
 
 
 def _when(value: object) -> str:
-    return value.strftime("%d.%m %H:%M") if hasattr(value, "strftime") else "—"  # type: ignore[union-attr]
+    return value.strftime("%d.%m %H:%M") if isinstance(value, datetime) else "—"
 
 
 class OutboxScreen(SecondaryScreen):

@@ -19,12 +19,13 @@ from textual.widgets import Input
 from console.i18n import _
 from console.screens.base import describe
 from console.widgets.plain import PlainLabel
+from core.services.desk.views import PackerInfo
 
 if TYPE_CHECKING:
     from console.backend import Backend
 
 
-class PinPrompt(ModalScreen["PackerInfo | None"]):
+class PinPrompt(ModalScreen[PackerInfo | None]):
     """Returns the supervisor whose PIN was entered, or None when Escape is pressed."""
 
     CSS_PATH = "reason_prompt.tcss"

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Select, Static
 
 from console.i18n import _
+from console.messages import PackOrder, ShowOrder
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
 from console.widgets.plain import Plain, PlainTable, plain, shown
@@ -173,12 +174,12 @@ class QueueScreen(SecondaryScreen):
     def action_pack(self) -> None:
         order = self._selected()
         if order is not None:
-            self.station_app.pack_order(order.id)
+            self.post_message(PackOrder(order.id))
 
     def action_detail(self) -> None:
         order = self._selected()
         if order is not None:
-            self.station_app.show_order(order.id)
+            self.post_message(ShowOrder(order.id))
 
     @on(ScanField.Scanned, "#search")
     def searched(self, message: ScanField.Scanned) -> None:

@@ -60,7 +60,7 @@ class ReprintPrompt(ModalScreen[Reprint | None]):
     @on(OptionList.OptionSelected, "#choices")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(Reprint(event.option.id))
+        self.dismiss(Reprint(str(event.option.id)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,10 +10,12 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.i18n import _
+from console.messages import SignedIn
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
 from console.widgets.plain import Plain, PlainOptionList
 from console.widgets.scan_field import ScanField
+from core.services.desk.views import PackerInfo
 
 
 class SignInScreen(StationScreen):
@@ -92,14 +94,14 @@ class SignInScreen(StationScreen):
     async def sign_in_name(self, name: str) -> None:
         self._signed_in(await self.backend.packer_by_name(name))
 
-    def _signed_in(self, packer) -> None:  # type: ignore[no-untyped-def]
+    def _signed_in(self, packer: PackerInfo) -> None:
         fixed = self.station_app.fixed_packer
         if fixed and packer.name != fixed:
             self._fail(
                 _("This connection belongs to {name} — scan {name}'s badge.").format(name=fixed)
             )
             return
-        self.station_app.signed_in(packer)
+        self.post_message(SignedIn(packer))  # the badge keeps the keys held until then
 
     def _fail(self, text: str) -> None:
         self.station_app.keys.release()  # no desk to go to: what was scanned stays here

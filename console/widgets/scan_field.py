@@ -15,7 +15,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from console.scanning import GS, MAX_SCAN_LENGTH, DecodedScan, decode, split_pasted, too_long
+from console.scanning import GS, DecodedScan, decode, split_pasted, too_long
+from core.domain.desk import MAX_SCAN_LENGTH
 
 TERMINATORS = frozenset({"enter", "ctrl+j", "ctrl+m", "tab"})
 GROUP_SEPARATOR_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+]"})

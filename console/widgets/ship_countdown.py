@@ -37,7 +37,7 @@ class ShipCountdown(Plain):
         window: UndoWindow
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__("", **kwargs)
         self.window: UndoWindow | None = None
         self.summary: ShipmentSummary | None = None
         self._timer: Timer | None = None

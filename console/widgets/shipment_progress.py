@@ -7,7 +7,7 @@ from console.widgets.plain import Plain, shown
 from core.domain.outbox import JobKind
 from core.services.desk.views import JobProgress
 
-_NAMES = {
+_NAMES: dict[str, str] = {  # JobKind is a StrEnum: its members are the kinds' strings
     JobKind.RENDER_DOCUMENT: "papers",
     JobKind.BUY_LABEL: "label",
     JobKind.CONFIRM_SHIPMENT: "Amazon",

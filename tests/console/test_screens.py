@@ -103,6 +103,9 @@ async def test_sign_in_by_badge_and_wrong_badge():
         await until(pilot, lambda: "No packer" in text_of(app))
         burst(app, "P-ANNA\r")
         await until(pilot, lambda: type(app.screen).__name__ == "PackingScreen")
+        # the desk is built and says who is at it (leaving earlier tears it down mid-mount)
+        await until(pilot, lambda: "anna · desk-1" in text_of(app))
+        assert [type(s).__name__ for s in app.screen_stack] == ["SignInScreen", "PackingScreen"]
 
 
 async def test_ssh_packer_is_the_only_choice():

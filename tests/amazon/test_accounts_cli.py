@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.processes import finished
+
 pytestmark = pytest.mark.network
 ROOT = Path(__file__).resolve().parents[2]
 CLI = (
@@ -47,7 +49,7 @@ class Shell:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        out, err = await asyncio.wait_for(proc.communicate(), 60)
+        out, err = await finished(proc, 60)
         self.seen += out.decode() + err.decode()
         assert proc.returncode is not None
         return proc.returncode, out.decode(), err.decode()

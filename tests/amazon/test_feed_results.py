@@ -30,6 +30,7 @@ from core.services.queries.rejections import sku_rejections
 from core.services.setup import ensure_basics
 from tests.amazon.support import SCALE, wired
 from tests.documents.support import settings, shipped_fba_order
+from tests.support.processes import finished
 
 pytestmark = pytest.mark.network
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,7 +169,7 @@ async def _cli(db: str, key: bytes, tmp, *args: str) -> str:  # type: ignore[no-
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 90)
+    out, err = await finished(proc, 90)
     assert proc.returncode == 0, err.decode()[-2000:]
     return out.decode()
 

@@ -26,6 +26,7 @@ from core.services.claim import claim_order
 from core.services.completion import PackedBox, complete_packing
 from core.services.setup import ensure_basics
 from tests.amazon.support import SCALE, importable, wired
+from tests.support.processes import finished
 
 pytestmark = pytest.mark.network
 # `packdesk` with only the sync command group registered, so that other command groups being
@@ -106,7 +107,7 @@ async def test_kill_minus_nine_midway_then_rerun(db, emu, tmp_path):
     )
     await SyncLeaseRow.all().update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
     second = await _sync(db, key, tmp_path)
-    _, err = await asyncio.wait_for(second.communicate(), 60)
+    _, err = await finished(second, 60)
     assert second.returncode == 0, err.decode()
     ids = list(await OrderRow.all().values_list("external_id", flat=True))
     assert len(ids) == len(set(ids))

@@ -6,7 +6,6 @@ ends with exactly one paid label, and nobody has to look anything up."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from collections import Counter
 
@@ -29,6 +28,7 @@ from tests.amazon.support import SCALE, wired
 from tests.emulator.conftest import models_path
 from tests.emulator.contract import validate, validate_request
 from tests.support.label_jobs import expire_leases, label_jobs, until
+from tests.support.processes import finished
 
 pytestmark = pytest.mark.network
 COMPANY = CompanySettings(
@@ -92,7 +92,7 @@ async def test_repeated_kill_9_during_label_purchase_never_pays_twice(db, emu):
         await expire_leases()
     emu.set_faults(None)
     rerun = await label_jobs(CHILD, db, key)
-    _, err = await asyncio.wait_for(rerun.communicate(), 120)
+    _, err = await finished(rerun, 120)
     assert rerun.returncode == 0, err.decode()[-2000:]
     assert kills >= 1
 

@@ -17,6 +17,7 @@ from core.channels.amazon.accounts import import_credentials
 from core.config import Settings, SyncSettings
 from core.security import SecretBox
 from tests.amazon.support import SCALE
+from tests.support.processes import finished
 
 pytestmark = pytest.mark.network
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +53,7 @@ async def _sync(db: str, key: bytes, tmp: Path, *flags: str, **extra: str) -> st
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 90)
+    out, err = await finished(proc, 90)
     assert proc.returncode == 0, err.decode()[-2000:]
     return out.decode()
 
@@ -95,7 +96,7 @@ async def test_bad_orders_api_in_the_environment_is_refused(db, emu, tmp_path):
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    _, err = await asyncio.wait_for(proc.communicate(), 90)
+    _, err = await finished(proc, 90)
     assert proc.returncode == 2 and "PACKDESK_AMAZON_ORDERS_API 'v1'" in err.decode()
     assert not _used(emu, SEARCH) and not _used(emu, V0)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.processes import finished
+
 pytestmark = pytest.mark.network
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +35,7 @@ class Shell:
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
-        out, err = await asyncio.wait_for(proc.communicate(), 120)
+        out, err = await finished(proc, 120)
         self.seen += out.decode() + err.decode()
         assert proc.returncode is not None
         return proc.returncode, out.decode(), err.decode()

@@ -38,6 +38,7 @@ from core.services.setup import ensure_basics
 from tests.core.test_completion import _complete, _lines
 from tests.support.factories import make_account, make_article, make_order
 from tests.support.label_jobs import expire_leases, label_jobs, until
+from tests.support.processes import finished
 
 pytestmark = pytest.mark.network
 
@@ -77,7 +78,7 @@ async def _run_label_job(url: str, key: bytes, how: str = "") -> asyncio.subproc
 async def _rerun(url: str, key: bytes) -> None:
     await expire_leases()
     rerun = await _run_label_job(url, key)
-    _, err = await asyncio.wait_for(rerun.communicate(), 120)
+    _, err = await finished(rerun, 120)
     assert rerun.returncode == 0, err.decode()[-2000:]
 
 

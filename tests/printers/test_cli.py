@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.printers.sink import Sink
+from tests.support.processes import finished
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.network
@@ -31,7 +32,7 @@ async def packdesk(tmp_path: Path, *args: str) -> tuple[int, str, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = await finished(proc, 60)
     return proc.returncode or 0, out.decode(), err.decode()
 
 

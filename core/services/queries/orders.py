@@ -8,9 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.models import Model
 
 from core.domain.orders import OrderStatus
-from core.persistence.models import AccountRow, DocumentRow, OrderRow, PackageRow, ShipmentRow
+from core.persistence.models import (
+    AccountRow,
+    DocumentRow,
+    OrderLineRow,
+    OrderRow,
+    PackageRow,
+    ShipmentRow,
+)
 from core.security import SecretBox, blind_words
 from core.services.queue_keys import QueueKey, page_parts
 
@@ -60,10 +68,18 @@ class OrderSummary:
         }
 
 
+def fits(model: type[Model], field: str, term: str) -> bool:
+    """Whether `term` fits the column: tortoise validates a compared value against its length."""
+    limit = getattr(model._meta.fields_map[field], "max_length", None)
+    return limit is None or len(term) <= limit
+
+
 def search_filter(term: str, box: SecretBox | None) -> Q:
     """Order id (any part), exact SKU, or every word of a buyer's name (via the blind index)."""
     term = term.strip()
-    found = Q(external_id__icontains=term) | Q(lines__sku=term)
+    found = Q(external_id__icontains=term)
+    if fits(OrderLineRow, "sku", term):  # a longer term is no SKU
+        found |= Q(lines__sku=term)
     words = blind_words(term) if box is not None else []
     if box is not None and words:
         by_name = Q()

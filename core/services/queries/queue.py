@@ -13,6 +13,7 @@ from core.services import claim
 from core.services.queries.orders import (
     QUEUE_ORDER,
     OrderSummary,
+    fits,
     packing_queue,
     search_filter,
     summaries,
@@ -57,7 +58,10 @@ async def desk_queue(
         query = query.filter(is_prime=True)
     if filters.search:
         term = clean_code(filters.search).strip()
-        query = query.filter(search_filter(term, box) | Q(claimed_by=term)).distinct()
+        found = search_filter(term, box)
+        if fits(OrderRow, "claimed_by", term):  # a desk's name: the orders it has claimed
+            found |= Q(claimed_by=term)
+        query = query.filter(found).distinct()
     rows: list[OrderRow] = []
     for part in page_parts(after):
         rows += await query.filter(part).order_by(*QUEUE_ORDER).offset(offset).limit(limit)

@@ -39,6 +39,12 @@ REGIONS = ("eu", "na", "fe")
 BY_COUNTRY = {country: mid for mid, (country, _) in MARKETPLACES.items()}
 
 
+def country_of(marketplace_id: str) -> str:
+    """The country a packer knows the marketplace by (DE, FR, PL …); "" for an unknown id."""
+    known = MARKETPLACES.get(marketplace_id)
+    return known[0] if known else ""
+
+
 def marketplace_problems(region: str, marketplace_ids: list[str]) -> list[str]:
     """What is wrong with this region × marketplaces pair, in words a seller can act on."""
     problems = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -10,10 +11,13 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.models import Model
 
+from core.domain.catalog import normalize_code
 from core.domain.orders import OrderStatus
 from core.persistence.models import (
     AccountRow,
+    BarcodeRow,
     DocumentRow,
+    ListingRow,
     OrderLineRow,
     OrderRow,
     PackageRow,
@@ -74,12 +78,21 @@ def fits(model: type[Model], field: str, term: str) -> bool:
     return limit is None or len(term) <= limit
 
 
-def search_filter(term: str, box: SecretBox | None) -> Q:
-    """Order id (any part), exact SKU, or every word of a buyer's name (via the blind index)."""
+def search_filter(term: str, box: SecretBox | None, skus: Iterable[str] = ()) -> Q:
+    """Order id (any part), exact SKU, every word of a line's title, or every word of a buyer's
+    name (via the blind index); `skus`: those of an article whose barcode `term` is."""
     term = term.strip()
     found = Q(external_id__icontains=term)
     if fits(OrderLineRow, "sku", term):  # a longer term is no SKU
         found |= Q(lines__sku=term)
+    if skus:
+        found |= Q(lines__sku__in=sorted(skus))
+    title_words = term.split()
+    if title_words and fits(OrderLineRow, "title", term):
+        by_title = Q()
+        for word in title_words:
+            by_title &= Q(lines__title__icontains=word)
+        found |= by_title
     words = blind_words(term) if box is not None else []
     if box is not None and words:
         by_name = Q()
@@ -87,6 +100,25 @@ def search_filter(term: str, box: SecretBox | None) -> Q:
             by_name &= Q(buyer_tokens__contains=f" {box.blind_token(word)} ")
         found |= by_name
     return found
+
+
+async def barcode_skus(term: str) -> set[str]:
+    """The SKUs (own and listed) of the article whose barcode `term` is; empty if none is."""
+    code = normalize_code(term)
+    if not code or not fits(BarcodeRow, "code", code):
+        return set()
+    barcode = await BarcodeRow.filter(code=code).prefetch_related("article").first()
+    if barcode is None:
+        return set()
+    listed = await ListingRow.filter(article_id=barcode.article_id).values_list(
+        "seller_sku", flat=True
+    )
+    return {barcode.article.sku, *(str(s) for s in listed)}
+
+
+async def order_search(term: str, box: SecretBox | None) -> Q:
+    """What a search term finds: `search_filter` with a scanned barcode's SKUs looked up first."""
+    return search_filter(term, box, await barcode_skus(term))
 
 
 async def _accounts() -> dict[int, str]:
@@ -138,7 +170,7 @@ async def list_orders(
         ids = [i for i, name in accounts.items() if name == account]
         query = query.filter(account_id__in=ids)
     if search:
-        query = query.filter(search_filter(search, box)).distinct()
+        query = query.filter(await order_search(search, box)).distinct()
     rows = await query.order_by("-purchased_at", "-id").offset(offset).limit(limit)
     return [summary_of(r, accounts) for r in rows]
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from tortoise.expressions import Q
 
+from core.channels.amazon.marketplaces import country_of
 from core.domain.desk import clean_code
 from core.persistence.models import AccountRow, OrderRow
 from core.security import SecretBox
@@ -14,8 +17,8 @@ from core.services.queries.orders import (
     QUEUE_ORDER,
     OrderSummary,
     fits,
+    order_search,
     packing_queue,
-    search_filter,
     summaries,
 )
 from core.services.queue_keys import QueueKey, page_parts
@@ -38,6 +41,32 @@ class QueueFilter:
         )
 
 
+class Urgency(StrEnum):
+    """How soon an order must leave: the queue makes the first two stand out."""
+
+    OVERDUE = "overdue"
+    DUE_TODAY = "due-today"
+    LATER = "later"
+
+
+def urgency(latest_ship_at: datetime | None, now: datetime) -> Urgency:
+    """Overdue once its ship-by moment has passed; due today until midnight of `now`'s day.
+
+    `now` is the station's clock in its own time zone (the shift's day ends at local midnight).
+    """
+    if latest_ship_at is None:
+        return Urgency.LATER
+    if latest_ship_at < now:
+        return Urgency.OVERDUE
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return Urgency.DUE_TODAY if latest_ship_at < midnight else Urgency.LATER
+
+
+def market_label(marketplace_id: str) -> str:
+    """A marketplace as the packer knows it: its country (DE, FR …), else the id itself."""
+    return country_of(marketplace_id) or marketplace_id
+
+
 async def desk_queue(
     filters: QueueFilter,
     box: SecretBox | None,
@@ -58,7 +87,7 @@ async def desk_queue(
         query = query.filter(is_prime=True)
     if filters.search:
         term = clean_code(filters.search).strip()
-        found = search_filter(term, box)
+        found = await order_search(term, box)
         if fits(OrderRow, "claimed_by", term):  # a desk's name: the orders it has claimed
             found |= Q(claimed_by=term)
         query = query.filter(found).distinct()

@@ -7,14 +7,16 @@ creates what is missing and never deletes. Pushing sends one article with `putLi
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from core.channels.amazon.client import catalog, documents
+from core.channels.amazon.client.report_files import report_text
 from core.channels.amazon.connector import AmazonConnector
 from core.domain.catalog import BarcodeKind, classify, normalize_code
 from core.errors import NotFound
@@ -22,6 +24,7 @@ from core.persistence.models import ArticleRow, BarcodeRow, ListingRow
 from core.persistence.repositories import load_article
 
 log = logging.getLogger(__name__)
+BATCH = 1000  # listings stored per transaction while a report is read
 
 
 @dataclass
@@ -79,27 +82,25 @@ def listing_from_item(item: dict[str, Any], marketplace_id: str) -> PulledListin
     )
 
 
-def listings_from_report(text: str, marketplace_id: str) -> list[PulledListing]:
-    """GET_MERCHANT_LISTINGS_ALL_DATA (tab separated, parsed by header name)."""
-    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
-    out = []
-    for row in rows:
+def listings_from_report(lines: Iterable[str], marketplace_id: str) -> Iterator[PulledListing]:
+    """GET_MERCHANT_LISTINGS_ALL_DATA (tab separated, parsed by header name), row by row."""
+    for row in csv.DictReader(lines, delimiter="\t"):
         id_type = (row.get("product-id-type") or "").strip()
         product_id = (row.get("product-id") or "").strip()
         channel = (row.get("fulfillment-channel") or "DEFAULT").strip().upper()
-        out.append(
-            PulledListing(
-                sku=(row.get("seller-sku") or "").strip(),
-                marketplace_id=marketplace_id,
-                title=(row.get("item-name") or "").strip(),
-                asin=(row.get("asin1") or "").strip(),
-                ean=product_id
-                if id_type in {"4", "3"} or classify(product_id) is not BarcodeKind.OWN
-                else "",
-                channel="AFN" if channel.startswith("AMAZON") else "MFN",
-            )
+        sku = (row.get("seller-sku") or "").strip()
+        if not sku:
+            continue
+        yield PulledListing(
+            sku=sku,
+            marketplace_id=marketplace_id,
+            title=(row.get("item-name") or "").strip(),
+            asin=(row.get("asin1") or "").strip(),
+            ean=product_id
+            if id_type in {"4", "3"} or classify(product_id) is not BarcodeKind.OWN
+            else "",
+            channel="AFN" if channel.startswith("AMAZON") else "MFN",
         )
-    return [p for p in out if p.sku]
 
 
 async def pull_listings(connector: AmazonConnector, *, use_report: bool = False) -> PullResult:
@@ -107,13 +108,19 @@ async def pull_listings(connector: AmazonConnector, *, use_report: bool = False)
     result = PullResult()
     for marketplace_id in connector.account.marketplace_ids:
         if use_report:
-            text = await documents.run_report(
+            document_id = await documents.run_report(
                 connector.client,
                 "GET_MERCHANT_LISTINGS_ALL_DATA",
                 [marketplace_id],
                 options={"preferredReportDocumentLocale": "en_US"},
             )
-            pulled = listings_from_report(text or "", marketplace_id)
+            if document_id is None:
+                continue
+            # streamed to disk and stored in batches: a catalogue's size never becomes memory
+            async with report_text(connector.client, document_id) as text:
+                rows = listings_from_report(text, marketplace_id)
+                while batch := list(itertools.islice(rows, BATCH)):
+                    await _store(connector.account_id, batch, result)
         else:
             pulled = [
                 listing_from_item(item, marketplace_id)
@@ -121,11 +128,15 @@ async def pull_listings(connector: AmazonConnector, *, use_report: bool = False)
                     connector.client, connector.account.seller_id, marketplace_id
                 )
             ]
-        result.listings_seen += len(pulled)
-        created = await store_listings(connector.account_id, pulled)
-        result.articles_created += created[0]
-        result.listings_created += created[1]
+            await _store(connector.account_id, pulled, result)
     return result
+
+
+async def _store(account_id: int, pulled: list[PulledListing], result: PullResult) -> None:
+    result.listings_seen += len(pulled)
+    created = await store_listings(account_id, pulled)
+    result.articles_created += created[0]
+    result.listings_created += created[1]
 
 
 async def pull_one(connector: AmazonConnector, sku: str, marketplace_id: str) -> PulledListing:
@@ -148,12 +159,18 @@ async def store_listings(account_id: int, pulled: list[PulledListing]) -> tuple[
             a.sku: a
             for a in await ArticleRow.filter(sku__in={p.sku for p in pulled}).using_db(conn)
         }
+        wanted = {normalize_code(c) for p in pulled for c in (p.ean, p.fnsku) if c} - {""}
         codes: set[str] = {
-            str(c) for c in await BarcodeRow.all().using_db(conn).values_list("code", flat=True)
+            str(c)
+            for c in await BarcodeRow.filter(code__in=wanted)
+            .using_db(conn)
+            .values_list("code", flat=True)
         }
         listed = {
             (r.marketplace_id, r.seller_sku)
-            for r in await ListingRow.filter(account_id=account_id).using_db(conn)
+            for r in await ListingRow.filter(
+                account_id=account_id, seller_sku__in={p.sku for p in pulled}
+            ).using_db(conn)
         }
         for p in pulled:
             article = known.get(p.sku)

@@ -7,13 +7,18 @@ while Amazon is still at work, so a sync cycle never waits for a feed.
 
 from __future__ import annotations
 
-import json
+import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import ijson
+
 from core.channels.amazon.client import SpApiClient
-from core.channels.amazon.client.documents import FEEDS, FINAL, decode_document, download
+from core.channels.amazon.client.documents import FEEDS, FINAL
+from core.channels.amazon.client.report_files import document_text
+
+TEXT_KEPT = 64 * 1024  # characters of a text processing report kept (its summary is at the top)
 
 Issue = tuple[str, str]  # Amazon's code and message
 
@@ -43,7 +48,7 @@ class FeedOutcome:
     status: str
     rejected: dict[str, Issue] = field(default_factory=dict)
     feed_issue: Issue | None = None  # about the whole feed (FATAL): every message refused
-    report: Any = None  # the processing report (JSON or text), when there is one
+    report: Any = None  # a text processing report's start; {} for a JSON report (its issues read)
 
 
 async def feed_outcome(
@@ -64,28 +69,44 @@ async def feed_outcome(
         info = (
             await client.call("getFeedDocument", "GET", f"{FEEDS}/documents/{doc_id}")
         ).body or {}
-        raw, content_type = await download(client, str(info["url"]))
-        text = decode_document(raw, content_type, str(info.get("compressionAlgorithm") or ""))
-        try:
-            outcome.report = json.loads(text)
-        except ValueError:
-            outcome.report = text
-    report = outcome.report
-    issues = report.get("issues") if isinstance(report, dict) else None
-    for raw_issue in issues if isinstance(issues, list) else []:
-        if not isinstance(raw_issue, dict) or raw_issue.get("severity") != "ERROR":
-            continue
-        sku = raw_issue.get("sku")
-        mid = raw_issue.get("messageId")
-        if not sku and isinstance(mid, int) and skus and 1 <= mid <= len(skus):
-            sku = skus[mid - 1]
-        if sku:
-            outcome.rejected.setdefault(str(sku), _issue(raw_issue))
-        elif outcome.feed_issue is None:
-            outcome.feed_issue = _issue(raw_issue)
+        # streamed to disk and parsed issue by issue: a report's size never becomes memory
+        async with document_text(client, str(info["url"])) as text:
+            _read_report(text, outcome, skus)
     if status == "FATAL" and outcome.feed_issue is None:
         outcome.feed_issue = ("FATAL", "Amazon could not process the feed and named no reason.")
     return outcome
+
+
+def _read_report(text: io.TextIOWrapper, outcome: FeedOutcome, skus: list[str] | None) -> None:
+    """The JSON processing report's ERROR issues into `outcome`, read incrementally; any other
+    report (the text of UPLOAD_VAT_INVOICE) is kept as its first `TEXT_KEPT` characters."""
+    head = text.read(1024)
+    if not head.lstrip().startswith("{"):
+        outcome.report = head + text.read(TEXT_KEPT - len(head))
+        return
+    text.seek(0)
+    outcome.report = {}
+    try:
+        for raw_issue in ijson.items(text.buffer, "issues.item", use_float=True):
+            _take_issue(raw_issue, outcome, skus)
+    except ijson.JSONError:  # not JSON after all: kept as text, as any other report
+        outcome.rejected.clear()
+        outcome.feed_issue = None
+        text.seek(0)
+        outcome.report = text.read(TEXT_KEPT)
+
+
+def _take_issue(raw_issue: Any, outcome: FeedOutcome, skus: list[str] | None) -> None:
+    if not isinstance(raw_issue, dict) or raw_issue.get("severity") != "ERROR":
+        return
+    sku = raw_issue.get("sku")
+    mid = raw_issue.get("messageId")
+    if not sku and isinstance(mid, int) and skus and 1 <= mid <= len(skus):
+        sku = skus[mid - 1]
+    if sku:
+        outcome.rejected.setdefault(str(sku), _issue(raw_issue))
+    elif outcome.feed_issue is None:
+        outcome.feed_issue = _issue(raw_issue)
 
 
 _COUNT = re.compile(r"number of records (processed|successful)\s+(\d+)", re.IGNORECASE)

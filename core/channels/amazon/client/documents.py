@@ -34,24 +34,6 @@ def decode_document(raw: bytes, content_type: str = "", compression: str = "") -
         return raw.decode("latin-1")
 
 
-async def download(client: SpApiClient, url: str) -> tuple[bytes, str]:
-    """GET a pre-signed document URL (no SP-API headers)."""
-    try:
-        async with client.session.get(url, timeout=client.timeout, auto_decompress=False) as resp:
-            raw = await resp.read()
-            if resp.status >= 400:
-                raise ServerError(
-                    f"document download failed with HTTP {resp.status}",
-                    status=resp.status,
-                    operation="download",
-                )
-            return raw, resp.headers.get("Content-Type", "")
-    except aiohttp.ClientError as exc:
-        raise ServerError(
-            f"document download failed ({type(exc).__name__})", operation="download"
-        ) from None
-
-
 async def wait_until_final(
     client: SpApiClient,
     operation: str,
@@ -101,14 +83,6 @@ async def get_report(client: SpApiClient, report_id: str) -> dict[str, Any]:
     return dict(resp.body or {})
 
 
-async def report_document(client: SpApiClient, document_id: str) -> str:
-    """A finished report's text (gzip sniffed, charset honoured)."""
-    doc = await client.call("getReportDocument", "GET", f"{REPORTS}/documents/{document_id}")
-    info = doc.body or {}
-    raw, content_type = await download(client, info["url"])
-    return decode_document(raw, content_type, info.get("compressionAlgorithm", ""))
-
-
 async def run_report(
     client: SpApiClient,
     report_type: str,
@@ -119,7 +93,8 @@ async def run_report(
     end: str | None = None,
     poll_s: float = 15.0,
 ) -> str | None:
-    """Request a report, wait for it and return its text; None when Amazon had no data."""
+    """Request a report and wait for it; returns its document id (for `report_text`), None when
+    Amazon had no data."""
     report_id = await create_report(
         client, report_type, marketplace_ids, options=options, start=start, end=end
     )
@@ -132,7 +107,7 @@ async def run_report(
         raise SpApiError(
             f"report {report_id} ended {report['processingStatus']}", operation="getReport"
         )
-    return await report_document(client, str(report["reportDocumentId"]))
+    return str(report["reportDocumentId"])
 
 
 async def submit_feed(

@@ -1,9 +1,10 @@
-"""Report documents streamed to disk: a report of any size is read in 64 KiB pieces, unzipped on
-the way, and handed over as a text file, so its size never becomes the process's memory."""
+"""Report and feed result documents streamed to disk: a document of any size is read in 64 KiB
+pieces, unzipped on the way, and handed over as a text file, so its size never becomes memory."""
 
 from __future__ import annotations
 
 import codecs
+import io
 import tempfile
 import zlib
 from collections.abc import AsyncIterator
@@ -28,13 +29,23 @@ def _charset(content_type: str) -> str:
 
 
 @asynccontextmanager
-async def report_text(client: SpApiClient, document_id: str) -> AsyncIterator[IO[str]]:
+async def report_text(client: SpApiClient, document_id: str) -> AsyncIterator[io.TextIOWrapper]:
     """The finished report's text as an open file (gzip sniffed, charset honoured)."""
     doc = await client.call(
         "getReportDocument", "GET", f"/reports/2021-06-30/documents/{document_id}"
     )
-    url = str((doc.body or {})["url"])
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as out:
+    async with document_text(client, str((doc.body or {})["url"])) as out:
+        yield out
+
+
+@asynccontextmanager
+async def document_text(client: SpApiClient, url: str) -> AsyncIterator[io.TextIOWrapper]:
+    """A report or feed result document at a pre-signed `url`, as an open UTF-8 text file
+    (its `.buffer` holds the same text as UTF-8 bytes, for parsers that read bytes)."""
+    with (
+        tempfile.TemporaryFile("w+b") as raw,
+        io.TextIOWrapper(raw, encoding="utf-8", newline="") as out,
+    ):
         try:
             async with client.session.get(
                 url, timeout=client.timeout, auto_decompress=False
@@ -50,6 +61,7 @@ async def report_text(client: SpApiClient, document_id: str) -> AsyncIterator[IO
             raise ServerError(
                 f"document download failed ({type(exc).__name__})", operation="download"
             ) from None
+        out.flush()
         out.seek(0)
         yield out
 
@@ -95,12 +107,16 @@ async def _write_text(resp: aiohttp.ClientResponse, out: IO[str]) -> None:
             sink.write(raw)
             continue
         feed = raw
-        while feed:
-            sink.write(unzip.decompress(feed))
-            feed = b""
+        while True:
+            # at most CHUNK out per step: 64 KiB of gzip can hold many MiB of text
+            text = unzip.decompress(feed, CHUNK)
+            sink.write(text)
+            feed = unzip.unconsumed_tail
             if unzip.eof and unzip.unused_data:  # another gzip member follows (still gzip)
                 feed = unzip.unused_data
                 unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            elif not feed and len(text) < CHUNK:
+                break
     if unzip is not None:
         sink.write(unzip.flush())
     sink.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from textual import events, work
@@ -17,6 +17,7 @@ from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker
 
 from console.backend import Backend
 from console.commands.station import StationCommands
@@ -84,6 +85,7 @@ class PackdeskApp(App[None]):
         self.fixed_packer = fixed_packer
         self.hint = hint
         self.packer: PackerInfo | None = None
+        self.leaving: Worker[None] | None = None  # a sign-out storing the order it left here
         self.supervisor: PackerInfo | None = None
         self._token: tuple[int, ...] | None = None
         self.keys = KeyKeeper(self._focused_widget)
@@ -169,15 +171,23 @@ class PackdeskApp(App[None]):
         if self.packer is None:
             return
         packing = self.packing_screen
-        if packing is not None and packing.target is not None:
-            packing.action_put_back()
+        left = packing.leave_on_desk() if packing is not None else None
         self.packer = self.supervisor = None
-        self.run_worker(self.backend.end_session(), group="session", exit_on_error=False)
+        # The order stays claimed here with its progress: the next packer at this desk resumes it
+        # (the screen's own save may die with the screen, so this worker stores the last state).
+        self.leaving = self.run_worker(self._sign_out(left), group="session", exit_on_error=False)
         self.sub_title = self.backend.station
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if len(self.screen_stack) == 2:
             self.pop_screen()
+
+    async def _sign_out(self, left: Awaitable[object] | None) -> None:
+        try:
+            if left is not None:
+                await left
+        finally:
+            await self.backend.end_session()
 
     def with_supervisor(self, then: Callable[[PackerInfo], object]) -> None:
         """Run `then` once a supervisor is known (signed in, or their PIN entered)."""

@@ -7,7 +7,7 @@ console decides nothing here: it shows what these answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -59,7 +59,19 @@ class Backend(Protocol):
     ) -> PackTarget: ...
     async def open_by_id(self, order_id: int, packer: str) -> PackTarget: ...
     async def resume(self, packer: str) -> PackTarget | None: ...
-    async def save_progress(self, order_id: int, packages: list[dict[int, int]]) -> bool: ...
+    async def save_progress(
+        self,
+        order_id: int,
+        packages: list[dict[int, int]],
+        weighed: Mapping[int, int] | None = None,
+    ) -> bool: ...
+    async def leave_on_desk(
+        self,
+        order_id: int,
+        packer: str,
+        packages: list[dict[int, int]],
+        weighed: Mapping[int, int] | None = None,
+    ) -> bool: ...
     async def release(self, order_id: int, packer: str) -> bool: ...
     async def hold(self, order_id: int, reason: str, packer: str) -> None: ...
     async def hold_for(self, order_id: int, reason: HoldReason, packer: str) -> None: ...

@@ -52,6 +52,7 @@ class ParcelsAtDesk:
     async def load_parcels(self: PackingScreen, target: PackTarget) -> None:
         parcels = await self.backend.desk_parcels([ln.line_id for ln in target.lines])
         if self.target is target:
+            parcels.weighed.update(target.weighed)  # what the scale said before a sign-out
             self.parcels = parcels
             self.show_parcels()
 
@@ -76,6 +77,7 @@ class ParcelsAtDesk:
         field.value = ""
         self.parcels.weigh_box(filled[-1], grams)
         self.show_parcels()
+        self.progress_changed()  # stored with the claim, like a scan
         self.say(
             _("Box {n} weighs {g} g — that goes to the carrier and onto the label.").format(
                 n=len(filled), g=grams

@@ -8,6 +8,7 @@ replayed in order, so none is lost.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import ClassVar
 
 from rich.text import Text
@@ -266,9 +267,31 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
         try:
             while self._progress_dirty and self.session is not None and self.target is not None:
                 self._progress_dirty = False
-                await self.backend.save_progress(self.target.order_id, self.session.progress())
+                await self.backend.save_progress(
+                    self.target.order_id, self.session.progress(), self.weighed()
+                )
         finally:
             self._saving = False
+
+    def weighed(self) -> dict[int, int]:
+        """The boxes' weighed grams; until the parcels are loaded, those the claim brought back."""
+        if self.parcels is not None:
+            return dict(self.parcels.weighed)
+        return dict(self.target.weighed) if self.target is not None else {}
+
+    def leave_on_desk(self) -> Awaitable[bool] | None:
+        """Signing out: keep the order claimed here with everything packed (the App awaits it)."""
+        if self.target is None or self.session is None:
+            return None
+        if self.mode == "confirming":  # nothing has shipped: it waits, fully packed, on the desk
+            self.query_one("#countdown", ShipCountdown).close()
+            self.mode = "idle"
+        return self.backend.leave_on_desk(
+            self.target.order_id,
+            self.station_app.packer_name,
+            self.session.progress(),
+            self.weighed(),
+        )
 
     # -- workers ------------------------------------------------------------------------------
     @work(group="codes", exclusive=True, exit_on_error=False)
@@ -278,10 +301,24 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
     @work(group="order", exit_on_error=False)
     async def resume_claim(self) -> None:
         packer = self.station_app.packer_name
+        leaving = self.station_app.leaving
+        if leaving is not None:  # the last packer's sign-out is still storing this desk's order
+            await leaving.wait()
         target = await self.backend.resume(packer)
         if target is not None and self.session is None and self.mode == "idle":
             self._start(target)
             if self.session is None:
+                return
+            if target.resumed_from:
+                self.say(
+                    _("Resumed {order} ({who} had packed {done} of {n})").format(
+                        order=shown(target.external_id, 40),
+                        who=shown(target.resumed_from, 30),
+                        done=self.session.items_packed,
+                        n=self.session.items_expected,
+                    ),
+                    "warn",
+                )
                 return
             self.say(
                 _(

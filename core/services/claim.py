@@ -94,7 +94,13 @@ async def release_claim(order_id: int, station: str, packer: str) -> bool:
         released = (
             await OrderRow.filter(id=order_id, status=OrderStatus.PACKING.value, claimed_by=station)
             .using_db(conn)
-            .update(status=resting.value, claimed_by="", claimed_at=None, claimed_packer="")
+            .update(
+                status=resting.value,
+                claimed_by="",
+                claimed_at=None,
+                claimed_packer="",
+                pack_progress=None,  # the next claim, anywhere, starts empty
+            )
         )
         if released:
             await audit.record(
@@ -185,7 +191,13 @@ async def release_claims_of(packer: str, actor: str) -> list[int]:
                     id=order_id, status=OrderStatus.PACKING.value, claimed_packer=packer
                 )
                 .using_db(conn)
-                .update(status=resting.value, claimed_by="", claimed_at=None, claimed_packer="")
+                .update(
+                    status=resting.value,
+                    claimed_by="",
+                    claimed_at=None,
+                    claimed_packer="",
+                    pack_progress=None,  # the next claim, anywhere, starts empty
+                )
             )
             if done:
                 await audit.record(actor, "order.released", f"order:{order_id}", using_db=conn,

@@ -104,7 +104,12 @@ class FakeBackend:
     async def resume(self, packer: str) -> None:
         return None
 
-    async def save_progress(self, order_id: int, packages: list[dict[int, int]]) -> bool:
+    async def save_progress(self, order_id: int, packages: Any, weighed: Any = None) -> bool:
+        return True
+
+    async def leave_on_desk(
+        self, order_id: int, packer: str, packages: Any, weighed: Any = None
+    ) -> bool:
         return True
 
     async def release(self, order_id: int, packer: str) -> bool:

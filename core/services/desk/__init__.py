@@ -10,6 +10,7 @@
 """
 
 from core.services.desk.progress import (
+    StoredProgress,
     clear_progress,
     decode_progress,
     save_progress,
@@ -22,6 +23,7 @@ __all__ = [
     "JobProgress",
     "PackTarget",
     "PackerInfo",
+    "StoredProgress",
     "clear_progress",
     "decode_progress",
     "save_progress",

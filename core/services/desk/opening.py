@@ -61,7 +61,9 @@ async def claimed_here(station: str) -> int | None:
     return row.id if row is not None else None
 
 
-async def claimed_by(order_id: int) -> tuple[str, str, str]:
-    """(external id, status, claiming station) of one order."""
-    row = await OrderRow.get(id=order_id).only("id", "external_id", "status", "claimed_by")
-    return row.external_id, row.status, row.claimed_by
+async def claimed_by(order_id: int) -> tuple[str, str, str, str]:
+    """(external id, status, claiming station, claiming packer) of one order."""
+    row = await OrderRow.get(id=order_id).only(
+        "id", "external_id", "status", "claimed_by", "claimed_packer"
+    )
+    return row.external_id, row.status, row.claimed_by, row.claimed_packer

@@ -7,7 +7,7 @@ calls them from workers and shows the answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from tortoise.expressions import Q
 
@@ -19,7 +19,7 @@ from core.errors import ConflictError, NotFound
 from core.persistence.models import PackerRow
 from core.ports import PrintPort
 from core.security import SecretBox
-from core.services import claim, holds, pick_slips, pins, reprint, sessions
+from core.services import audit, claim, holds, pick_slips, pins, reprint, sessions
 from core.services.desk import follow_up, opening, progress, targets
 from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
 from core.services.holds import HoldReason
@@ -119,14 +119,14 @@ class StationDesk(StationScope):
         )
 
     async def _claim(self, order_id: int, packer: str, first_scan: str | None = None) -> PackTarget:
-        external_id, status, holder = await opening.claimed_by(order_id)
+        external_id, status, holder, before = await opening.claimed_by(order_id)
         resumed = status == "packing" and holder == self.station
         await claim.claim_order(
             order_id, self.station, packer, timeout_minutes=self.settings.claim_timeout_minutes
         )
         target = await targets.pack_target(order_id, first_scan, resumed)
         if resumed:
-            target.progress = await progress.stored_progress(order_id, self.station)
+            await self._restore(target, packer, before)
         else:  # a fresh claim starts empty, whatever another desk had scanned
             await progress.clear_progress(order_id)
         if target.lines:
@@ -141,6 +141,19 @@ class StationDesk(StationScope):
             )
         return target
 
+    async def _restore(self, target: PackTarget, packer: str, before: str) -> None:
+        """Give the desk's claim back with what was stored: boxes, counts, weights, and whose."""
+        stored = await progress.stored_progress(target.order_id, self.station)
+        if stored is not None:
+            target.progress, target.weighed = stored.boxes, dict(stored.weighed)
+        target.resumed_from = before if before and before != packer else ""
+        await audit.record(
+            packer, "order.resumed", f"order:{target.order_id}", station=self.station,
+            from_packer=before, items_packed=stored.items_packed if stored else 0,
+            boxes=len(stored.boxes) if stored else 0,
+            weighed=len(stored.weighed) if stored else 0,
+        )  # fmt: skip
+
     async def resume(self, packer: str) -> PackTarget | None:
         """The order this desk was packing when the console stopped (a dropped connection)."""
         order_id = await opening.claimed_here(self.station)
@@ -149,8 +162,33 @@ class StationDesk(StationScope):
     async def open_by_id(self, order_id: int, packer: str) -> PackTarget:
         return await self._claim(order_id, packer)
 
-    async def save_progress(self, order_id: int, packages: list[dict[int, int]]) -> bool:
-        return await progress.save_progress(order_id, self.station, packages)
+    async def save_progress(
+        self,
+        order_id: int,
+        packages: list[dict[int, int]],
+        weighed: Mapping[int, int] | None = None,
+    ) -> bool:
+        return await progress.save_progress(order_id, self.station, packages, weighed)
+
+    async def leave_on_desk(
+        self,
+        order_id: int,
+        packer: str,
+        packages: list[dict[int, int]],
+        weighed: Mapping[int, int] | None = None,
+    ) -> bool:
+        """The packer signs out mid-order: the order stays claimed here, with what they packed.
+
+        The next packer to sign in at this desk gets it back (`resume`); only a put-back (F8), a
+        supervisor or the packer's deactivation gives it to the queue. False: no longer ours.
+        """
+        kept = await progress.save_progress(order_id, self.station, packages, weighed)
+        if kept:
+            await audit.record(
+                packer, "order.left_on_desk", f"order:{order_id}", station=self.station,
+                items_packed=sum(sum(p.values()) for p in packages), boxes=len(packages),
+            )  # fmt: skip
+        return kept
 
     async def release(self, order_id: int, packer: str) -> bool:
         released = await claim.release_claim(order_id, self.station, packer)

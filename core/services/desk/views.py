@@ -38,6 +38,8 @@ class PackTarget:
     first_scan: str | None = None  # the article scan that found a single-item order
     resumed: bool = False
     progress: list[dict[int, int]] | None = None  # boxes stored with this desk's claim
+    weighed: dict[int, int] = field(default_factory=dict)  # box index → grams the scale said
+    resumed_from: str = ""  # who had the order on this desk before (a sign-out, a switch)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import events, work
@@ -76,10 +77,13 @@ class PackdeskApp(App[None]):
         hint: str = "",
         cursor_blink: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
     ) -> None:
         super().__init__()
         self.cursor_blink = cursor_blink
         self.clock = clock  # the undo window's countdown reads it; tests hand in one they move
+        # The station's date and time (local zone): what is overdue or due today in the queue.
+        self.wall_clock = wall_clock
         self.backend = backend
         self.poll_interval = poll_interval
         self.fixed_packer = fixed_packer

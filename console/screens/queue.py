@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,24 +19,33 @@ from console.screens.base import SecondaryScreen
 from console.widgets.plain import Plain, PlainTable, plain, shown
 from console.widgets.scan_field import ScanField
 from core.services.queries import OrderSummary
-from core.services.queries.queue import QueueFilter
+from core.services.queries.queue import QueueFilter, Urgency, market_label, urgency
 from core.services.queue_keys import QueueKey
 
 PAGE = 50
 
 
-def _row(o: OrderSummary) -> tuple[object, ...]:
-    due = o.latest_ship_at.strftime("%d.%m %H:%M") if o.latest_ship_at else ""
+# How an urgent row stands out: every cell, so it shows on any column the eye lands on.
+URGENT_STYLE = {Urgency.OVERDUE: "bold red", Urgency.DUE_TODAY: "yellow", Urgency.LATER: ""}
+STATUSES = ("open", "partially_shipped", "packing")
+
+
+def _row(o: OrderSummary, now: datetime) -> tuple[Text, ...]:
+    due = (
+        o.latest_ship_at.astimezone(now.tzinfo).strftime("%d.%m %H:%M") if o.latest_ship_at else ""
+    )
     status = _(o.status) if not o.claimed_by else f"@{o.claimed_by}"
-    return (
+    style = URGENT_STYLE[urgency(o.latest_ship_at, now)]
+    cells = (
         due,
         "★" if o.is_prime else "",
         o.external_id,
         o.account[:10],
-        o.marketplace_id[-4:],
+        market_label(o.marketplace_id),
         str(o.items),
         status[:12],
     )
+    return tuple(plain(cell, style=style) for cell in cells)
 
 
 class QueueScreen(SecondaryScreen):
@@ -47,6 +58,13 @@ class QueueScreen(SecondaryScreen):
         Binding("f8", "page(1)", _("Next"), id="queue.next"),
         Binding("ctrl+o", "detail", _("Detail"), id="queue.detail"),
         Binding("f5", "pack", _("Pack"), id="queue.pack"),
+        # Filters change by key while the scan field keeps the focus (a scan still lands there).
+        Binding("f3", "cycle('account')", _("Account"), id="queue.account"),
+        Binding("f4", "cycle('market')", _("Market"), id="queue.market"),
+        Binding("f6", "cycle('status')", _("Status"), id="queue.status"),
+        Binding("f10", "prime_only", _("Prime"), id="queue.prime"),
+        # priority: the scan field's own ctrl+u would only empty the field, not the search
+        Binding("ctrl+u", "clear_search", _("Clear"), id="queue.clear", priority=True, show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
     ]
@@ -59,6 +77,7 @@ class QueueScreen(SecondaryScreen):
         self.page_starts: list[QueueKey | None] = [None]
         self.rows: list[OrderSummary] = []
         self.answer = ""  # the answer to a scan that searched nothing; stays until the next one
+        self.choices: dict[str, list[str]] = {"account": [], "market": [], "status": [*STATUSES]}
 
     def compose(self) -> ComposeResult:
         yield ScanField(_("Scan or type an order, SKU or desk"), id="search")
@@ -70,11 +89,7 @@ class QueueScreen(SecondaryScreen):
                 [], prompt=_("Market"), id="market", compact=True, type_to_search=False
             )
             yield Select[str](
-                [
-                    (_("open"), "open"),
-                    (_("partially_shipped"), "partially_shipped"),
-                    (_("packing"), "packing"),
-                ],
+                [(_(status), status) for status in STATUSES],
                 prompt=_("Status"),
                 id="status",
                 compact=True,
@@ -91,7 +106,7 @@ class QueueScreen(SecondaryScreen):
             ("P", 1),
             (_("Order"), 19),
             (_("Account"), 10),
-            (_("Mkt"), 4),
+            (_("Mkt"), 4),  # a country code (DE, FR …)
             (_("Qty"), 3),
             (_("Status"), 12),
         ):
@@ -102,9 +117,11 @@ class QueueScreen(SecondaryScreen):
     @work(group="choices", exit_on_error=False)
     async def load_choices(self) -> None:
         choices = await self.backend.filter_choices()
+        self.choices["account"] = choices["accounts"]
+        self.choices["market"] = choices["marketplaces"]
         self.query_one("#account", Select).set_options([(plain(a), a) for a in choices["accounts"]])
         self.query_one("#market", Select).set_options(
-            [(plain(m), m) for m in choices["marketplaces"]]
+            [(plain(market_label(m)), m) for m in choices["marketplaces"]]
         )
 
     def refresh_data(self) -> None:
@@ -117,8 +134,9 @@ class QueueScreen(SecondaryScreen):
         table = self.query_one("#orders", DataTable)
         cursor = table.cursor_row
         table.clear()
+        now = self.station_app.wall_clock()
         for o in rows:
-            table.add_row(*_row(o), key=str(o.id))
+            table.add_row(*_row(o, now), key=str(o.id))
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
         self._page_info()
@@ -137,8 +155,11 @@ class QueueScreen(SecondaryScreen):
         )
         if total is not None:
             info += " " + _("of {total} open").format(total=total)
+        if self.filters.prime_only:
+            info += " · " + _("Prime only")
         if self.filters.search:
             info += " · " + _("search: {term}").format(term=shown(self.filters.search, 40))
+            info += " (" + _("Esc: clear") + ")"
         info += "  · F5: " + _("pack")
         self.query_one("#page-info", Static).update(
             f"{self.answer}  · {info}" if self.answer else info
@@ -197,12 +218,53 @@ class QueueScreen(SecondaryScreen):
                 packing.handle(message.scan)
             return
         self.filters.search = message.scan.code
-        self.page_offset = 0
-        self.page_starts = [None]
-        self.load_page()
+        self._reload()
         self.query_one("#page-info", Static).update(
             _("Searching {term} …").format(term=shown(message.scan.code))
         )
+
+    @on(ScanField.Blank, "#search")
+    def blank_scan(self, message: ScanField.Blank) -> None:
+        message.stop()
+        self.action_clear_search()
+
+    def action_clear_search(self) -> None:
+        """An empty scan, ctrl+u or Esc: the whole queue again."""
+        self.query_one("#search", ScanField).value = ""
+        self.answer = ""
+        if self.filters.search:
+            self.filters.search = ""
+            self._reload()
+        else:
+            self._page_info()
+
+    def action_back(self) -> None:
+        # Esc first clears a search (the packer is still choosing), then goes back to packing.
+        if self.filters.search or self.query_one("#search", ScanField).value:
+            self.action_clear_search()
+        else:
+            super().action_back()
+
+    def action_cycle(self, name: str) -> None:
+        """The filter's next choice (after the last: every choice again)."""
+        select = self.query_one(f"#{name}", Select)
+        values: list[str | None] = [None, *self.choices[name]]
+        current = None if select.value is Select.NULL else str(select.value)
+        following = values[(values.index(current) + 1) % len(values)] if current in values else None
+        if following is None:
+            select.clear()
+        else:
+            select.value = following
+
+    def action_prime_only(self) -> None:
+        self.filters.prime_only = not self.filters.prime_only
+        self._reload()
+
+    def _reload(self) -> None:
+        """From the first page again: the filters or the search changed."""
+        self.page_offset = 0
+        self.page_starts = [None]
+        self.load_page()
 
     @on(Select.Changed)
     def filter_changed(self, event: Select.Changed) -> None:
@@ -214,6 +276,4 @@ class QueueScreen(SecondaryScreen):
         elif event.select.id == "status":
             self.filters.status = value
         self.answer = ""
-        self.page_offset = 0
-        self.page_starts = [None]
-        self.load_page()
+        self._reload()

@@ -46,6 +46,16 @@ class ScanField(Input):
             return self.scan.code
 
     @dataclass
+    class Blank(Message):
+        """Enter on an empty field: a screen may take it as "clear" (the queue's search)."""
+
+        field: ScanField
+
+        @property
+        def control(self) -> ScanField:
+            return self.field
+
+    @dataclass
     class Overflow(Message):
         """Keys beyond the longest barcode, counted by the App as they arrive (`arriving`)."""
 
@@ -134,6 +144,9 @@ class ScanField(Input):
         self._overflow, self._counted = 0, []
         if overflow:
             self.post_message(self.Scanned(self, too_long(raw, len(raw) + overflow)))
+            return
+        if not raw.strip():
+            self.post_message(self.Blank(self))
             return
         self._post(raw)
 

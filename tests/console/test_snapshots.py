@@ -5,15 +5,22 @@ from __future__ import annotations
 import pytest
 
 from console.app import PackdeskApp
-from tests.console.fakes import ANNA, FakeBackend
+from tests.console.fakes import ANNA, T0, FakeBackend
 from tests.support.keys import burst
 
 SCREENS = ["queue", "holds", "outbox", "articles", "printers", "dashboard"]
 
 
 def make_app() -> PackdeskApp:
-    # The clock stands still: an undo window on screen always shows its full 3 s.
-    return PackdeskApp(FakeBackend(), poll_interval=None, cursor_blink=False, clock=lambda: 0.0)  # type: ignore[arg-type]
+    # The clocks stand still: an undo window on screen always shows its full 3 s; the queue's
+    # rows due before 15:00 on T0's day are overdue, the rest of that day's are due today.
+    return PackdeskApp(  # type: ignore[arg-type]
+        FakeBackend(),
+        poll_interval=None,
+        cursor_blink=False,
+        clock=lambda: 0.0,
+        wall_clock=lambda: T0.replace(hour=15),
+    )
 
 
 async def _settle(pilot) -> None:

@@ -34,7 +34,8 @@ async def claim_order(
 ) -> None:
     """Make `station` the one packing the order. Raises ConflictError if another station has it.
 
-    A claim older than `timeout_minutes` counts as abandoned; `takeover` (a supervisor) ignores age.
+    A claim older than `timeout_minutes` without stored progress counts as abandoned; `takeover`
+    (a supervisor) ignores age and progress.
     """
     now = now or _now()
     stale = now - timedelta(minutes=timeout_minutes)
@@ -42,7 +43,12 @@ async def claim_order(
     if takeover:
         mine_or_free |= Q(status=OrderStatus.PACKING.value)
     else:
-        mine_or_free |= Q(status=OrderStatus.PACKING.value, claimed_at__lt=stale)
+        # A dead desk's claim expires, unless it holds scanned progress: those goods lie packed
+        # at that desk (a sign-out, core/services/desk/progress.py) until its next packer, a
+        # put-back or a supervisor's takeover.
+        mine_or_free |= Q(
+            status=OrderStatus.PACKING.value, claimed_at__lt=stale, pack_progress__isnull=True
+        )
     async with in_transaction() as conn:
         won = (
             await OrderRow.filter(Q(id=order_id), mine_or_free, process=Process.SHIP.value)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from core.config import CompanySettings, Settings
+from core.errors import ConflictError
 from core.persistence.models import AuditEventRow, OrderRow, PackerRow
+from core.services.claim import claim_order
 from core.services.desk.station import StationDesk
 from core.services.intake import upsert_orders
 from core.services.people import deactivate
@@ -87,3 +91,14 @@ async def test_put_back_clears_the_progress_with_the_claim(desk):
     assert await one.release(order_id, "anna")
     assert (await OrderRow.get(id=order_id)).pack_progress is None
     assert not await one.leave_on_desk(order_id, "anna", [{}])  # no longer this desk's
+
+
+async def test_an_order_left_on_the_desk_never_goes_stale_for_another_desk(desk):
+    """Its goods lie at desk-1: after the claim timeout desk-2 still cannot take it; a supervisor can."""
+    one, order_id = desk
+    await _anna_leaves_two_of_three(one, order_id)
+    later = datetime.now(UTC) + timedelta(hours=3)
+    with pytest.raises(ConflictError, match="being packed at desk-1"):
+        await claim_order(order_id, "desk-2", "ben", timeout_minutes=30, now=later)
+    await claim_order(order_id, "desk-2", "sam", takeover=True, now=later)
+    assert (await OrderRow.get(id=order_id)).claimed_by == "desk-2"

@@ -80,7 +80,9 @@ class QueueScreen(SecondaryScreen):
         self.choices: dict[str, list[str]] = {"account": [], "market": [], "status": [*STATUSES]}
 
     def compose(self) -> ComposeResult:
-        yield ScanField(_("Scan or type an order, SKU or desk"), id="search")
+        yield ScanField(
+            _("Scan or type an order, article, title words, buyer or desk"), id="search"
+        )
         with Horizontal(id="filters"):
             yield Select[str](
                 [], prompt=_("Account"), id="account", compact=True, type_to_search=False

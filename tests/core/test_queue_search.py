@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from core.services.intake import upsert_orders
 from core.services.queries import list_orders
-from core.services.queries.queue import QueueFilter, Urgency, desk_queue, market_label, urgency
+from core.services.queries.queue import (
+    QueueFilter,
+    Urgency,
+    desk_queue,
+    filter_choices,
+    market_label,
+    urgency,
+)
 from tests.support.factories import ean, make_account, make_article, make_order
 
 
@@ -83,3 +90,9 @@ def test_marketplaces_by_country():
     assert market_label("A13V1IB3VIYZZH") == "FR"
     assert market_label("A1C3SOZRARQ6R3") == "PL"
     assert market_label("XYZ") == "XYZ"
+
+
+async def test_marketplace_choices_come_in_country_order(db):
+    await make_account("amazon-eu", ["A1C3SOZRARQ6R3", "A1PA6795UKMFR9", "A13V1IB3VIYZZH"])
+    markets = (await filter_choices())["marketplaces"]
+    assert [market_label(m) for m in markets] == ["DE", "FR", "PL"]

@@ -106,5 +106,6 @@ async def open_count() -> int:
 async def filter_choices() -> dict[str, list[str]]:
     """The accounts and marketplaces the queue can be filtered by."""
     accounts = await AccountRow.all().order_by("name")
-    markets = sorted({m for a in accounts for m in a.marketplace_ids})
+    # by the country the queue shows them as (DE, FR, PL …), the order a packer cycles them in
+    markets = sorted({m for a in accounts for m in a.marketplace_ids}, key=market_label)
     return {"accounts": [a.name for a in accounts], "marketplaces": markets}

@@ -23,6 +23,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# A released order is nobody's, and the next claim, anywhere, starts with empty progress.
+UNCLAIMED: dict[str, object] = {
+    "claimed_by": "",
+    "claimed_at": None,
+    "claimed_packer": "",
+    "pack_progress": None,
+}
+
+
 async def claim_order(
     order_id: int,
     station: str,
@@ -100,13 +109,7 @@ async def release_claim(order_id: int, station: str, packer: str) -> bool:
         released = (
             await OrderRow.filter(id=order_id, status=OrderStatus.PACKING.value, claimed_by=station)
             .using_db(conn)
-            .update(
-                status=resting.value,
-                claimed_by="",
-                claimed_at=None,
-                claimed_packer="",
-                pack_progress=None,  # the next claim, anywhere, starts empty
-            )
+            .update(status=resting.value, **UNCLAIMED)
         )
         if released:
             await audit.record(
@@ -197,13 +200,7 @@ async def release_claims_of(packer: str, actor: str) -> list[int]:
                     id=order_id, status=OrderStatus.PACKING.value, claimed_packer=packer
                 )
                 .using_db(conn)
-                .update(
-                    status=resting.value,
-                    claimed_by="",
-                    claimed_at=None,
-                    claimed_packer="",
-                    pack_progress=None,  # the next claim, anywhere, starts empty
-                )
+                .update(status=resting.value, **UNCLAIMED)
             )
             if done:
                 await audit.record(actor, "order.released", f"order:{order_id}", using_db=conn,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from core.domain.outbox import JobStatus
 from core.persistence.models import (
@@ -13,6 +13,7 @@ from core.persistence.models import (
     PrinterStatusRow,
     ShipmentRow,
 )
+from core.services.queries.queue import end_of_day
 
 # Jobs a person must act on: dead ones (retry or discard) and those waiting for a setting.
 FAILED = (JobStatus.DEAD.value, JobStatus.NEEDS_CONFIG.value)
@@ -41,9 +42,9 @@ async def dashboard(now: datetime | None = None) -> Dashboard:
         per_hour[s.created_at.astimezone(now.tzinfo).hour] += 1
         per_packer[s.packer] = per_packer.get(s.packer, 0) + 1
     base = OrderRow.filter(status__in=["open", "partially_shipped"], process="ship")
-    end_of_day = start + timedelta(days=1)
+    # The same boundaries as the queue's `urgency`, counted in the database.
     overdue = await base.filter(latest_ship_at__lt=now).count()
-    today = await base.filter(latest_ship_at__gte=now, latest_ship_at__lt=end_of_day).count()
+    today = await base.filter(latest_ship_at__gte=now, latest_ship_at__lt=end_of_day(now)).count()
     total = await base.count()
     return Dashboard(
         packed_per_hour=per_hour,

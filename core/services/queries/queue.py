@@ -58,8 +58,12 @@ def urgency(latest_ship_at: datetime | None, now: datetime) -> Urgency:
         return Urgency.LATER
     if latest_ship_at < now:
         return Urgency.OVERDUE
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    return Urgency.DUE_TODAY if latest_ship_at < midnight else Urgency.LATER
+    return Urgency.DUE_TODAY if latest_ship_at < end_of_day(now) else Urgency.LATER
+
+
+def end_of_day(now: datetime) -> datetime:
+    """Midnight after `now`, in `now`'s time zone: where "due today" ends."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
 def market_label(marketplace_id: str) -> str:

@@ -45,8 +45,10 @@ async def demo_station(tmp: Path) -> AsyncIterator[Station]:
 
     settings = demo_settings(tmp / "data")
     config = tmp / "config.toml"
-    config.write_text(tomli_w.dumps(settings.model_dump(mode="json", exclude_defaults=True)))
     async with run_emulator(seed=3, accounts=3, orders=120, limits=False) as emu:
+        # The ECB's rates from the emulator, as the demo does: a bench never waits on the internet.
+        settings.documents.ecb_url = f"{emu.url}/ecb/eurofxref-hist-90d.xml"
+        config.write_text(tomli_w.dumps(settings.model_dump(mode="json", exclude_defaults=True)))
         async with open_runtime(settings=settings) as rt:
             await ensure_basics(settings.station)
             await import_emulator_accounts(emu.credentials, rt.box)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +23,6 @@ from core.channels.amazon.client import (
     SpApiClient,
     TokenSource,
 )
-from core.channels.amazon.client.documents import decode_document
 from core.channels.amazon.client.limits import CircuitBreaker, TokenBucket
 from core.channels.amazon.normalize import tax_rate
 
@@ -181,14 +179,6 @@ async def test_bucket_allows_the_burst_then_paces_at_the_rate():
     assert bucket.wait_time() == pytest.approx(0.5)
     bucket.set_rate(4.0)
     assert bucket.wait_time() == pytest.approx(0.25)
-
-
-def test_documents_are_sniffed_not_trusted():
-    text = "seller-sku\titem-name\nA-1\tMüsli\n"
-    assert decode_document(gzip.compress(text.encode())) == text
-    assert decode_document(text.encode(), compression="GZIP") == text  # flagged GZIP, stored plain
-    assert decode_document(text.encode("latin-1"), "text/plain;charset=ISO-8859-1") == text
-    assert decode_document(b"\xef\xbb\xbf" + text.encode()) == text
 
 
 @given(

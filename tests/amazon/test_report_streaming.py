@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from core.channels.amazon.client.http import SpApiClient
-from core.channels.amazon.client.report_files import report_text
+from core.channels.amazon.client.report_files import document_text, report_text
 from core.channels.amazon.fba_shipments import shipped_items_from_report
 
 pytestmark = pytest.mark.network
@@ -64,3 +64,27 @@ async def test_a_48_mib_report_is_read_in_bounded_memory(zipped):
     assert items == []
     assert rows == SIZE // len(ROW) // 4096 * 4096 + 1  # every row read, gzip members and all
     assert peak < 12 * 1024**2  # the document is 48 MiB of text
+
+
+TEXT = "seller-sku\titem-name\nA-1\tMüsli für 3 €\n"
+SNIFFED = {
+    "gzip": (gzip.compress(TEXT.encode()), "text/plain"),
+    "plain": (TEXT.encode(), "text/plain"),  # a document flagged GZIP but stored plain
+    "latin9": (TEXT.encode("iso-8859-15"), "text/tab-separated-values; charset=ISO-8859-15"),
+    "bom": (b"\xef\xbb\xbf" + TEXT.encode(), "text/plain; charset=ISO-8859-1"),  # the BOM wins
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SNIFFED))
+async def test_documents_are_sniffed_not_trusted(kind):
+    raw, content_type = SNIFFED[kind]
+
+    async def document(request: web.Request) -> web.Response:
+        return web.Response(body=raw, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_get("/doc", document)
+    async with TestServer(app) as server, aiohttp.ClientSession() as session:
+        client = SpApiClient(session, Tokens(), str(server.make_url("")))  # type: ignore[arg-type]
+        async with document_text(client, str(server.make_url("/doc"))) as text:
+            assert text.read() == TEXT

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
 from typing import Any
 
 import aiohttp
@@ -14,24 +13,6 @@ from core.channels.amazon.client.http import SpApiClient
 REPORTS = "/reports/2021-06-30"
 FEEDS = "/feeds/2021-06-30"
 FINAL = {"DONE", "CANCELLED", "FATAL"}
-
-
-def decode_document(raw: bytes, content_type: str = "", compression: str = "") -> str:
-    """Bytes of a report as text: gunzip when the magic says so (not when a flag claims it),
-    then decode by the `charset` of the Content-Type, UTF-8 by default, Latin-1 as the last resort."""
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    charset = "utf-8"
-    for part in content_type.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            charset = value.strip('"').lower()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw, charset = raw[3:], "utf-8"
-    try:
-        return raw.decode(charset)
-    except (LookupError, UnicodeDecodeError):
-        return raw.decode("latin-1")
 
 
 async def wait_until_final(

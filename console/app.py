@@ -8,6 +8,7 @@ which screens exist, and polls for changes so every desk sees the others within 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -142,6 +143,11 @@ class PackdeskApp(App[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.keys.flush()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """F-keys as their keycaps say (F5, not f5); everything else as Textual shows it."""
+        shown_key = super().get_key_display(binding)
+        return shown_key.upper() if re.fullmatch(r"f\d{1,2}", shown_key) else shown_key
 
     @property
     def packer_name(self) -> str:

@@ -8,12 +8,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import var
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.i18n import _
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
 from console.screens.reason_prompt import ReasonPrompt
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, PlainTable, shown
 from console.widgets.scan_field import ScanField
 from core.services.queries.articles import ArticleStock
@@ -42,7 +43,7 @@ class ArticlesScreen(SecondaryScreen):
         yield ScanField(_("Scan or type a SKU, title or barcode"), id="search")
         yield Plain(_("Scan an article to find it."), id="state")
         yield PlainTable(id="articles", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#articles", DataTable)

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, shown
 from core.services.queries.dashboard import Dashboard
 
@@ -46,7 +47,7 @@ class DashboardScreen(SecondaryScreen):
                 yield Plain("", id="deadlines")
                 yield Plain(_("Health"), classes="title")
                 yield Plain("", id="health")
-        yield Footer()
+        yield DeskFooter()
 
     def refresh_data(self) -> None:
         self.load()

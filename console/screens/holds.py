@@ -7,11 +7,12 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.i18n import _
 from console.messages import ShowOrder
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, PlainTable
 from core.services.desk.views import PackerInfo
 from core.services.queries import OrderSummary
@@ -34,7 +35,7 @@ class HoldsScreen(SecondaryScreen):
     def compose(self) -> ComposeResult:
         yield Plain(_("Orders on hold"), classes="title")
         yield PlainTable(id="holds", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#holds", DataTable)

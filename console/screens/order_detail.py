@@ -8,10 +8,11 @@ from rich.table import Table
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, plain, shown
 
 
@@ -82,7 +83,7 @@ class OrderDetailScreen(SecondaryScreen):
             yield Plain(_("Loading …"), id="head")
             yield Plain("", id="lines")
             yield Plain("", id="rest")
-        yield Footer()
+        yield DeskFooter()
 
     def refresh_data(self) -> None:
         self.load()

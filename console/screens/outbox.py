@@ -8,10 +8,11 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, PlainTable
 from core.services.desk.views import PackerInfo
 
@@ -48,7 +49,7 @@ class OutboxScreen(SecondaryScreen):
         yield Plain("", id="counts")
         yield PlainTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Plain("", id="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         accounts = self.query_one("#accounts", DataTable)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.i18n import _
 from console.scanning import DecodedScan, ScanKind, too_long_answer
@@ -27,6 +27,7 @@ from console.screens.desk_parcels import ParcelsAtDesk
 from console.screens.desk_reprint import ReprintAtDesk
 from console.screens.desk_window import UndoWindowAtDesk
 from console.screens.partial_prompt import PartialPrompt
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import Plain, shown
 from console.widgets.scan_feedback import ScanFeedback
@@ -95,7 +96,7 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
         yield OrderLines(id="lines")
         yield Plain("", id="parcels")
         yield ShipmentProgress(id="progress")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         packer = self.station_app.packer

@@ -7,10 +7,11 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import PlainTable
 
 
@@ -30,7 +31,7 @@ class PrintQueueScreen(SecondaryScreen):
     def compose(self) -> ComposeResult:
         yield PlainTable(id="printers", cursor_type="none", show_cursor=False)
         yield PlainTable(id="jobs", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         printers = self.query_one("#printers", DataTable)

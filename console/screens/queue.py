@@ -10,12 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from console.i18n import _
 from console.messages import PackOrder, ShowOrder
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, PlainTable, plain, shown
 from console.widgets.scan_field import ScanField
 from core.services.queries import OrderSummary
@@ -54,15 +55,18 @@ class QueueScreen(SecondaryScreen):
     CSS_PATH = "queue.tcss"
     AUTO_FOCUS = "#search"  # a scan must never land on the table, where Enter packs a row
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f7", "page(-1)", _("Prev"), id="queue.prev"),
-        Binding("f8", "page(1)", _("Next"), id="queue.next"),
-        Binding("ctrl+o", "detail", _("Detail"), id="queue.detail"),
+        # In the order a packer needs them, so the footer keeps them at 80 columns (F1 lists all).
+        # Esc clears the search, then goes back (action_back); everyone knows it, F1 lists it.
+        Binding("escape", "back", _("Back"), id="screen.back", show=False),
         Binding("f5", "pack", _("Pack"), id="queue.pack"),
         # Filters change by key while the scan field keeps the focus (a scan still lands there).
         Binding("f3", "cycle('account')", _("Account"), id="queue.account"),
         Binding("f4", "cycle('market')", _("Market"), id="queue.market"),
         Binding("f6", "cycle('status')", _("Status"), id="queue.status"),
         Binding("f10", "prime_only", _("Prime"), id="queue.prime"),
+        Binding("f7", "page(-1)", _("Prev"), id="queue.prev"),
+        Binding("f8", "page(1)", _("Next"), id="queue.next"),
+        Binding("ctrl+o", "detail", _("Detail"), id="queue.detail", show=False),
         # priority: the scan field's own ctrl+u would only empty the field, not the search
         Binding("ctrl+u", "clear_search", _("Clear"), id="queue.clear", priority=True, show=False),
         Binding("up", "cursor(-1)", show=False),
@@ -99,7 +103,7 @@ class QueueScreen(SecondaryScreen):
             )
         yield PlainTable(id="orders", cursor_type="row", zebra_stripes=True)
         yield Plain("", id="page-info")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#orders", DataTable)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, PlainTable
 
 
@@ -21,7 +22,7 @@ class RejectionsScreen(SecondaryScreen):
         yield Plain("", id="summary")
         yield PlainTable(id="rejections", cursor_type="row", zebra_stripes=True)
         yield Plain("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#rejections", DataTable)

@@ -10,10 +10,11 @@ from rich.table import Table
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.i18n import _
 from console.screens.base import SecondaryScreen
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, plain
 
 
@@ -30,7 +31,7 @@ class SettingsScreen(SecondaryScreen):
             yield Plain(
                 _("Change these in the config file (packdesk config show)."), classes="muted"
             )
-        yield Footer()
+        yield DeskFooter()
 
     def refresh_data(self) -> None:
         self.load()

@@ -6,13 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.i18n import _
 from console.messages import SignedIn
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
+from console.widgets.desk_footer import DeskFooter
 from console.widgets.plain import Plain, PlainOptionList
 from console.widgets.scan_field import ScanField
 from core.services.desk.views import PackerInfo
@@ -37,7 +38,7 @@ class SignInScreen(StationScreen):
             if app.hint:
                 yield Plain(app.hint, id="hint")
             yield Plain("", id="terminal")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.load_packers()

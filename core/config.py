@@ -9,12 +9,22 @@ Environment overrides take the form ``PACKDESK_<SECTION>_<KEY>`` (``PACKDESK_DAT
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from core.errors import UserInputError
 
@@ -214,6 +224,26 @@ DEFAULT_HOLD_REASONS = {
 }
 
 
+DEFAULT_CANCEL_CODE = "PD-CANCEL"
+DEFAULT_HOLD_PREFIX = "PD-HOLD-"
+
+
+def _desk_code(value: object) -> object:
+    """Upper case, as the desk compares scans; only what every scanner layout and Code 128 carry."""
+    if not isinstance(value, str):
+        return value
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._-]{1,31}", code):
+        raise ValueError(
+            f"{value!r} cannot be a desk barcode: use 2-32 letters A-Z, digits, '-', '.' or '_' "
+            "(no spaces, no umlauts: scanners type them differently)"
+        )
+    return code
+
+
+DeskCode = Annotated[str, BeforeValidator(_desk_code)]
+
+
 class DeskSettings(_Section):
     """How a packing desk behaves (same for every station)."""
 
@@ -221,11 +251,25 @@ class DeskSettings(_Section):
     # stopped (core/domain/undo_window.py); 0 ships at once.
     undo_seconds: float = Field(default=3.0, ge=0, le=30)
     packers_may_reprint: bool = True  # False: a reprint at the desk needs a supervisor PIN
+    # The desk's command barcodes (on the sheet from `packdesk holds sheet`): the undo window's
+    # stop code, and what a hold reason's barcode carries before its code (PD-HOLD-DAMAGED).
+    hold_code_prefix: DeskCode = DEFAULT_HOLD_PREFIX  # before cancel_code: its check reads it
+    cancel_code: DeskCode = DEFAULT_CANCEL_CODE
     # Hold reasons by code (letters, digits, _): chosen by number or by scanning the desk sheet.
     hold_reasons: dict[
         Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,24}$")],
         Annotated[str, StringConstraints(min_length=1, max_length=80)],
     ] = Field(default_factory=lambda: dict(DEFAULT_HOLD_REASONS), min_length=1)
+
+    @field_validator("cancel_code")
+    @classmethod
+    def _not_a_hold_code(cls, code: str, info: ValidationInfo) -> str:
+        prefix = info.data.get("hold_code_prefix")
+        if prefix and code.startswith(prefix):
+            raise ValueError(
+                f"{code} begins with hold_code_prefix {prefix}: it would read as a hold"
+            )
+        return code
 
 
 class Settings(_Section):

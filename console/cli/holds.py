@@ -26,8 +26,9 @@ def run_sheet(args: argparse.Namespace) -> int:
     target = Path(args.output)
     if target.is_dir() or not target.parent.is_dir():
         raise UserInputError(f"{target}: not a file in an existing directory.")
-    listed = holds.reasons(settings.desk.hold_reasons)
-    pdf = render_desk_sheet("Packdesk — hold reasons", holds.sheet_codes(listed))
+    desk = settings.desk
+    listed = holds.reasons(desk.hold_reasons, desk.hold_code_prefix)
+    pdf = render_desk_sheet("Packdesk — hold reasons", holds.sheet_codes(listed, desk.cancel_code))
     target.write_bytes(pdf)
-    print(f"{target}: {len(listed)} hold reason(s) and the stop code")
+    print(f"{target}: {len(listed)} hold reason(s) and the stop code {desk.cancel_code}")
     return 0

@@ -25,7 +25,8 @@ class HoldsAtDesk:
     """Mixed into PackingScreen."""
 
     def hold_reasons(self: PackingScreen) -> list[HoldReason]:
-        return reasons(self.backend.settings.desk.hold_reasons)
+        desk = self.backend.settings.desk
+        return reasons(desk.hold_reasons, desk.hold_code_prefix)
 
     def scanned_hold(self: PackingScreen, code: str) -> bool:
         """True when `code` was a reason barcode from the desk sheet (and was answered)."""

@@ -13,12 +13,10 @@ from console.scanning import DecodedScan
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import shown
 from console.widgets.ship_countdown import ShipCountdown
-from core.domain.undo_window import CANCEL_CODE, NextScan, Stop
+from core.domain.undo_window import NextScan, Stop
 
 if TYPE_CHECKING:
     from console.screens.packing import PackingScreen
-
-CANCEL_CODES = frozenset({CANCEL_CODE})
 
 
 class UndoWindowAtDesk:
@@ -39,7 +37,8 @@ class UndoWindowAtDesk:
     def scan_in_window(self: PackingScreen, scan: DecodedScan) -> None:
         """A scan while a shipment waits: the cancel code stops it, anything else ships it now."""
         window = self.query_one("#countdown", ShipCountdown).window
-        if window is not None and window.next_scan(scan.code, CANCEL_CODES) is NextScan.STOP:
+        cancel = frozenset({self.backend.settings.desk.cancel_code})  # on the desk sheet
+        if window is not None and window.next_scan(scan.code, cancel) is NextScan.STOP:
             self.action_stop_shipment()
             return
         self._pending.append(scan)  # answered once this order has shipped

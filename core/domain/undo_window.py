@@ -2,7 +2,7 @@
 
 The one-scan rule makes a stray article scan claim (and ship) an order. So completion waits: after
 the last item the desk shows what is about to ship, and until `seconds` have passed or the next
-scan arrives, a stop (Esc, Backspace or the scanned cancel code) keeps everything on this side of
+scan arrives, a stop (Esc, Backspace or the scanned cancel code, `desk.cancel_code`) keeps everything on this side of
 the door: no label bought, no number used, no confirmation sent. Pure: the clock is handed in.
 """
 
@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
-
-CANCEL_CODE = "PD-CANCEL"  # printed on the desk sheet (`packdesk holds sheet`)
 
 
 class NextScan(StrEnum):

@@ -13,11 +13,9 @@ from datetime import datetime
 
 from core.documents.desk_sheet import SheetCode
 from core.domain.desk import clean_code
-from core.domain.undo_window import CANCEL_CODE
 from core.persistence.models import AuditEventRow
 from core.services import claim
 
-HOLD_PREFIX = "PD-HOLD-"  # what a reason's barcode carries before its code
 OTHER = "other"  # typed words that name no configured reason
 
 
@@ -26,10 +24,11 @@ class HoldReason:
     number: int  # its place in the list: typed as a key at the desk (1, 2 …)
     code: str
     text: str
+    prefix: str = ""  # `desk.hold_code_prefix`: what its barcode carries before the code
 
     @property
     def barcode(self) -> str:
-        return HOLD_PREFIX + self.code.upper()
+        return self.prefix + self.code.upper()
 
     @property
     def recorded(self) -> str:
@@ -46,16 +45,16 @@ class HoldEvent:
     at: datetime | None
 
 
-def reasons(configured: Mapping[str, str]) -> list[HoldReason]:
-    """The desk's reasons in the order of the config (`desk.hold_reasons`)."""
-    return [HoldReason(n, code, text) for n, (code, text) in enumerate(configured.items(), 1)]
+def reasons(configured: Mapping[str, str], prefix: str) -> list[HoldReason]:
+    """The desk's reasons in the order of the config (`desk.hold_reasons`), barcodes `prefix`+code."""
+    return [
+        HoldReason(n, code, text, prefix) for n, (code, text) in enumerate(configured.items(), 1)
+    ]
 
 
 def scanned_reason(code: str, listed: Iterable[HoldReason]) -> HoldReason | None:
     """The reason a scanned desk-sheet barcode names, or None for any other code."""
     wanted = clean_code(code).strip().upper()
-    if not wanted.startswith(HOLD_PREFIX):
-        return None
     return next((r for r in listed if r.barcode == wanted), None)
 
 
@@ -94,7 +93,8 @@ async def history(order_id: int) -> list[HoldEvent]:
     ]
 
 
-def sheet_codes(listed: list[HoldReason]) -> list[SheetCode]:
-    """The desk sheet's rows: every reason with its number key, then the undo window's stop code."""
+def sheet_codes(listed: list[HoldReason], cancel_code: str) -> list[SheetCode]:
+    """The desk sheet's rows: every reason with its number key, then the undo window's stop code
+    (`desk.cancel_code`)."""
     rows = [SheetCode(str(r.number), r.text, r.barcode) for r in listed]
-    return [*rows, SheetCode("Esc", "Stop the shipment (undo window)", CANCEL_CODE)]
+    return [*rows, SheetCode("Esc", "Stop the shipment (undo window)", cancel_code)]

@@ -52,7 +52,7 @@ async def test_a_scanned_reason_barcode_holds_the_order_on_the_desk_and_stops_it
     clock = DeskClock()
     desk.settings.desk.undo_seconds = 3
     app = desk.app(clock=clock)
-    damaged = holds.reasons(desk.settings.desk.hold_reasons)[0]
+    damaged = holds.reasons(desk.settings.desk.hold_reasons, "PD-HOLD-")[0]
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _signed_in(app, pilot)
         burst(app, f"{damaged.barcode}\r")  # nothing on the desk yet

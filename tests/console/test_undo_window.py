@@ -5,7 +5,6 @@ real scan field, real backend on SQLite and PostgreSQL; the clock is moved by th
 from __future__ import annotations
 
 from console.screens.packing import PackingScreen
-from core.domain.undo_window import CANCEL_CODE
 from core.persistence.models import (
     DocumentRow,
     NumberRangeRow,
@@ -97,7 +96,7 @@ async def test_the_cancel_code_takes_back_the_last_scan_of_an_order_on_the_desk(
         burst(app, f"{THREE}\r{desk.mug}\r{desk.tea}\r{desk.mug}\r")
         await until(pilot, lambda: screen.mode == "confirming")
         assert "2× Article MUG, 1× Article TEA" in _countdown(app)
-        burst(app, f"{CANCEL_CODE.lower()}\r")
+        burst(app, "pd-cancel\r")  # the default code, as a scanner may send it
         await until(pilot, lambda: screen.mode == "idle" and "Stopped" in _feedback(app))
         assert screen.target.external_id == THREE and screen.session.items_packed == 2
         clock.advance(60)  # nothing is waiting any more
@@ -118,3 +117,22 @@ async def test_zero_seconds_ships_at_once(desk):
         burst(app, f"{desk.tea}\r")
         await until(pilot, lambda: screen.last_shipped is not None)
         assert isinstance(app.screen, PackingScreen)
+
+
+async def test_a_configured_cancel_code_stops_and_a_configured_hold_code_holds(desk):
+    """`desk.cancel_code` / `desk.hold_code_prefix`: the desk understands what its sheet prints."""
+    desk.settings.desk.cancel_code = "STOP-NOW"
+    desk.settings.desk.hold_code_prefix = "H-"
+    clock = DeskClock()
+    app = _app(desk, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _signed_in(app, pilot)
+        burst(app, f"{THREE}\r{desk.mug}\r{desk.tea}\r{desk.mug}\r")
+        await until(pilot, lambda: screen.mode == "confirming")
+        burst(app, "stop-now\r")
+        await until(pilot, lambda: screen.mode == "idle" and "Stopped" in _feedback(app))
+        assert screen.session.items_packed == 2
+        burst(app, "H-DAMAGED\r")
+        await until(pilot, lambda: screen.session is None and "on hold" in _feedback(app))
+    await _nothing_left_the_building(THREE)
+    assert (await OrderRow.get(external_id=THREE)).status == "on_hold"

@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from core.config import DEFAULT_HOLD_REASONS
-from core.domain.undo_window import CANCEL_CODE
 from core.persistence.models import OrderRow
 from core.services import holds
 from core.services.claim import release_hold
 from tests.core.test_cli import env, packdesk  # noqa: F401  (fixture)
 from tests.core.test_completion import _claimed
 
-LISTED = holds.reasons(DEFAULT_HOLD_REASONS)
+LISTED = holds.reasons(DEFAULT_HOLD_REASONS, "PD-HOLD-")
 
 
 def test_a_reason_is_picked_by_number_barcode_or_code_and_words_are_kept() -> None:
@@ -70,7 +69,24 @@ def test_holds_sheet_pdf_carries_one_readable_barcode_per_reason(env, tmp_path):
     out = tmp_path / "sheet.pdf"
     done = packdesk(env, "holds", "sheet", "-o", str(out))
     assert done.returncode == 0, done.stderr
-    expected = [f"PD-HOLD-{code.upper()}" for code in reasons] + [CANCEL_CODE]
+    expected = [f"PD-HOLD-{code.upper()}" for code in reasons] + ["PD-CANCEL"]
     assert sorted(_decoded(out, tmp_path)) == sorted(expected)
     bad = packdesk(env, "holds", "sheet", "-o", str(tmp_path / "no" / "such" / "dir.pdf"))
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_sheet_prints_the_configured_codes(env, tmp_path):  # noqa: F811
+    if shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None:
+        pytest.skip("zbarimg (zbar-tools) and pdftoppm (poppler-utils) are needed")
+    Path(env["PACKDESK_CONFIG"]).write_text(
+        '[desk]\ncancel_code = "STOP-NOW"\nhold_code_prefix = "H-"\n'
+        '[desk.hold_reasons]\ndamaged = "Item damaged"\naddress = "Address problem"\n'
+    )
+    out = tmp_path / "sheet.pdf"
+    done = packdesk(env, "holds", "sheet", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert sorted(_decoded(out, tmp_path)) == ["H-ADDRESS", "H-DAMAGED", "STOP-NOW"]
+    Path(env["PACKDESK_CONFIG"]).write_text('[desk]\ncancel_code = "STOP NOW"\n')
+    bad = packdesk(env, "holds", "sheet", "-o", str(out))
+    assert bad.returncode == 2 and "desk.cancel_code" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from core.domain.undo_window import CANCEL_CODE, NextScan, Stop, UndoWindow, opens
+from core.domain.undo_window import NextScan, Stop, UndoWindow, opens
 
+CANCEL_CODE = "PD-CANCEL"  # the default desk.cancel_code
 CODES = frozenset({CANCEL_CODE})
 
 

@@ -4,7 +4,8 @@ fpdf2 parses a TrueType file on every `add_font` and subsets the whole font agai
 DejaVu's 6,000 glyphs that is most of the time a document takes. So each face is parsed once per
 process, trimmed in memory to the scripts European orders use (Latin, Greek, Cyrillic, punctuation,
 currency signs; no hinting or layout tables, which fpdf2 does not use without text shaping) and
-handed to every document as a fresh copy. A document with a character outside that set is set
+handed to every document as a fresh copy; the subset each document embeds is made once per
+glyph set (core/documents/font_subsets.py). A document with a character outside that set is set
 in the complete font instead, so nothing ever prints as a box that DejaVu could have drawn.
 
 What DejaVu cannot draw at all (Chinese, Japanese, Korean, emoji) is drawn in fallback fonts
@@ -33,6 +34,7 @@ from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
 from core.config import DocumentSettings
+from core.documents.font_subsets import DocumentFontFile
 
 log = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -62,6 +64,7 @@ _lock = threading.Lock()
 class _Face:
     data: bytes  # the (trimmed) TrueType file
     proto: TTFFont  # parsed once: metrics, cmap, descriptor
+    tags: frozenset[str]  # the tables the file has
 
 
 def _without_layout(path: Path) -> bytes:
@@ -97,7 +100,7 @@ def _trim(path: Path) -> bytes:
 def _parse(family: str, style: str, data: bytes) -> _Face:
     # TTFFont reads from any file object; fpdf2's add_font would insist on a path.
     proto = TTFFont(FPDF(), io.BytesIO(data), f"{family}{style}", style)  # type: ignore[arg-type]
-    return _Face(data=data, proto=proto)
+    return _Face(data=data, proto=proto, tags=frozenset(proto.ttfont.keys()))
 
 
 @cache
@@ -137,10 +140,8 @@ def _copy_into(pdf: FPDF, face: _Face) -> None:
             value = getattr(proto, slot)
             setattr(font, slot, value if slot in _IMMUTABLE_SLOTS else copy.copy(value))
     font.i = len(pdf.fonts) + 1
-    # The subsetter on output edits the font in place, so each document gets its own TTFont.
-    font.ttfont = ttLib.TTFont(
-        io.BytesIO(face.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True
-    )
+    # Its own font file: subset on output from the cache of subsets (core/documents/font_subsets.py).
+    font.ttfont = DocumentFontFile(face.data, face.tags)
     font.subset = SubsetMap(font)
     font.missing_glyphs = []
     font.biggest_size_pt = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -17,11 +18,13 @@ from typing import Any, ClassVar
 from textual import events, work
 from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
 from console.backend import Backend
+from console.bursts import FoldedKeys, KeyRuns
 from console.commands.station import StationCommands
 from console.i18n import _
 from console.keys import CommandKeyDone, KeyKeeper
@@ -94,6 +97,7 @@ class PackdeskApp(App[None]):
         self.supervisor: PackerInfo | None = None
         self._token: tuple[int, ...] | None = None
         self.keys = KeyKeeper(self._focused_widget)
+        self.key_runs = KeyRuns()
         # Set once the first screen is drawn: the station's deferred services start then.
         self.shown = asyncio.Event()
 
@@ -119,6 +123,31 @@ class PackdeskApp(App[None]):
         )
 
     # -- keys --------------------------------------------------------------------------------
+    def post_message(self, message: Message) -> bool:
+        # The driver posts every key here, on the App's loop: fold absurd runs before they queue.
+        if isinstance(message, events.Key) and threading.get_ident() == self._thread_id:
+            folded = self.key_runs.fold(message)
+            if folded is None:
+                return True  # it joined the fold already waiting on the queue
+            message = folded
+        return super().post_message(message)
+
+    async def on_folded_keys(self, message: FoldedKeys) -> None:
+        """Route folded keys as each would have been routed (console/bursts.py)."""
+        message.taken = True
+        keys = message.keys
+        target = self._focused_widget()
+        if isinstance(target, ScanField) and not self.keys.holding:
+            self.keys.flush()
+            room = target.room_in_run()
+            keys, beyond = keys[:room], len(keys) - room
+            for key in keys:
+                await self.on_event(key)
+            target.count_beyond(beyond)
+            return
+        for key in keys:
+            await self.on_event(key)
+
     async def on_event(self, event: events.Event) -> None:
         # Every key from the terminal passes here once, in arrival order: the one place where
         # keys can be kept across a screen change without reordering them (console/keys.py).

@@ -61,11 +61,16 @@ class KeyKeeper:
         """The text kept so far (for tests and the log, never for display: it may be a PIN)."""
         return "".join(c or "" for _k, c in self._kept)
 
+    @property
+    def holding(self) -> bool:
+        """True while text keys are kept rather than routed (`keep` would keep the next one)."""
+        return self._held or self._command is not None or self._focused() is None
+
     def keep(self, event: events.Key) -> bool:
         """Called for every key as it is routed. True when the key is kept for later."""
         if not is_text(event):
             return False
-        if self._held or self._command is not None or self._focused() is None:
+        if self.holding:
             self._kept.append((event.key, event.character))
             return True
         self.flush()

@@ -105,14 +105,25 @@ class ScanField(Input):
         if not event.is_printable:
             self._run, self._counting = 0, None
             return False
-        self._run += 1
-        if self._run <= MAX_SCAN_LENGTH:
+        if self.room_in_run():
+            self._run += 1
             return False
+        self.count_beyond(1)
+        return True
+
+    def room_in_run(self) -> int:
+        """How many more printable keys in a row `arriving` would let through to the field."""
+        return max(0, MAX_SCAN_LENGTH - self._run)
+
+    def count_beyond(self, n: int) -> None:
+        """`n` printable keys past the limit at once, as `arriving` would have counted each."""
+        if n <= 0:
+            return
+        self._run += n
         if self._counting is None:
             self._counting = self.Overflow()
             self.post_message(self._counting)
-        self._counting.count += 1
-        return True
+        self._counting.count += n
 
     def on_scan_field_overflow(self, message: ScanField.Overflow) -> None:
         message.stop()

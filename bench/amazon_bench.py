@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.channels.amazon import connector_for, make_amazon_handlers
+from core.channels.amazon import amazon_connectors, make_amazon_handlers
 from core.channels.amazon.accounts import import_credentials
 from core.channels.amazon.client.limits import USAGE_PLANS
 from core.channels.amazon.connector import AmazonOptions
@@ -36,9 +36,9 @@ UNPACED = 1e6  # the emulator runs without limits: our buckets must not pace eit
 async def _sync(emu, orders_api: str, page_size: int, scale: float, db: str):  # type: ignore[no-untyped-def]
     box = SecretBox(SecretBox.generate_key())
     async with open_database(db):
-        rows = await import_credentials(emu.credentials, box)
+        await import_credentials(emu.credentials, box)
         options = AmazonOptions(orders_api=orders_api, page_size=page_size)
-        conns = {r.id: connector_for(r, box, options=options, time_scale=scale) for r in rows}
+        conns = await amazon_connectors(box, options=options, time_scale=scale)
         worker = SyncWorker(
             box,
             conns,
@@ -126,8 +126,8 @@ async def side_by_side(n: int) -> None:
         box = SecretBox(SecretBox.generate_key())
         with tempfile.TemporaryDirectory() as tmp:
             async with open_database(f"sqlite://{tmp}/s.sqlite3"):
-                rows = await import_credentials(creds, box)
-                conns = [connector_for(r, box, time_scale=UNPACED) for r in rows]
+                await import_credentials(creds, box)
+                conns = list((await amazon_connectors(box, time_scale=UNPACED)).values())
                 started = time.perf_counter()
                 ours = await asyncio.gather(*(c.fetch_orders(None) for c in conns))
                 ours_s = time.perf_counter() - started

@@ -30,7 +30,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.channels.amazon import connector_for, make_amazon_handlers  # noqa: E402
+from core.channels.amazon import amazon_connectors, make_amazon_handlers  # noqa: E402
 from core.channels.amazon.accounts import import_credentials  # noqa: E402
 from core.channels.amazon.emulator import run_emulator  # noqa: E402
 from core.config import AwsSettings  # noqa: E402
@@ -97,8 +97,8 @@ async def _latencies(emu: Any, seller: str, spacing_s: float, scale: float) -> l
 
 
 async def _worker(emu: Any, box: SecretBox, scale: float, poll_s: float) -> SyncWorker:
-    rows = await import_credentials(emu.credentials, box)
-    conns = {r.id: connector_for(r, box, time_scale=scale) for r in rows}
+    await import_credentials(emu.credentials, box)
+    conns = await amazon_connectors(box, time_scale=scale)
     return SyncWorker(
         box,
         conns,

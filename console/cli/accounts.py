@@ -94,7 +94,7 @@ async def run_add(args: argparse.Namespace) -> int:
         client_id, _secret(SECRET_ENV, "LWA client secret"), _secret(REFRESH_ENV, "Refresh token")
     )
     async with open_runtime(args) as rt:
-        row = await save_account(
+        account = await save_account(
             name,
             seller_id=seller_id,
             region=region,
@@ -106,7 +106,7 @@ async def run_add(args: argparse.Namespace) -> int:
             company=args.company,
         )
     print(
-        f"Account {row.name} saved (credentials encrypted). Check it with: packdesk accounts test {row.name}"
+        f"Account {account.name} saved (credentials encrypted). Check it with: packdesk accounts test {account.name}"
     )
     return 0
 
@@ -126,8 +126,8 @@ def run_import(args: argparse.Namespace) -> Coroutine[Any, Any, int]:
 
 async def _import(args: argparse.Namespace, data: dict[str, Any]) -> int:
     async with open_runtime(args) as rt:
-        rows = await import_credentials(data, rt.box)
-    print(f"Imported {len(rows)} account(s): {', '.join(r.name for r in rows)}")
+        accounts = await import_credentials(data, rt.box)
+    print(f"Imported {len(accounts)} account(s): {', '.join(a.name for a in accounts)}")
     return 0
 
 

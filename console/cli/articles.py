@@ -23,11 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 async def run_set(args: argparse.Namespace) -> int:
     async with open_runtime(args):
-        row = await set_shipping_facts(
+        facts = await set_shipping_facts(
             args.sku, weight_g=args.weight, hs_code=args.hs_code, origin=args.origin
         )
     print(
-        f"{row.sku}: {row.weight_g} g, HS code {row.hs_code or '-'}, "
-        f"origin {row.origin_country or '-'}"
+        f"{facts.sku}: {facts.weight_g} g, HS code {facts.hs_code or '-'}, "
+        f"origin {facts.origin_country or '-'}"
     )
     return 0

@@ -123,9 +123,9 @@ async def run_import(args: argparse.Namespace) -> int:
     if not isinstance(data, dict):
         raise UserInputError(f"{path}: expected a JSON object")
     async with open_runtime(args) as rt:
-        rows = await import_file(data, rt.box, account=args.account)
+        contracts = await import_file(data, rt.box, account=args.account)
     whose = f"seller {args.account}" if args.account else "every seller without its own"
-    names = ", ".join(r.name for r in rows)
+    names = ", ".join(c.name for c in contracts)
     print(f"Imported carrier(s): {names} for {whose} (secrets encrypted).")
     return 0
 

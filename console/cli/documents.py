@@ -9,16 +9,7 @@ from pathlib import Path
 from console.cli.output import print_json, print_table
 from console.runtime import open_runtime, settings_from
 from core.documents.einvoice import xrechnung_xml
-from core.documents.store import (
-    content_of,
-    document_summary,
-    find_document,
-    get_document,
-    latest_document,
-    list_documents,
-    original_pdf,
-    reprint,
-)
+from core.documents.store import issued_pdf, reprint
 from core.domain.documents import DocumentKind
 from core.errors import PackdeskError, UserInputError
 from core.persistence.repositories import find_order
@@ -27,6 +18,12 @@ from core.services.invoicing import (
     issue_delivery_note,
     issue_invoice,
     preview_invoice,
+)
+from core.services.queries.documents import (
+    document_content,
+    document_numbered,
+    latest_document,
+    list_documents,
 )
 
 KINDS = {"invoice": DocumentKind.INVOICE, "delivery-note": DocumentKind.DELIVERY_NOTE}
@@ -85,7 +82,7 @@ async def run_list(args: argparse.Namespace) -> int:
         raise UserInputError("--limit must be at least 1")
     async with open_runtime(args) as rt:
         order_id = (await find_order(args.order, rt.box)).id if args.order else None
-        data = await list_documents(order_id, args.limit)
+        data = [d.to_json() for d in await list_documents(order_id, args.limit)]
     if args.json:
         print_json(data)
         return 0
@@ -108,14 +105,14 @@ async def run_list(args: argparse.Namespace) -> int:
 
 async def run_show(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
-        row = await find_document(args.number)
-        content = content_of(row, rt.box)
-    data = {**document_summary(row), "content": content}
+        doc = await document_numbered(args.number)
+        content = await document_content(doc.id, rt.box)
+    data = {**doc.to_json(), "content": content}
     if args.json:
         print_json(data)
         return 0
     print(
-        f"{row.kind} {row.number} — order {content['order']['external_id']}, {row.issued_at:%Y-%m-%d}"
+        f"{doc.kind} {doc.number} — order {content['order']['external_id']}, {doc.issued_at:%Y-%m-%d}"
     )
     if content.get("refers_to"):
         print(f"refers to {content['refers_to']}")
@@ -148,21 +145,23 @@ async def run_render(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
         order = await find_order(args.order, rt.box)
         assert order.id is not None
-        row = await latest_document(order.id, kind.value)
+        doc = await latest_document(order.id, kind.value)
         company, box = rt.settings.company, rt.box
-        if row is None and kind is DocumentKind.INVOICE:
+        if doc is None and kind is DocumentKind.INVOICE:
             # An invoice is issued by the supply itself (packing, shipped), never by rendering.
             data = await preview_invoice(order.id, company=company, box=box)
             await asyncio.to_thread(target.write_bytes, data)
             print(f"preview (no invoice issued yet, no number) → {target}")
             return 0
-        if row is None:
+        if doc is None:
             issued = await issue_delivery_note(order.id, company=company, box=box)
-            row = await get_document(issued.document_id)
-            print(f"issued {kind.value.replace('_', ' ')} {row.number}")
-        data = await original_pdf(row, rt.box)
+            document_id, number = issued.document_id, issued.number
+            print(f"issued {kind.value.replace('_', ' ')} {number}")
+        else:
+            document_id, number = doc.id, doc.number
+        data = await issued_pdf(document_id, rt.box)
     await asyncio.to_thread(target.write_bytes, data)
-    print(f"{row.number} → {target}")
+    print(f"{number} → {target}")
     return 0
 
 
@@ -170,16 +169,16 @@ async def run_reprint(args: argparse.Namespace) -> int:
     from printers.spool import Spool
 
     async with open_runtime(args) as rt:
-        row = await find_document(args.number)
+        doc = await document_numbered(args.number)
         station = args.station or rt.settings.station
-        job = await reprint(row, rt.box, Spool(rt.settings, box=rt.box), station)
-    print(f"{row.number}: copy queued as print job {job} at {station}")
+        job = await reprint(doc.id, rt.box, Spool(rt.settings, box=rt.box), station)
+    print(f"{doc.number}: copy queued as print job {job} at {station}")
     return 0
 
 
 async def run_credit(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
-        invoice = await find_document(args.number)
+        invoice = await document_numbered(args.number)
         issued = await issue_credit_note(
             invoice.id, args.reason, company=rt.settings.company, box=rt.box
         )
@@ -189,12 +188,12 @@ async def run_credit(args: argparse.Namespace) -> int:
 
 async def run_xrechnung(args: argparse.Namespace) -> int:
     async with open_runtime(args) as rt:
-        row = await find_document(args.number)
-        if row.kind == DocumentKind.DELIVERY_NOTE.value:
-            raise UserInputError(f"{row.number} is a delivery note; XRechnung is for invoices.")
-        xml = xrechnung_xml(content_of(row, rt.box), args.leitweg_id)
+        doc = await document_numbered(args.number)
+        if doc.kind == DocumentKind.DELIVERY_NOTE.value:
+            raise UserInputError(f"{doc.number} is a delivery note; XRechnung is for invoices.")
+        xml = xrechnung_xml(await document_content(doc.id, rt.box), args.leitweg_id)
     await asyncio.to_thread(Path(args.output).write_bytes, xml)
-    print(f"{row.number} → {args.output} (XRechnung CII)")
+    print(f"{doc.number} → {args.output} (XRechnung CII)")
     return 0
 
 

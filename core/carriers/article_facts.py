@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from core.carriers.dhl.products import ALPHA3
 from core.errors import NotFound, UserInputError
@@ -11,13 +12,23 @@ from core.persistence.models import ArticleRow
 HS_CODE = re.compile(r"\d{6,11}")
 
 
+@dataclass(frozen=True)
+class ShippingFacts:
+    """An article's facts as a carrier's label and customs form take them, after a change."""
+
+    sku: str
+    weight_g: int
+    hs_code: str
+    origin_country: str
+
+
 async def set_shipping_facts(
     sku: str,
     *,
     weight_g: int | None = None,
     hs_code: str | None = None,
     origin: str | None = None,
-) -> ArticleRow:
+) -> ShippingFacts:
     """Change the given facts of one article; each is checked before anything is stored."""
     row = await ArticleRow.get_or_none(sku=sku)
     if row is None:
@@ -39,4 +50,5 @@ async def set_shipping_facts(
         changes["origin_country"] = code
     if changes:
         await ArticleRow.filter(id=row.id).update(**changes)
-    return await ArticleRow.get(id=row.id)
+    row = await ArticleRow.get(id=row.id)
+    return ShippingFacts(row.sku, row.weight_g, row.hs_code, row.origin_country)

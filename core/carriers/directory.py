@@ -11,6 +11,7 @@ and `packdesk carriers test` reports profiles that name anything else.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -37,6 +38,13 @@ from core.services.outbox import PermanentFailure
 SECRETS = ("api_key", "username", "password")
 KINDS = {"dhl"}
 ALWAYS = {"manual", "", BUY_SHIPPING}  # need no stored contract (Buy Shipping rides on Amazon's)
+
+
+@dataclass(frozen=True)
+class ImportedContract:
+    """A carrier contract as `carriers import` names it back (its row stays in core)."""
+
+    name: str
 
 
 async def _seller(account: str | int | None) -> AccountRow | None:
@@ -121,7 +129,7 @@ def settings_of(row: CarrierAccountRow, box: SecretBox) -> DhlSettings:
 
 async def import_file(
     data: Mapping[str, Any], box: SecretBox, account: str | None = None
-) -> list[CarrierAccountRow]:
+) -> list[ImportedContract]:
     """The emulator's credentials file (its ``"dhl"`` section) or ``{"dhl": {…}}`` of a seller;
     with `account` (or ``"account"`` in the section) the contract ships for that seller only."""
     section = data.get("dhl") if isinstance(data.get("dhl"), Mapping) else None
@@ -132,7 +140,8 @@ async def import_file(
     seller = account or str(section.get("account") or "") or None
     code = str(section.get("code") or "dhl")
     name = str(section.get("name") or (f"{code}-{seller}" if seller else code))
-    return [await save_dhl(name, section, box, account=seller, code=code)]
+    row = await save_dhl(name, section, box, account=seller, code=code)
+    return [ImportedContract(row.name)]
 
 
 async def configured() -> list[CarrierAccountRow]:
@@ -217,7 +226,7 @@ async def check_profile(
 
 async def set_profile_carrier(
     name: str, carrier: str, rules: list[dict[str, Any]] | None = None
-) -> FulfilmentProfileRow:
+) -> None:
     """Switch a profile's carrier (and, when given, its rules); refused if any is not set up."""
     from core.errors import NotFound
 
@@ -230,7 +239,6 @@ async def set_profile_carrier(
     carrier_rules(options)  # a bad rule is named before anything is saved
     await check_profile(row.name, carrier, options, row.account_id)
     await FulfilmentProfileRow.filter(id=row.id).update(carrier=carrier, options=options)
-    return await FulfilmentProfileRow.get(id=row.id)
 
 
 async def carrier_for_package(package: PackageRow, box: SecretBox) -> Carrier:

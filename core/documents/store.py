@@ -43,40 +43,6 @@ async def get_document(document_id: int) -> DocumentRow:
     return row
 
 
-async def find_document(number: str) -> DocumentRow:
-    row = await DocumentRow.get_or_none(number=number.strip())
-    if row is None:
-        raise NotFound(f"No document numbered {number!r}.")
-    return row
-
-
-async def latest_document(order_id: int, kind: str) -> DocumentRow | None:
-    """The order's newest document of this kind, if any."""
-    return await DocumentRow.filter(order_id=order_id, kind=kind).order_by("-id").first()
-
-
-def document_summary(row: DocumentRow) -> dict[str, Any]:
-    """One document as `documents list` shows it."""
-    totals = row.content.get("totals", {})
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "number": row.number,
-        "order_id": row.order_id,
-        "issued_at": row.issued_at.isoformat(),
-        "total": totals.get("gross"),
-        "currency": row.content.get("currency"),
-        "refers_to_id": row.refers_to_id,
-        "rendered": row.pdf is not None,
-    }
-
-
-async def list_documents(order_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    """Issued documents, newest first (of one order, when given), as `document_summary`."""
-    query = DocumentRow.all() if order_id is None else DocumentRow.filter(order_id=order_id)
-    return [document_summary(r) for r in await query.order_by("-issued_at", "-id").limit(limit)]
-
-
 def content_of(row: DocumentRow, box: SecretBox) -> dict[str, Any]:
     """The document's frozen content with the personal data opened."""
     return open_content(dict(row.content), box)
@@ -162,8 +128,14 @@ async def print_shipment_papers(
     return ids[0]
 
 
-async def reprint(row: DocumentRow, box: SecretBox, print_port: PrintPort, station: str) -> int:
+async def issued_pdf(document_id: int, box: SecretBox) -> bytes:
+    """The original PDF of the document with this id (rendered and stored on first use)."""
+    return await original_pdf(await get_document(document_id), box)
+
+
+async def reprint(document_id: int, box: SecretBox, print_port: PrintPort, station: str) -> int:
     """Print the stored original again, stamped COPY in the document's language."""
+    row = await get_document(document_id)
     data = await original_pdf(row, box)
     language = str(row.content.get("language", "en"))
     from core.documents.render import stamp_copy

@@ -160,8 +160,7 @@ async def reprint(
             )
     if what in (Reprint.PAPERS, Reprint.BOTH):
         for paper in offer.papers:
-            doc = await DocumentRow.get(id=paper.document_id)
-            jobs.append(await reprint_document(doc, box, print_port, station))
+            jobs.append(await reprint_document(paper.document_id, box, print_port, station))
     await audit.record(
         actor,
         "order.reprinted",

@@ -53,7 +53,8 @@ async def wired(
     listings: bool = False,
     fba: bool = False,
 ) -> AsyncIterator[Wired]:
-    rows = await import_credentials(emu.credentials, box)
+    saved = await import_credentials(emu.credentials, box)
+    rows = list(await AccountRow.filter(name__in=[a.name for a in saved]).order_by("id"))
     options = AmazonOptions(orders_api=orders_api, page_size=page_size)
     connectors = {
         r.id: connector_for(r, box, options=options, time_scale=SCALE, retry=FAST_RETRY)

@@ -14,6 +14,7 @@ import pytest
 
 from core.carriers.dhl.carrier import DhlCarrier
 from core.carriers.directory import import_file, settings_of
+from core.persistence.models import CarrierAccountRow
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_ENV = "PACKDESK_CARRIER_MODELS"
@@ -84,7 +85,8 @@ async def emu() -> AsyncIterator[Any]:
 @pytest.fixture
 async def dhl(db, box, emu, contract) -> AsyncIterator[DhlCarrier]:
     """DHL set up as `packdesk carriers import` does it; every exchange checked against the spec."""
-    [row] = await import_file(emu.credentials, box)
+    [imported] = await import_file(emu.credentials, box)
+    row = await CarrierAccountRow.get(name=imported.name)
     async with aiohttp.ClientSession() as session:
         yield DhlCarrier(settings_of(row, box), session)
     for exchange in emu.dhl.exchanges:

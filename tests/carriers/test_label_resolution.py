@@ -22,6 +22,7 @@ from core.carriers.dhl.carrier import DhlCarrier
 from core.carriers.directory import import_file, settings_of
 from core.carriers.labels import CONTENT_TYPES
 from core.config import Settings, StationSettings, ZplPrinter
+from core.persistence.models import CarrierAccountRow
 from core.ports import PrintRequest
 from core.services.setup import ensure_basics
 from printers.spool import Spool
@@ -58,7 +59,8 @@ async def _printed(db: Any, box: Any, emu: Any, contract: Any, zebra: Sink, dpi:
         stations={"desk-1": StationSettings(routes={"label": "zebra"})},
     )
     await ensure_basics("desk-1")
-    [row] = await import_file(emu.credentials, box)
+    [imported] = await import_file(emu.credentials, box)
+    row = await CarrierAccountRow.get(name=imported.name)
     async with aiohttp.ClientSession() as session:
         carrier = DhlCarrier(settings_of(row, box), session, label_media=label_media(settings),
                              print_format_for=dhl_print_format(settings))  # fmt: skip

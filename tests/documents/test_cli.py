@@ -61,6 +61,12 @@ def _issue(shell: Path) -> None:
     run_apart(issue)
 
 
+# `documents list --json`: one object per document, these keys in this order (`show` adds content)
+LISTED = [
+    "id", "kind", "number", "order_id", "issued_at", "total", "currency", "refers_to_id", "rendered"
+]  # fmt: skip
+
+
 def test_render_before_issue_is_a_preview_then_writes_the_issued_invoice(
     shell: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
@@ -85,10 +91,12 @@ def test_render_before_issue_is_a_preview_then_writes_the_issued_invoice(
     assert main(["documents", "list", "--order", ORDER, "--json"]) == 0
     [doc] = json.loads(capsys.readouterr().out)
     assert doc["kind"] == "invoice" and doc["total"] == "59.97" and doc["rendered"] is True
+    assert list(doc) == LISTED and doc["currency"] == "EUR" and doc["refers_to_id"] is None
 
     assert main(["documents", "show", doc["number"], "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["content"]["buyer"]["name"] == "Åsa Öberg"
+    assert list(shown) == [*LISTED, "content"] and {k: shown[k] for k in LISTED} == doc
 
     xml = shell / "x.xml"
     assert (
@@ -125,3 +133,25 @@ def test_bad_input_is_one_line_and_exit_2(shell: Path, capsys, monkeypatch) -> N
     assert main(["documents", "render", ORDER, "-o", str(shell / "x.pdf")]) == 2
     err = capsys.readouterr().err
     assert "company.vat_id" in err and len(err.strip().splitlines()) == 1
+
+
+def test_reprint_queues_a_marked_copy_named_by_order_and_number(shell: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    with (shell / "config.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            f'[printers.archive]\nkind = "folder"\npath = "{shell / "archive"}"\n'
+            '[stations.desk-1.routes]\ninvoice = "archive"\n'
+        )
+    _issue(shell)
+    assert main(["documents", "list", "--order", ORDER, "--json"]) == 0
+    [doc] = json.loads(capsys.readouterr().out)
+    assert main(["documents", "reprint", doc["number"], "--station", "desk-1"]) == 0
+    assert f"{doc['number']}: copy queued as print job" in capsys.readouterr().out
+    from core.persistence.models import PrintJobRow
+
+    async def queued() -> list[tuple[str, str, str]]:
+        async with open_database(f"sqlite://{shell / 'data' / 'packdesk.sqlite3'}"):
+            return [(j.printer, j.kind, j.title) for j in await PrintJobRow.all()]
+
+    title = f"{ORDER} {doc['number']} (copy)"
+    assert run_apart(queued) == [("archive", "invoice", title)]
+    assert main(["documents", "reprint", "RE-1999-99999"]) == 2

@@ -43,6 +43,14 @@ MARKETPLACE_REGION = {
 CLOCK_SKEW_LIMIT = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
+class SavedAccount:
+    """An Amazon account as `accounts add` and `accounts import` name it back (its row, with the
+    sealed credentials, stays in core)."""
+
+    name: str
+
+
 def credentials_of(row: AccountRow, box: SecretBox) -> Credentials:
     data = box.open(row.credentials_sealed) if row.credentials_sealed else None
     if not data:
@@ -63,7 +71,7 @@ async def save_account(
     endpoint: str = "",
     lwa_url: str = "",
     company: str = "default",
-) -> AccountRow:
+) -> SavedAccount:
     """Create or update an Amazon account; the secrets are stored sealed."""
     if not name or not seller_id or not marketplace_ids:
         raise UserInputError(
@@ -85,11 +93,10 @@ async def save_account(
     row, created = await AccountRow.get_or_create(name=name, defaults=fields)
     if not created:
         await AccountRow.filter(id=row.id).update(**fields)
-        row = await AccountRow.get(id=row.id)
-    return row
+    return SavedAccount(row.name)
 
 
-async def import_credentials(data: dict[str, Any], box: SecretBox) -> list[AccountRow]:
+async def import_credentials(data: dict[str, Any], box: SecretBox) -> list[SavedAccount]:
     """The JSON `packdesk emulator --write-credentials` writes (one app, several sellers)."""
     try:
         accounts = data["accounts"]
@@ -98,10 +105,10 @@ async def import_credentials(data: dict[str, Any], box: SecretBox) -> list[Accou
         raise UserInputError(
             "The file needs client_id, client_secret and a list of accounts."
         ) from None
-    rows = []
+    saved = []
     for acc in accounts:
         try:
-            rows.append(
+            saved.append(
                 await save_account(
                     str(acc["name"]),
                     seller_id=str(acc["seller_id"]),
@@ -117,7 +124,7 @@ async def import_credentials(data: dict[str, Any], box: SecretBox) -> list[Accou
             raise UserInputError(
                 "Every account needs name, seller_id, marketplace_ids and refresh_token."
             ) from None
-    return rows
+    return saved
 
 
 def account_json(row: AccountRow) -> dict[str, Any]:

@@ -5,6 +5,7 @@
 - `detail`: one order as the detail screen shows it; `holds`: orders on hold;
 - `monitors`: accounts and sync, outbox jobs, printers, print jobs, the station's setup;
 - `dashboard`: the shift at a glance; `articles`: articles with their stock;
+- `documents`: issued invoices, delivery notes and credit notes, for `packdesk documents`;
 - `station.StationQueries`: all of them for one station.
 """
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from core.config import Settings
 from core.domain.parcels import DeskParcels
 from core.services.desk.chores import DeskChores
+from core.services.desk.opening import ScanBeside
 from core.services.desk.station import StationDesk
 from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
 from core.services.holds import HoldReason
@@ -76,6 +77,9 @@ class Backend(Protocol):
     async def hold(self, order_id: int, reason: str, packer: str) -> None: ...
     async def hold_for(self, order_id: int, reason: HoldReason, packer: str) -> None: ...
     async def release_hold(self, order_id: int, supervisor: str) -> None: ...
+    async def beside(
+        self, code: str, on_desk: int, alternates: Iterable[str] = ()
+    ) -> ScanBeside: ...
     async def reprint_offer(self, code: str) -> ReprintOffer | None: ...
     async def reprint_shipment(
         self, offer: ReprintOffer, what: Reprint, actor: str

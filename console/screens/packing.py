@@ -202,7 +202,7 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
             if scan.code == self.target.external_id:
                 self.say(_("This order is already on the desk — scan its items."), "warn")
             else:
-                self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
+                self.look_beside(scan)  # a shipped order (reprint) or another one to pack
             return
         qty, self.quantity = self.quantity, 1
         result = self.session.scan(scan.code, qty)
@@ -213,6 +213,9 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
                 if retry.outcome is not ScanOutcome.UNKNOWN_CODE:
                     result, layout_fixed = retry, True
                     break
+        if result.outcome is ScanOutcome.UNKNOWN_CODE and scan.code not in self.known:
+            self.look_beside(scan)  # a paper or tracking number, another order — or nothing
+            return
         if result.outcome is ScanOutcome.WRONG_ITEM or (
             result.outcome is ScanOutcome.UNKNOWN_CODE and scan.code in self.known
         ):
@@ -220,13 +223,6 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
                 _(
                     "Scanned {code} is not in this order — put it aside and scan the next item."
                 ).format(code=shown(scan.code, 24)),
-                "error",
-            )
-        elif result.outcome is ScanOutcome.UNKNOWN_CODE:
-            text, state = (
-                _("{code} is not a known article — check the label or assign the barcode.").format(
-                    code=shown(scan.code, 24)
-                ),
                 "error",
             )
         elif result.outcome is ScanOutcome.OVER_SCAN:

@@ -96,3 +96,53 @@ async def test_escape_prints_nothing_and_an_unknown_code_is_still_answered(desk,
         burst(app, "NOTHING-123\r")
         await until(pilot, lambda: "Nothing is known as NOTHING-123" in _feedback(app))
     assert not await PrintJobRow.all().exists()
+
+
+THREE = "302-0000001-0000001"  # 2 MUG + 1 TEA
+
+
+async def test_a_shipped_parcel_scanned_beside_an_open_order_offers_its_reprint(
+    desk, box, tmp_path
+):
+    """The tracking number of a parcel that left, scanned while another order is open: the desk
+    offers the reprint and the open order keeps every scan (it used to say "not a known article")."""
+    desk.backend.print_port = _spool(desk, box, tmp_path)
+    app = desk.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _shipped_with_label(app, pilot, desk, box)
+        screen = app.screen
+        burst(app, f"{THREE}\r{desk.mug}\r")
+        await until(pilot, lambda: screen.session is not None and screen.session.items_packed == 1)
+        burst(app, f"{TRACKING}\r")
+        await until(pilot, lambda: _prompt_ready(app))
+        said = _feedback_of(screen)
+        assert f"{SINGLE} has left" in said and f"{THREE} stays on the desk (1/3)" in said, said
+        await pilot.press("enter")  # the label
+        await until(pilot, lambda: app.screen is screen and "sent to the printer" in _feedback(app))
+        assert screen.target.external_id == THREE and screen.session.items_packed == 1
+        burst(app, f"{desk.mug}\r")  # packing goes on where it was
+        await until(pilot, lambda: screen.session.items_packed == 2)
+    (job,) = await PrintJobRow.filter(kind="label")
+    assert job.title == f"Label {SINGLE} parcel 1 (copy)"
+    row = await OrderRow.get(external_id=THREE)
+    assert (row.status, row.claimed_by) == ("packing", "desk-1")
+
+
+async def test_another_orders_papers_beside_an_open_order_say_finish_this_one_first(desk, box):
+    """A delivery note of an order still to pack, or its id, is never taken for a wrong article."""
+    app = desk.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _signed_in(app, pilot)
+        burst(app, f"{THREE}\r{desk.mug}\r")
+        await until(pilot, lambda: screen.session is not None and screen.session.items_packed == 1)
+        burst(app, "302-0000003-0000003\r")
+        await until(pilot, lambda: "302-0000003-0000003 is another order" in _feedback(app))
+        assert f"finish or put back {THREE} first" in _feedback(app)
+        burst(app, "NOTHING-123\r")  # what names nothing is still an unknown article
+        await until(pilot, lambda: "NOTHING-123 is not a known article" in _feedback(app))
+        assert screen.target.external_id == THREE and screen.session.items_packed == 1
+    assert (await OrderRow.get(external_id="302-0000003-0000003")).status == "open"
+
+
+def _feedback_of(screen) -> str:
+    return str(screen.query_one("#feedback").render())

@@ -2,16 +2,22 @@
 
 An order id or a document number (delivery note, invoice) names one order. An article names the
 single-item orders waiting for it, most urgent first: that is what makes one scan ship an order.
+While an order lies open on the desk, a scan that is none of its articles may still name something
+(`beside`): a shipment that left (reprint it; the open order stays as it is) or another order
+still to pack (finish or put back the open one first) — never silently "a wrong article".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from core.domain.catalog import normalize_code
+from core.domain.orders import OrderStatus
 from core.persistence.models import ArticleRow, BarcodeRow, DocumentRow, ListingRow, OrderRow
-from core.services import claim
+from core.services import claim, reprint
 from core.services.queries import QUEUE_ORDER
+from core.services.reprint import ReprintOffer
 
 
 @dataclass(frozen=True)
@@ -67,3 +73,38 @@ async def claimed_by(order_id: int) -> tuple[str, str, str, str]:
         "id", "external_id", "status", "claimed_by", "claimed_packer"
     )
     return row.external_id, row.status, row.claimed_by, row.claimed_packer
+
+
+class Beside(StrEnum):
+    """What a scan names while another order lies open on the desk."""
+
+    REPRINT = "reprint"  # a shipment that left: its label and papers can be printed again
+    ORDER = "order"  # another order still to pack (its id; a claim would need the desk free)
+    NOTHING = "nothing"  # not known here: the desk answers it as an unknown article
+
+
+@dataclass(frozen=True)
+class ScanBeside:
+    kind: Beside
+    external_id: str = ""  # the other order's Amazon id (ORDER)
+    offer: ReprintOffer | None = None  # REPRINT
+
+
+async def beside(codes: list[str], on_desk: int) -> ScanBeside:
+    """What `codes` (a scan and its keyboard-layout readings) name beside the order `on_desk`.
+
+    An order id still to pack names that order (its remainder, if part of it left); a paper or
+    tracking number, or the id of an order that left, names the shipment to reprint.
+    """
+    for code in codes:
+        row = await OrderRow.filter(external_id=code).only("id", "external_id", "status").first()
+        if (
+            row is not None
+            and row.id != on_desk
+            and row.status in (*claim.PACKABLE, OrderStatus.PACKING.value)
+        ):
+            return ScanBeside(Beside.ORDER, row.external_id)
+        offer = await reprint.find_offer(code)
+        if offer is not None:
+            return ScanBeside(Beside.REPRINT, offer.external_id, offer)
+    return ScanBeside(Beside.NOTHING)

@@ -205,6 +205,12 @@ class StationDesk(StationScope):
         await holds.hold(order_id, reason, packer, self.station)
         await progress.clear_progress(order_id)
 
+    async def beside(
+        self, code: str, on_desk: int, alternates: Iterable[str] = ()
+    ) -> opening.ScanBeside:
+        """What a scan that is none of the open order's articles names (a reprint, another order)."""
+        return await opening.beside([clean_code(c) for c in (code, *alternates)], on_desk)
+
     async def reprint_offer(self, code: str) -> ReprintOffer | None:
         """The shipment a scan names (order id, paper number, tracking), to print again."""
         return await reprint.find_offer(clean_code(code))

@@ -12,6 +12,7 @@ the paid amount is the grand total and nothing is due.
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import date
 from decimal import Decimal
@@ -204,12 +205,42 @@ def xrechnung_xml(content: dict[str, Any], buyer_reference: str, buyer_email: st
     return _serialize(doc)
 
 
+class _Rewrite(io.BytesIO):
+    """The base PDF for factur-x to read, and a new file for the e-invoice it writes back.
+
+    factur-x writes the result into the file it read from, at wherever pypdf's reader stopped:
+    its `generate_from_binary` (a temporary file on disk) left the first kilobytes of the base PDF
+    in front of the e-invoice. Here the writing starts a file of its own, at byte 0.
+    """
+
+    def __init__(self, base: bytes) -> None:
+        super().__init__(base)
+        self.written: io.BytesIO | None = None
+
+    def write(self, data: Any) -> int:
+        if self.written is None:
+            self.written = io.BytesIO()
+        return self.written.write(data)
+
+    def tell(self) -> int:
+        return super().tell() if self.written is None else self.written.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self.written is None:
+            return super().seek(offset, whence)
+        return self.written.seek(offset, whence)
+
+    def result(self) -> bytes:
+        if self.written is None:
+            raise ValueError("factur-x wrote no e-invoice")
+        return self.written.getvalue()
+
+
 def embed(pdf: bytes, xml: bytes, language: str) -> bytes:
     """Attach the CII to a PDF/A-3 base as `factur-x.xml` (Factur-X level EN 16931)."""
-    from facturx import generate_from_binary
+    from facturx import generate_from_file
 
     lang = {"de": "de-DE", "fr": "fr-FR"}.get(language, "en-GB")
-    out: bytes = generate_from_binary(
-        pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang=lang
-    )
-    return out
+    file = _Rewrite(pdf)
+    generate_from_file(file, xml, flavor="factur-x", level="en16931", check_xsd=False, lang=lang)
+    return file.result()

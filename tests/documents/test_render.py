@@ -208,3 +208,14 @@ def test_reprint_carries_a_copy_stamp_and_merges_with_the_delivery_note(
 def test_rendering_is_reproducible(company: CompanySettings) -> None:
     content = build_content(order(), INVOICE, "RE-2026-00042", ISSUED, company)
     assert render_pdf(content) == render_pdf(content)
+
+
+def test_an_invoice_is_one_pdf_from_its_first_byte(company: CompanySettings) -> None:
+    """factur-x writes into the file it read, where pypdf's reader left off: the base PDF's first
+    kilobytes stayed in front of the e-invoice, under a header of the wrong version."""
+    data = invoice_for(order(), company)
+    assert data.count(b"%PDF-") == 1, (
+        f"headers at {[i for i in range(len(data)) if data.startswith(b'%PDF-', i)]}"
+    )
+    assert data.startswith(b"%PDF-1.6\n")
+    assert PdfReader(io.BytesIO(data), strict=True).pages

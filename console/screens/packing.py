@@ -25,6 +25,7 @@ from console.screens.base import StationScreen, describe
 from console.screens.desk_holds import HoldsAtDesk
 from console.screens.desk_parcels import ParcelsAtDesk
 from console.screens.desk_reprint import ReprintAtDesk
+from console.screens.desk_takeover import TakeoverAtDesk
 from console.screens.desk_window import UndoWindowAtDesk
 from console.screens.partial_prompt import PartialPrompt
 from console.widgets.desk_footer import DeskFooter
@@ -41,7 +42,7 @@ from core.domain.parcels import DeskParcels
 from core.domain.ship_summary import ShipmentSummary
 from core.domain.undo_window import opens
 from core.errors import NotFound
-from core.services.desk.views import CompletionReport, PackTarget
+from core.services.desk.views import ClaimedElsewhere, CompletionReport, PackTarget
 
 LAYOUT_HINT = _(
     "Your scanner types as a US keyboard on this German one — I corrected it. "
@@ -49,7 +50,9 @@ LAYOUT_HINT = _(
 )
 
 
-class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk, StationScreen):
+class PackingScreen(
+    UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk, TakeoverAtDesk, StationScreen
+):
     """Scan, check, pack, ship; then straight on to the next order."""
 
     CSS_PATH = "packing.tcss"
@@ -335,6 +338,10 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
             target = await self.backend.open_order(
                 scan.code, self.station_app.packer_name, scan.alternates
             )
+        except ClaimedElsewhere as exc:  # left at another desk: a supervisor may take it over
+            self.mode = "idle"
+            self.offer_takeover(exc.held)
+            return
         except Exception as exc:
             offer = await self.reprint_offer(scan.code)  # a shipment that left: offer a reprint
             if offer is not None:

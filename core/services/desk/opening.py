@@ -14,8 +14,17 @@ from enum import StrEnum
 
 from core.domain.catalog import normalize_code
 from core.domain.orders import OrderStatus
-from core.persistence.models import ArticleRow, BarcodeRow, DocumentRow, ListingRow, OrderRow
+from core.persistence.models import (
+    ArticleRow,
+    BarcodeRow,
+    DocumentRow,
+    ListingRow,
+    OrderLineRow,
+    OrderRow,
+)
 from core.services import claim, reprint
+from core.services.desk.progress import decode_progress
+from core.services.desk.views import HeldElsewhere
 from core.services.queries import QUEUE_ORDER
 from core.services.reprint import ReprintOffer
 
@@ -65,6 +74,24 @@ async def claimed_here(station: str) -> int | None:
     """The order this station was packing when its console stopped (a crash, a dropped link)."""
     row = await OrderRow.filter(status="packing", claimed_by=station).only("id").first()
     return row.id if row is not None else None
+
+
+async def held_elsewhere(order_id: int, station: str) -> HeldElsewhere | None:
+    """Who holds the order at another desk, with what they scanned; None if no other desk does."""
+    row = await OrderRow.get_or_none(id=order_id)
+    if row is None or row.status != OrderStatus.PACKING.value or row.claimed_by == station:
+        return None
+    stored = decode_progress(row.pack_progress) if row.pack_progress else None
+    lines = await OrderLineRow.filter(order_id=order_id).values_list("quantity", "quantity_shipped")
+    return HeldElsewhere(
+        order_id,
+        row.external_id,
+        row.claimed_by,
+        row.claimed_packer,
+        row.claimed_at,
+        stored.items_packed if stored else 0,
+        sum(int(q) - int(s) for q, s in lines),
+    )
 
 
 async def claimed_by(order_id: int) -> tuple[str, str, str, str]:

@@ -21,7 +21,13 @@ from core.ports import PrintPort
 from core.security import SecretBox
 from core.services import audit, claim, holds, pick_slips, pins, reprint, sessions
 from core.services.desk import follow_up, opening, progress, targets
-from core.services.desk.views import CompletionReport, JobProgress, PackerInfo, PackTarget
+from core.services.desk.views import (
+    ClaimedElsewhere,
+    CompletionReport,
+    JobProgress,
+    PackerInfo,
+    PackTarget,
+)
 from core.services.holds import HoldReason
 from core.services.reprint import Reprint, ReprintOffer
 from core.services.station_scope import StationScope
@@ -118,12 +124,29 @@ class StationDesk(StationScope):
             "or pick it in the queue (F2)."
         )
 
-    async def _claim(self, order_id: int, packer: str, first_scan: str | None = None) -> PackTarget:
+    async def _claim(
+        self,
+        order_id: int,
+        packer: str,
+        first_scan: str | None = None,
+        *,
+        takeover: bool = False,
+    ) -> PackTarget:
         external_id, status, holder, before = await opening.claimed_by(order_id)
         resumed = status == "packing" and holder == self.station
-        await claim.claim_order(
-            order_id, self.station, packer, timeout_minutes=self.settings.claim_timeout_minutes
-        )
+        try:
+            await claim.claim_order(
+                order_id,
+                self.station,
+                packer,
+                timeout_minutes=self.settings.claim_timeout_minutes,
+                takeover=takeover,
+            )
+        except ConflictError:
+            held = await opening.held_elsewhere(order_id, self.station)
+            if held is not None:  # the desk offers a supervisor's takeover
+                raise ClaimedElsewhere(held) from None
+            raise
         target = await targets.pack_target(order_id, first_scan, resumed)
         if resumed:
             await self._restore(target, packer, before)
@@ -153,6 +176,22 @@ class StationDesk(StationScope):
             boxes=len(stored.boxes) if stored else 0,
             weighed=len(stored.weighed) if stored else 0,
         )  # fmt: skip
+
+    async def take_over(self, order_id: int, packer: str, supervisor: str) -> PackTarget:
+        """A supervisor moves an order claimed at another desk to this one.
+
+        Its counts do not travel: what that desk scanned lies packed there, so this desk starts at
+        0 and scans every item again (the packer fetches the goods, or picks them anew).
+        """
+        held = await opening.held_elsewhere(order_id, self.station)
+        target = await self._claim(order_id, packer, takeover=True)
+        if held is not None:
+            await audit.record(
+                supervisor, "order.taken_over", f"order:{order_id}", station=self.station,
+                from_station=held.station, from_packer=held.packer, packer=packer,
+                items_left=held.items_packed,
+            )  # fmt: skip
+        return target
 
     async def resume(self, packer: str) -> PackTarget | None:
         """The order this desk was packing when the console stopped (a dropped connection)."""

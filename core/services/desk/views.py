@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.domain.packing import ExpectedLine
+from core.errors import ConflictError
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,28 @@ class CompletionReport:
     external_id: str
     status: str
     documents: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HeldElsewhere:
+    """An order claimed at another desk: where, by whom, and how much of it lies packed there."""
+
+    order_id: int
+    external_id: str
+    station: str
+    packer: str
+    since: datetime | None
+    items_packed: int  # stored with that desk's claim (its goods lie there)
+    items_expected: int
+
+
+class ClaimedElsewhere(ConflictError):
+    """The scanned order is being packed at another desk; a supervisor may take it over."""
+
+    def __init__(self, held: HeldElsewhere) -> None:
+        since = held.since.strftime("%H:%M") if held.since else "a moment ago"
+        super().__init__(
+            f"Order {held.external_id} is being packed at {held.station} since {since} — "
+            "take the next order."
+        )
+        self.held = held

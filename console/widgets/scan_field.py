@@ -71,27 +71,54 @@ class ScanField(Input):
         self._run = 0  # printable keys in a row that arrived at the App for this field
         self._counting: ScanField.Overflow | None = None  # the App's count for the current run
         self._counted: list[ScanField.Overflow] = []  # counts queued before this scan's end
+        self._typing: list[str] = []  # keys taken but not yet inserted (`type_out`)
 
     def on_mount(self) -> None:
         # Tests and snapshots switch blinking off app-wide (`App.cursor_blink = False`).
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
 
     def on_key(self, event: events.Key) -> None:
-        """End a scan on its terminator here, before any later key is inserted."""
+        """Type a scan's keys in one go; end it on its terminator here, before any later key."""
+        if event.is_printable and event.character is not None:
+            event.stop()
+            event.prevent_default()
+            if len(self.value) + len(self._typing) >= MAX_SCAN_LENGTH:
+                # No barcode is this long: count the rest instead of growing the field (20,000
+                # keys inserted one by one froze the desk for a minute).
+                self._overflow += 1
+            else:
+                self._typing.append(event.character)
+            if not self._typing_goes_on():
+                self.type_out()
+            return
+        self.type_out()  # edits, cursor keys and terminators see every character before them
         if event.key in TERMINATORS:
             event.stop()
             event.prevent_default()
             self.submit_scan()
-        elif event.is_printable and len(self.value) >= MAX_SCAN_LENGTH:
-            # No barcode is this long: count the rest instead of growing the field (20,000
-            # keys inserted one by one froze the desk for a minute).
-            event.stop()
-            event.prevent_default()
-            self._overflow += 1
         elif event.key in GROUP_SEPARATOR_KEYS or event.character == GS:
             event.stop()
             event.prevent_default()
             self.insert_text_at_cursor(GS)
+
+    def _typing_goes_on(self) -> bool:
+        """The next key already waiting for this field is text too (a scanner's keys come so)."""
+        waiting = self._peek_message()
+        return isinstance(waiting, events.Key) and waiting.is_printable
+
+    def type_out(self) -> None:
+        """Insert the keys typed so far as one edit, as Input would have inserted each."""
+        if not self._typing:
+            return
+        text, self._typing = "".join(self._typing), []
+        # One insertion instead of one per key: Input moves the cursor, scrolls and re-renders
+        # for every character, the bulk of a scan's time at the desk.
+        self._restart_blink()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
 
     def arriving(self, event: events.Key) -> bool:
         """Called by the App for each key as it arrives; True when the key was counted instead.
@@ -133,6 +160,7 @@ class ScanField(Input):
         """A pasted list of codes becomes one scan per line."""
         event.stop()
         event.prevent_default()
+        self.type_out()
         lines = split_pasted(event.text)
         if not lines:
             return
@@ -150,6 +178,7 @@ class ScanField(Input):
 
     def submit_scan(self) -> None:
         """Take what is in the field as one scan (also used by a Submit button or a test)."""
+        self.type_out()
         raw, self.value = self.value, ""
         overflow = self._overflow + sum(counted.count for counted in self._counted)
         self._overflow, self._counted = 0, []

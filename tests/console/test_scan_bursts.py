@@ -4,6 +4,7 @@ once, and no key meant for a field, nor the next scan, is lost or reordered."""
 from __future__ import annotations
 
 from textual import events
+from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from console.app import PackdeskApp
@@ -115,3 +116,56 @@ def test_a_key_that_is_not_text_ends_the_run_and_a_taken_fold_is_never_extended(
     fold.taken = True  # the App is routing it: what comes now must not join it unseen
     later = runs.fold(events.Key("q", "q"))
     assert isinstance(later, FoldedKeys) and later is not fold
+
+
+class FieldApp(App[None]):
+    """One scan field, and what it said."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scanned: list[str] = []
+        self.edits = 0
+
+    def compose(self) -> ComposeResult:
+        yield ScanField()
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        self.edits += 1
+
+    def on_scan_field_scanned(self, message: ScanField.Scanned) -> None:
+        self.scanned.append(message.scan.raw)
+
+
+async def test_a_scans_keys_are_typed_as_one_edit():
+    # Input moves the cursor, scrolls and redraws for every character it inserts: per scan, most
+    # of the desk's time. Keys already waiting for the field go in as one insertion.
+    app = FieldApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "4006381333931\r")
+        for _ in range(20):
+            if app.scanned:
+                break
+            await pilot.pause()
+        assert app.scanned == ["4006381333931"]
+        assert app.edits <= 2, app.edits  # the code typed, the field cleared
+
+
+async def test_keys_that_are_not_text_see_every_character_before_them():
+    # The GS1 separator is inserted by the field itself, between the typed runs around it.
+    app = FieldApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "0104006381333931\x1d10AB\r" + "X\x1dY\r")
+        for _ in range(20):
+            if len(app.scanned) == 2:
+                break
+            await pilot.pause()
+        assert app.scanned == ["0104006381333931\x1d10AB", "X\x1dY"]
+
+
+async def test_keys_typed_one_by_one_show_as_they_come():
+    app = FieldApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = app.query_one(ScanField)
+        for typed in ("4", "40", "400"):
+            await pilot.press(typed[-1])
+            assert field.value == typed

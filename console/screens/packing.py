@@ -152,7 +152,8 @@ class PackingScreen(
                 + f" · {'★ ' if t.is_prime else ''}"
                 + _("by {due}").format(due=due)
                 + f" · {shown(t.account, 30)}",
-            )
+            ),
+            layout=False,  # one line, always (packing.tcss): the count changes on every scan
         )
 
     # -- scans --------------------------------------------------------------------------------

@@ -43,6 +43,12 @@ class Plain(Static):
         kwargs.setdefault("markup", False)
         super().__init__(content, **kwargs)
 
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        # The desk sets its bars again after every scan; the same text needs no redraw or layout.
+        if type(content) is type(self.content) and content == self.content:
+            return
+        super().update(content, layout=layout)
+
 
 class PlainLabel(Label):
     """A Label whose text is never markup."""

@@ -30,7 +30,9 @@ class ScanFeedback(Plain):
     def say(self, text: str, state: str = "info") -> None:
         """Show `text` in the colour of `state` (one of STATES)."""
         self.state = state if state in STATES else "info"
-        self.update("\n".join(shown(line, 300) for line in text.split("\n")))
+        # Its height is fixed (three lines), so new text never moves anything else on the screen:
+        # no layout pass after every scan.
+        self.update("\n".join(shown(line, 300) for line in text.split("\n")), layout=False)
 
     @property
     def text(self) -> str:

@@ -60,7 +60,7 @@ class ReprintAtDesk:
             else:
                 self.reprint(offer, what, self.station_app.packer_name)
 
-        self.app.push_screen(ReprintPrompt(offer), chosen)
+        self.app.push_screen(ReprintPrompt(offer, self.open_order_stays().strip()), chosen)
 
     def open_order_stays(self: PackingScreen) -> str:
         """What an offer adds while an order is open ("302-… stays on the desk (1/3).")."""

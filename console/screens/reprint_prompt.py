@@ -44,13 +44,15 @@ class ReprintPrompt(ModalScreen[Reprint | None]):
         Binding("escape", "cancel", _("Cancel"), id="reprint.cancel")
     ]
 
-    def __init__(self, offer: ReprintOffer) -> None:
+    def __init__(self, offer: ReprintOffer, note: str = "") -> None:
         super().__init__()
         self.offer = offer
+        self.note = note  # beside an open order: that it stays on the desk as it is
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield PlainLabel(describe_offer(self.offer), id="question")
+            question = describe_offer(self.offer)
+            yield PlainLabel(question + ("\n" + self.note if self.note else ""), id="question")
             yield PlainOptionList(
                 *[Option(_(CHOICE_TEXT[c]), id=c.value) for c in self.offer.choices()],
                 id="choices",

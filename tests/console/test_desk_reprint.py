@@ -117,6 +117,8 @@ async def test_a_shipped_parcel_scanned_beside_an_open_order_offers_its_reprint(
         await until(pilot, lambda: _prompt_ready(app))
         said = _feedback_of(screen)
         assert f"{SINGLE} has left" in said and f"{THREE} stays on the desk (1/3)" in said, said
+        question = str(app.screen.query_one("#question").render())  # the dialog hides the feedback
+        assert f"{THREE} stays on the desk (1/3)" in question, question
         await pilot.press("enter")  # the label
         await until(pilot, lambda: app.screen is screen and "sent to the printer" in _feedback(app))
         assert screen.target.external_id == THREE and screen.session.items_packed == 1

@@ -25,6 +25,7 @@ from core.services.queries.documents import (
     latest_document,
     list_documents,
 )
+from core.services.queries.rejections import invoice_rejections
 
 KINDS = {"invoice": DocumentKind.INVOICE, "delivery-note": DocumentKind.DELIVERY_NOTE}
 
@@ -37,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.add_argument("--limit", type=int, default=100)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=run_list)
+    refused = docs_sub.add_parser(
+        "rejected", help="invoices Amazon did not accept, with Amazon's status and description"
+    )
+    refused.add_argument("--account", help="only this account (by name)")
+    refused.add_argument("--json", action="store_true")
+    refused.set_defaults(handler=run_rejected)
     show = docs_sub.add_parser("show", help="one document: lines and totals")
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
@@ -75,6 +82,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     source.add_argument("--url", help="eurofxref XML to fetch (default: the ECB's last 90 days)")
     source.add_argument("--file", help="a saved eurofxref XML file")
     fx.set_defaults(handler=run_rates)
+
+
+async def run_rejected(args: argparse.Namespace) -> int:
+    async with open_runtime(args):
+        found = await invoice_rejections(account=args.account)
+    if args.json:
+        print_json([r.to_json() for r in found])
+        return 0
+    print_table(
+        ["account", "number", "order", "market", "Amazon's status", "Amazon says"],
+        [(r.account, r.number, r.order, r.marketplace, r.status, r.description) for r in found],
+    )
+    return 0
 
 
 async def run_list(args: argparse.Namespace) -> int:

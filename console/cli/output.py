@@ -33,10 +33,12 @@ async def write_json_stream(batches: AsyncIterable[list[Any]]) -> None:
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> None:
     from rich.console import Console  # not for JSON output: rich costs ~0.1 s to import
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title or None, show_lines=False)
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        # cells are data (Amazon's words, buyers' names), never markup
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
     Console().print(table)

@@ -429,6 +429,29 @@ class DocumentRow(Model):
         table = "document"
 
 
+class InvoiceVerdictRow(Model):
+    """What Amazon says about one uploaded invoice or credit note: accepted, or not and why.
+
+    Fed by the upload's processing result and by the VAT invoice data report; the one home of
+    "invoices Amazon did not accept". `status` and `description` are Amazon's words, verbatim.
+    """
+
+    id = fields.IntField(primary_key=True)
+    document: fields.OneToOneRelation[DocumentRow] = fields.OneToOneField(
+        "core.DocumentRow", related_name="amazon_verdict"
+    )
+    document_id: int
+    accepted = fields.BooleanField()
+    status = fields.CharField(max_length=64, default="")  # Amazon's invoice-status or error code
+    description = fields.CharField(max_length=1000, default="")
+    source = fields.CharField(max_length=16)  # "upload" (feed result) | "report" (VIDR)
+    report_id = fields.CharField(max_length=64, default="")
+    checked_at = fields.DatetimeField()
+
+    class Meta:
+        table = "invoice_verdict"
+
+
 class OutboxJobRow(Timestamped):
     id = fields.BigIntField(primary_key=True)
     kind = fields.CharField(max_length=64)

@@ -16,12 +16,14 @@ class AccountCycle:
     jobs_retrying: int = 0
     stock_pushed: int = 0
     stock_rejected: int = 0  # SKUs whose stock Amazon refused this cycle
+    invoices_rejected: int = 0  # uploaded invoices the VAT invoice data report shows not accepted
     listings_pulled: int = 0
     requests: int = 0
     throttled: int = 0
     throttled_out: bool = False
     failed: bool = False
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth saying, not a failure (a missing role)
     health: str = "unknown"
     reason: str = ""
     synced_by: str = ""  # with leases: the process that syncs this account (standby here)
@@ -37,6 +39,7 @@ class AccountCycle:
             },
             "stock_pushed": self.stock_pushed,
             "stock_rejected": self.stock_rejected,
+            "invoices_rejected": self.invoices_rejected,
             "listings_pulled": self.listings_pulled,
             "requests": self.requests,
             "throttled": self.throttled,
@@ -71,6 +74,8 @@ class SyncSummary:
         return {
             "orders": {"new": self.total("orders_new"), "updated": self.total("orders_updated")},
             "jobs": {"done": self.total("jobs_done"), "failed": self.total("jobs_failed")},
+            "stock_rejected": self.total("stock_rejected"),
+            "invoices_rejected": self.total("invoices_rejected"),
             "requests": self.total("requests"),
             "throttled": self.total("throttled"),
             "seconds": round(self.seconds, 3),

@@ -18,6 +18,7 @@ from core.channels.amazon.accounts import explain, set_health
 from core.channels.amazon.articles import pull_listings
 from core.channels.amazon.client import ThrottledError
 from core.channels.amazon.connector import AmazonConnector, OrderPage
+from core.channels.amazon.invoice_report import MissingRole
 from core.channels.amazon.normalize import order_from_2026, parse_time, should_import
 from core.channels.amazon.stock import push_dirty_stock
 from core.domain.outbox import JobKind, JobStatus
@@ -29,6 +30,7 @@ from core.sync.fba import pull_fba_shipments
 from core.sync.lease import SyncLeases, lease_holders
 from core.sync.notifications import NotificationConsumer
 from core.sync.summary import AccountCycle, SyncSummary
+from core.sync.vat_invoices import check_vat_invoices
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class SyncWorker:
     listings_every_s: float | None = 3600.0
     cycle_deadline_s: float | None = 900.0  # one account's cycle ends by then, whatever Amazon does
     fba_report_every_s: float | None = 3600.0  # FBA shipments report; None: not requested
+    vat_report_every_s: float | None = 43200.0  # VAT invoice data report; None: not requested
     on_event: Event = field(default=lambda account, message: None)
     throttled_share: float = 0.05  # more 429s than this share of requests: health "throttled"
     # Accounts fetch concurrently but write one at a time: intake of two accounts touches the
@@ -292,6 +295,7 @@ class SyncWorker:
         # Jobs the intake just queued (FBA invoices, cancellations' credit notes) run this cycle.
         await self._step(cycle, connector, "outbox", self._drain)
         await self._step(cycle, connector, "stock", self._push_stock)
+        await self._step(cycle, connector, "VAT invoices", self._vat_invoices)
         await self._step(cycle, connector, "listings", self._pull_listings)
 
     async def _step(
@@ -385,6 +389,23 @@ class SyncWorker:
         pushed = await push_dirty_stock(connector)
         cycle.stock_pushed, cycle.stock_rejected = pushed.listings, pushed.rejected
 
+    async def _vat_invoices(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
+        if self.vat_report_every_s is None:
+            return
+        try:
+            judged = await check_vat_invoices(connector, timedelta(seconds=self.vat_report_every_s))
+        except MissingRole as exc:  # the other steps and accounts go on; the reason says why
+            cycle.notes.append(f"VAT invoices: {exc}")
+            log.warning("account %s: no %s role", connector.account.name, exc.role)
+            return
+        cycle.invoices_rejected += len(judged.not_accepted)
+        if judged.not_accepted:
+            self.on_event(
+                cycle.account,
+                f"VAT invoices: Amazon did not accept {', '.join(judged.not_accepted[:5])}"
+                " (packdesk documents rejected)",
+            )
+
     async def _pull_listings(self, cycle: AccountCycle, connector: AmazonConnector) -> None:
         if self.listings_every_s is None:
             return
@@ -398,7 +419,7 @@ class SyncWorker:
 
     def _health(self, cycle: AccountCycle) -> tuple[str, str]:
         if cycle.failed:
-            return "failing", "; ".join(cycle.problems)
+            return "failing", "; ".join([*cycle.problems, *cycle.notes])
         share = cycle.throttled / cycle.requests if cycle.requests else 0.0
         if cycle.throttled_out or share > self.throttled_share:
             return "throttled", (
@@ -406,9 +427,14 @@ class SyncWorker:
                 or f"{cycle.throttled} of {cycle.requests} requests were answered 429; Packdesk slowed down"
             )
         if cycle.jobs_failed:
-            return "ok", f"{cycle.jobs_failed} outbox job(s) gave up — see the outbox monitor"
+            gave_up = f"{cycle.jobs_failed} outbox job(s) gave up — see the outbox monitor"
+            return "ok", "; ".join([gave_up, *cycle.notes])
         extra = f", {cycle.throttled} request(s) throttled and retried" if cycle.throttled else ""
-        return "ok", f"{cycle.orders_new} new and {cycle.orders_updated} updated orders{extra}"
+        notes = "".join(f"; {note}" for note in cycle.notes)
+        return (
+            "ok",
+            f"{cycle.orders_new} new and {cycle.orders_updated} updated orders{extra}{notes}",
+        )
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> bool:

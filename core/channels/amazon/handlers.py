@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from core.channels.amazon.connector import AmazonConnector
 from core.channels.amazon.feed_results import invoice_refusal
+from core.channels.amazon.invoice_verdicts import UPLOAD_ACCEPTED, UPLOAD_REJECTED, record_verdict
 from core.domain.outbox import OutboxJob
 from core.persistence.models import OrderLineRow, OrderRow, PackageLineRow, PackageRow, ShipmentRow
 from core.ports import ShipmentConfirmation
@@ -70,7 +71,6 @@ def confirm_shipment_handler(connectors: Mapping[int, AmazonConnector]) -> Handl
     return handle
 
 
-UPLOAD_ACCEPTED, UPLOAD_REJECTED = "document.upload_accepted", "document.upload_rejected"
 VERDICT_POLL_S = 120.0  # Amazon takes minutes to process an invoice upload
 
 
@@ -78,8 +78,9 @@ def invoice_result_handler(connectors: Mapping[int, AmazonConnector]) -> Handler
     """`amazon.invoice_result` `{"document_id", "feed_id", "number"}`: Amazon's verdict on an upload.
 
     Until the feed is processed the job waits (no attempt used). An invoice Amazon did not accept
-    is recorded with Amazon's reason and the job ends dead with that reason, so it stands in the
-    outbox monitor for the seller to see and act on.
+    is recorded with Amazon's reason (with the other invoices Amazon did not accept, see
+    `invoice_verdicts`) and the job ends dead with that reason, so it also stands in the outbox
+    monitor. An accepted upload waits for the VAT invoice data report's word (`sync.vat_invoices`).
     """
 
     async def handle(job: OutboxJob) -> None:
@@ -96,6 +97,13 @@ def invoice_result_handler(connectors: Mapping[int, AmazonConnector]) -> Handler
         code, message = refusal
         await audit.record(
             audit.SYSTEM, UPLOAD_REJECTED, document, number=number, code=code, message=message
+        )
+        await record_verdict(
+            int(job.payload["document_id"]),
+            accepted=False,
+            status=code,
+            description=message,
+            source="upload",
         )
         raise PermanentFailure(
             f"Amazon did not accept invoice {number}: [{code}] {message} "

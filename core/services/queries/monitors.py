@@ -20,6 +20,7 @@ from core.persistence.models import (
     PrintJobRow,
     SyncCheckpointRow,
 )
+from core.services.queries.rejections import rejected_invoice_counts
 from core.sync.lease import lease_holders
 
 
@@ -67,6 +68,7 @@ async def accounts() -> list[dict[str, Any]]:
     )
     leases = await lease_holders()
     rejected = await rejected_counts()
+    invoices = await rejected_invoice_counts()
     now = datetime.now(UTC)
     return [
         {
@@ -74,8 +76,11 @@ async def accounts() -> list[dict[str, Any]]:
             # the process that talks to Amazon for this account ("" nobody right now)
             "synced_by": leases[a.id].holder if a.id in leases and leases[a.id].active(now) else "",
             "health": a.health,
-            "reason": _with_rejections(a.health_reason, rejected.get(a.id, 0)),
+            "reason": _with_rejections(
+                a.health_reason, rejected.get(a.id, 0), invoices.get(a.id, 0)
+            ),
             "rejected_listings": rejected.get(a.id, 0),
+            "rejected_invoices": invoices.get(a.id, 0),
             "checked": a.health_at,
             "last_import": checkpoints.get((a.id, "orders")),
             "dead_jobs": dead.get(a.id, 0),
@@ -84,12 +89,16 @@ async def accounts() -> list[dict[str, Any]]:
     ]
 
 
-def _with_rejections(reason: str, rejected: int) -> str:
-    """The sync monitor's reason column also says when Amazon rejected stock pushes."""
-    if not rejected:
-        return reason
-    note = f"{rejected} listing(s) rejected by Amazon (packdesk listings list --rejected)"
-    return f"{note}; {reason}" if reason else note
+def _with_rejections(reason: str, rejected: int, invoices: int = 0) -> str:
+    """The sync monitor's reason column also says when Amazon rejected stock pushes or invoices."""
+    notes = []
+    if rejected:
+        notes.append(
+            f"{rejected} listing(s) rejected by Amazon (packdesk listings list --rejected)"
+        )
+    if invoices:
+        notes.append(f"{invoices} invoice(s) not accepted by Amazon (packdesk documents rejected)")
+    return "; ".join([*notes, reason] if reason else notes)
 
 
 async def jobs(status: str = "dead", limit: int = 200) -> list[OutboxJobView]:

@@ -237,4 +237,7 @@ def build_app(runtime: Runtime) -> web.Application:
 
     add_dhl_routes(app, runtime.seed)  # DHL Parcel DE on the same port
     rejections.add_routes(app)
+    from core.channels.amazon.emulator import vat_invoices
+
+    vat_invoices.add_routes(app)
     return app

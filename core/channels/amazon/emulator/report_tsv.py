@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from core.channels.amazon.emulator import vat_invoices
 from core.channels.amazon.emulator.clock import iso
 from core.channels.amazon.emulator.marketplaces import MARKETPLACES
 from core.channels.amazon.emulator.model import Report
@@ -43,7 +44,7 @@ MYI_HEADER = (
 ).split()
 
 
-def _tsv(header: list[str], rows: Iterable[dict[str, str]]) -> bytes:
+def tsv(header: list[str], rows: Iterable[dict[str, str]]) -> bytes:
     lines = ["\t".join(header)]
     for row in rows:
         lines.append(
@@ -105,7 +106,7 @@ def all_orders(state: SellerState, report: Report) -> bytes:
                     "price-designation": i.price_designation or "",
                 }
             )
-    return _tsv(ORDERS_HEADER, rows)
+    return tsv(ORDERS_HEADER, rows)
 
 
 def fba_shipments(state: SellerState, report: Report) -> bytes:
@@ -152,7 +153,7 @@ def fba_shipments(state: SellerState, report: Report) -> bytes:
                     "sales-channel": MARKETPLACES[o.marketplace_id].domain,
                 }
             )
-    return _tsv(FBA_SHIPMENTS_HEADER, rows)
+    return tsv(FBA_SHIPMENTS_HEADER, rows)
 
 
 def _open_date(ts: float) -> str:
@@ -187,7 +188,7 @@ def merchant_listings(state: SellerState, report: Report) -> bytes:
                 "status": "Active" if lst.quantity or fba else "Inactive",
             }
         )
-    return _tsv(LISTINGS_HEADER, rows)
+    return tsv(LISTINGS_HEADER, rows)
 
 
 def fba_inventory(state: SellerState, report: Report) -> bytes:
@@ -223,7 +224,7 @@ def fba_inventory(state: SellerState, report: Report) -> bytes:
                 "afn-inbound-receiving-quantity": "0",
             }
         )
-    return _tsv(MYI_HEADER, rows)
+    return tsv(MYI_HEADER, rows)
 
 
 GENERATORS: dict[str, Callable[[SellerState, Report], bytes]] = {
@@ -231,4 +232,5 @@ GENERATORS: dict[str, Callable[[SellerState, Report], bytes]] = {
     "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL": fba_shipments,
     "GET_MERCHANT_LISTINGS_ALL_DATA": merchant_listings,
     "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA": fba_inventory,
+    vat_invoices.REPORT_TYPE: vat_invoices.vat_invoice_data,
 }

@@ -24,6 +24,7 @@ from core.channels.amazon.emulator.http import (
 from core.channels.amazon.emulator.model import Document, Report
 from core.channels.amazon.emulator.paging import page
 from core.channels.amazon.emulator.runtime import RUNTIME, Runtime
+from core.channels.amazon.emulator.vat_invoices import require_role
 
 STATUSES = ("IN_QUEUE", "IN_PROGRESS", "DONE", "CANCELLED", "FATAL")
 _TYPE = re.compile(r"^[A-Z][A-Z0-9_]{2,120}$")
@@ -84,6 +85,7 @@ async def create_report(request: web.Request) -> web.Response:
         or any(m not in account.marketplace_ids for m in mids)
     ):
         raise _bad("marketplaceIds is required and must list marketplaces of this seller.")
+    require_role(rt.state, request[GRANT].seller_id or "", report_type)
     times: dict[str, float | None] = {}
     for name in ("dataStartTime", "dataEndTime"):
         raw = body.get(name)

@@ -56,6 +56,9 @@ class SellerState:
         self.listing_issues: dict[
             tuple[str, str], tuple[str, str]
         ] = {}  # (seller, sku) → code, msg
+        # (seller, invoice number) → why Amazon refused the uploaded invoice (VIDR description)
+        self.invoice_issues: dict[tuple[str, str], str] = {}
+        self.revoked_roles: set[tuple[str, str]] = set()  # (seller, role) not authorized
         self.pii_requires_rdt = True
         self.next_tokens: dict[str, tuple[str, Any, int, float]] = {}
         self._ids = random.Random(f"{seed}:ids")

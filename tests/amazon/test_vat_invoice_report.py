@@ -1,0 +1,131 @@
+"""The VAT invoice data report read back: invoices Amazon did not accept are shown in its words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import pytest
+
+from core.channels.amazon.invoice_report import MissingRole
+from core.documents.handlers import make_document_handlers
+from core.domain.orders import Channel
+from core.domain.outbox import JobKind
+from core.persistence.models import DocumentRow, FulfilmentProfileRow, OutboxJobRow
+from core.security import SecretBox
+from core.services.intake import upsert_orders
+from core.services.outbox import OutboxRunner
+from core.services.queries.rejections import invoice_rejections, rejected_invoice_counts
+from core.services.setup import ensure_basics
+from core.sync.vat_invoices import check_vat_invoices
+from tests.amazon.support import Wired, wired
+from tests.documents.support import AMAZON_SHIPPED_AT, settings
+from tests.support.factories import make_order
+
+pytestmark = pytest.mark.network
+REASON = "Die Rechnungsnummer RE-… wurde bereits für eine andere Sendung verwendet."
+
+
+async def _emulator(emu: Any, path: str, body: dict[str, Any]) -> None:
+    async with aiohttp.ClientSession() as http, http.post(f"{emu.url}{path}", json=body) as resp:
+        assert resp.status == 200, await resp.text()
+
+
+async def _uploaded_invoices(emu: Any, w: Wired, box: SecretBox) -> list[DocumentRow]:
+    """Two shipped FBA orders of the emulator's first seller, invoiced and uploaded; Amazon has
+    processed both uploads (their feed results read)."""
+    row = w.accounts[0]
+    await ensure_basics("desk-1")
+    await FulfilmentProfileRow.filter(channel="AFN").update(
+        email_invoice=False, upload_invoice=True
+    )
+    shipped = [
+        o
+        for o in sorted(emu.state.orders.values(), key=lambda o: o.order_id)
+        if o.seller_id == row.seller_id
+        and o.marketplace_id == "A1PA6795UKMFR9"
+        and all(i.quantity_shipped for i in o.items)
+    ][:2]
+    assert len(shipped) == 2
+    for o in shipped:
+        order = make_order(
+            o.order_id, account_id=row.id, channel=Channel.AFN, channel_status="Shipped"
+        )
+        order.shipped_at = AMAZON_SHIPPED_AT
+        await upsert_orders(row.id, [order], box)
+    connector = w.connectors[row.id]
+
+    async def connector_for(account_id: int):  # type: ignore[no-untyped-def]
+        return connector
+
+    handlers = make_document_handlers(box, settings(), connector_for_account=connector_for)
+    handlers.update(w.runner.handlers)
+    runner = OutboxRunner(handlers, base_delay_s=0.01, max_delay_s=0.05)
+    await runner.drain(kinds=[JobKind.ISSUE_INVOICE, JobKind.RENDER_DOCUMENT])
+    await runner.drain(kinds=[JobKind.UPLOAD_INVOICE])
+    emu.advance(3600)  # Amazon processes the uploads
+    checks = await OutboxJobRow.filter(kind=JobKind.CHECK_INVOICE_UPLOAD)
+    assert len(checks) == 2
+    for check in checks:
+        await OutboxJobRow.filter(id=check.id).update(due_at=check.created_at)
+    await runner.drain(kinds=[JobKind.CHECK_INVOICE_UPLOAD])
+    assert {j.status for j in await OutboxJobRow.filter(kind=JobKind.CHECK_INVOICE_UPLOAD)} == {
+        "done"
+    }  # the feeds themselves went through: only the report can tell
+    return list(await DocumentRow.filter(kind="invoice").order_by("number"))
+
+
+async def test_an_invoice_amazon_rejects_is_shown_with_its_status_and_description(db, box, emu):
+    async with wired(emu, box) as w:
+        row = w.accounts[0]
+        refused, accepted = await _uploaded_invoices(emu, w, box)
+        await _emulator(
+            emu,
+            "/_emulator/vat-invoice-issues",
+            {"seller_id": row.seller_id, "invoice_number": refused.number, "description": REASON},
+        )
+        connector = w.connectors[row.id]
+        first = await check_vat_invoices(connector)  # asks for the report
+        assert first.not_accepted == []
+        emu.advance(3600)  # Amazon makes it
+        judged = await check_vat_invoices(connector)
+    assert judged.not_accepted == [refused.number]
+    assert judged.accepted == 1
+    [shown] = await invoice_rejections()
+    # Amazon's words, verbatim: its status value is not interpreted, its description not shortened
+    assert (shown.number, shown.status, shown.description) == (
+        refused.number,
+        "InvoiceRejected",
+        REASON,
+    )
+    assert shown.source == "report" and shown.marketplace == "DE"
+    assert accepted.number not in {r.number for r in await invoice_rejections()}
+    assert await rejected_invoice_counts() == {row.id: 1}
+    report = next(r for r in emu.state.reports.values() if "VAT" in r.report_type)
+    assert report.options == {"ReportOption=pendingInvoices": "true"}
+
+
+async def test_without_the_tax_invoicing_role_the_cycle_goes_on_and_says_what_is_missing(
+    db, box, emu
+):
+    async with wired(emu, box) as w:
+        row = w.accounts[0]
+        await _uploaded_invoices(emu, w, box)
+        await _emulator(
+            emu, "/_emulator/roles", {"seller_id": row.seller_id, "revoke": ["Tax Invoicing"]}
+        )
+        connector = w.connectors[row.id]
+        with pytest.raises(MissingRole) as denied:
+            await check_vat_invoices(connector)
+        assert "'Tax Invoicing' role" in str(denied.value)
+        emu.advance(3600)
+        await check_vat_invoices(connector)  # asked again only at the next scheduled time
+        w.worker.vat_report_every_s = 0.0  # due now, in a whole cycle
+        cycle = await w.worker.sync_account(connector)
+    assert not cycle.failed, cycle.problems
+    assert cycle.health == "ok"
+    assert "lacks the restricted 'Tax Invoicing' role" in cycle.reason
+    assert cycle.orders_new > 0  # the other steps ran
+    assert await invoice_rejections() == []
+    asked = [r for r in emu.state.reports.values() if "VAT" in r.report_type]
+    assert asked == []  # Amazon refused every ask

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App, ScreenStackError
@@ -28,8 +28,16 @@ from console.bursts import FoldedKeys, KeyRuns
 from console.commands.station import StationCommands
 from console.i18n import _
 from console.keys import CommandKeyDone, KeyKeeper
-from console.messages import DataChanged, PackOrder, ShowOrder, SignedIn
+from console.messages import (
+    DataChanged,
+    PackOrder,
+    ScanForDesk,
+    ShowOrder,
+    SignedIn,
+    SupervisorEntered,
+)
 from console.screens.base import describe
+from console.station import Station
 from console.widgets.plain import shown
 from console.widgets.scan_field import ScanField
 from core.services.desk.views import PackerInfo
@@ -228,21 +236,6 @@ class PackdeskApp(App[None]):
         finally:
             await self.backend.end_session()
 
-    def with_supervisor(self, then: Callable[[PackerInfo], object]) -> None:
-        """Run `then` once a supervisor is known (signed in, or their PIN entered)."""
-        if self.supervisor is not None:
-            then(self.supervisor)
-            return
-        from console.screens.pin_prompt import PinPrompt
-
-        def entered(supervisor: PackerInfo | None) -> None:
-            if supervisor is not None:
-                self.supervisor = supervisor
-                then(supervisor)
-
-        # The dialog checks the PIN itself and stays open after a wrong one (screens/pin_prompt.py).
-        self.push_screen(PinPrompt(self.backend, self.packer_name), entered)
-
     # -- navigation --------------------------------------------------------------------------
     @property
     def packing_screen(self) -> Any:
@@ -264,7 +257,9 @@ class PackdeskApp(App[None]):
             self._back_to_packing()
             return
         if name in SUPERVISOR_SCREENS:
-            self.with_supervisor(lambda _sup: self._show(factory))
+            from console.screens.pin_prompt import with_supervisor
+
+            with_supervisor(self, self, lambda _sup: self._show(factory))
         else:
             self._show(factory)
 
@@ -295,10 +290,22 @@ class PackdeskApp(App[None]):
             packing.open_target(target)
 
     # -- what screens ask for: they post messages rather than call the App -----------------
-    # (`with_supervisor` and the queue's order scan stay direct calls: the PIN dialog and the
-    # desk must be on screen before the next key is routed, console/keys.py)
     def on_signed_in(self, message: SignedIn) -> None:
         self.signed_in(message.packer)
+
+    def on_supervisor_entered(self, message: SupervisorEntered) -> None:
+        if self.packer is not None:  # a PIN entered as the packer signed out counts for nobody
+            self.supervisor = message.supervisor
+
+    def on_scan_for_desk(self, message: ScanForDesk) -> None:
+        # The scan field that sent it holds the keys after it until the desk has this one.
+        try:
+            self._back_to_packing()
+            packing = self.packing_screen
+            if packing is not None:
+                packing.handle(message.scan)
+        finally:
+            self.keys.release()
 
     def on_show_order(self, message: ShowOrder) -> None:
         self.show_order(message.order_id)
@@ -328,3 +335,8 @@ class PackdeskApp(App[None]):
         if token != self._token:
             self._token = token
             self.screen.post_message(DataChanged())
+
+
+if TYPE_CHECKING:
+    # Screens see the App only as a Station (console/station.py): mypy proves it is one.
+    _is_a_station: type[Station] = PackdeskApp

@@ -9,7 +9,12 @@ Three moments lose or misplace scanner keys:
   the text typed right after it lands in the old field instead of the dialog it opens
   (Textualize/textual#6605);
 - the badge scan signs in through a worker; the codes scanned right after it are meant for the
-  packing desk, not for the badge field.
+  packing desk, not for the badge field;
+- an order scanned in the queue's search goes to the desk (a `ScanForDesk` message); the items
+  scanned right after it were searched for in the queue instead of packed.
+
+A field with `ends_screen` holds the keys after its scan; the screen that answers it (or the App,
+for a scan it routes elsewhere) releases them.
 
 `KeyKeeper` sits in `PackdeskApp.on_event`, where keys are routed one by one in arrival order, and
 keeps text keys in those moments; it hands them, in order, to the widget that has focus next. The

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from console.scanning import DecodedScan
     from core.services.desk.views import PackerInfo
 
 
@@ -39,3 +40,23 @@ class PackOrder(Message):
     def __init__(self, order_id: int) -> None:
         super().__init__()
         self.order_id = order_id
+
+
+class SupervisorEntered(Message):
+    """A supervisor's PIN was entered: the App remembers them until the packer signs out."""
+
+    def __init__(self, supervisor: PackerInfo) -> None:
+        super().__init__()
+        self.supervisor = supervisor
+
+
+class ScanForDesk(Message):
+    """A scan meant for the packing desk arrived on another screen (an order in the queue's search).
+
+    The screen's scan field holds the keys after it (`ends_screen`); the App puts the desk on top,
+    hands it the scan and then releases them, so what follows reaches the desk after this scan.
+    """
+
+    def __init__(self, scan: DecodedScan) -> None:
+        super().__init__()
+        self.scan = scan

@@ -118,7 +118,7 @@ class ArticlesScreen(SecondaryScreen):
 
     @work(group="write", exit_on_error=False)
     async def assign(self, article_id: int, code: str) -> None:
-        stored = await self.backend.assign_barcode(article_id, code, self.station_app.packer_name)
+        stored = await self.backend.assign_barcode(article_id, code, self.station.packer_name)
         self.query_one("#state", Static).update(
             _("{code} now names this article.").format(code=shown(stored, 40))
         )
@@ -156,8 +156,6 @@ class ArticlesScreen(SecondaryScreen):
 
     @work(group="write", exit_on_error=False)
     async def adjust(self, article: ArticleStock, delta: int, reason: str) -> None:
-        total = await self.backend.adjust_stock(
-            article.id, delta, reason, self.station_app.packer_name
-        )
+        total = await self.backend.adjust_stock(article.id, delta, reason, self.station.packer_name)
         self.notify(_("{sku}: {total} on hand.").format(sku=shown(article.sku, 40), total=total))
         self.load()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -15,8 +16,9 @@ from console.messages import DataChanged
 from core.errors import PackdeskError
 
 if TYPE_CHECKING:
-    from console.app import PackdeskApp
     from console.backend import Backend
+    from console.station import Station
+    from core.services.desk.views import PackerInfo
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +43,19 @@ class StationScreen(Screen[None]):
     """A screen that talks to the backend only through workers."""
 
     @property
-    def station_app(self) -> PackdeskApp:
-        from console.app import PackdeskApp
-
-        assert isinstance(self.app, PackdeskApp)
-        return self.app
+    def station(self) -> Station:
+        """The desk this screen runs at (the App, seen through what screens may know of it)."""
+        return cast("Station", self.app)
 
     @property
     def backend(self) -> Backend:
-        return self.station_app.backend
+        return self.station.backend
+
+    def with_supervisor(self, then: Callable[[PackerInfo], object]) -> None:
+        """Run `then` once a supervisor is known (this screen asks for the PIN if need be)."""
+        from console.screens.pin_prompt import with_supervisor  # it imports `describe` from here
+
+        with_supervisor(self, self.station, then)
 
     def _update_auto_focus(self) -> None:
         # Textual skips AUTO_FOCUS while the app itself has no focus: a browser tab before anyone

@@ -58,7 +58,7 @@ class HoldsAtDesk:
 
     @work(group="order", exit_on_error=False)
     async def hold_order(self: PackingScreen, target: PackTarget, reason: HoldReason) -> None:
-        await self.backend.hold_for(target.order_id, reason, self.station_app.packer_name)
+        await self.backend.hold_for(target.order_id, reason, self.station.packer_name)
         if self.target is target:
             self.session, self.target = None, None
             self._show_order()

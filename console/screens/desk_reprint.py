@@ -53,12 +53,12 @@ class ReprintAtDesk:
             if what is None:
                 self.say(_("Nothing reprinted.") + self.open_order_stays(), "info")
                 return
-            packer = self.station_app.packer
+            packer = self.station.packer
             role = packer.role if packer else ""
             if needs_supervisor(role, self.backend.settings.desk.packers_may_reprint):
-                self.station_app.with_supervisor(lambda sup: self.reprint(offer, what, sup.name))
+                self.with_supervisor(lambda sup: self.reprint(offer, what, sup.name))
             else:
-                self.reprint(offer, what, self.station_app.packer_name)
+                self.reprint(offer, what, self.station.packer_name)
 
         self.app.push_screen(ReprintPrompt(offer, self.open_order_stays().strip()), chosen)
 

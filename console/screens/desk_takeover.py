@@ -50,14 +50,14 @@ class TakeoverAtDesk:
             else:
                 self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
 
-        self.app.push_screen(PinPrompt(self.backend, self.station_app.packer_name), entered)
+        self.app.push_screen(PinPrompt(self.backend, self.station.packer_name), entered)
 
     @work(group="order", exit_on_error=False)
     async def take_over(self: PackingScreen, held: HeldElsewhere, supervisor: PackerInfo) -> None:
         self.mode = "opening"  # scans wait until the order is on this desk
         try:
             target = await self.backend.take_over(
-                held.order_id, self.station_app.packer_name, supervisor.name
+                held.order_id, self.station.packer_name, supervisor.name
             )
         except Exception as exc:
             self.mode = "idle"

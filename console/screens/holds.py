@@ -68,7 +68,7 @@ class HoldsScreen(SecondaryScreen):
     def action_release(self) -> None:
         order = self._selected()
         if order is not None:
-            self.station_app.with_supervisor(lambda sup: self.release(order, sup))
+            self.with_supervisor(lambda sup: self.release(order, sup))
 
     @work(group="release", exit_on_error=False)
     async def release(self, order: OrderSummary, supervisor: PackerInfo) -> None:

@@ -127,12 +127,12 @@ class OutboxScreen(SecondaryScreen):
     def action_retry(self) -> None:
         job = self._selected()
         if job is not None:
-            self.station_app.with_supervisor(lambda sup: self.act(job, "retry", sup))
+            self.with_supervisor(lambda sup: self.act(job, "retry", sup))
 
     def action_discard(self) -> None:
         job = self._selected()
         if job is not None:
-            self.station_app.with_supervisor(lambda sup: self.act(job, "discard", sup))
+            self.with_supervisor(lambda sup: self.act(job, "discard", sup))
 
     @work(group="act", exit_on_error=False)
     async def act(self, job_id: int, what: str, supervisor: PackerInfo) -> None:

@@ -20,6 +20,7 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from console.i18n import _
+from console.messages import ShowOrder
 from console.scanning import DecodedScan, ScanKind, too_long_answer
 from console.screens.base import StationScreen, describe
 from console.screens.desk_holds import HoldsAtDesk
@@ -102,7 +103,7 @@ class PackingScreen(
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        packer = self.station_app.packer
+        packer = self.station.packer
         self.query_one("#who", Static).update(
             f"{packer.name if packer else ''} · {self.backend.station}"
         )
@@ -289,7 +290,7 @@ class PackingScreen(
             self.mode = "idle"
         return self.backend.leave_on_desk(
             self.target.order_id,
-            self.station_app.packer_name,
+            self.station.packer_name,
             self.session.progress(),
             self.weighed(),
         )
@@ -301,8 +302,8 @@ class PackingScreen(
 
     @work(group="order", exit_on_error=False)
     async def resume_claim(self) -> None:
-        packer = self.station_app.packer_name
-        leaving = self.station_app.leaving
+        packer = self.station.packer_name
+        leaving = self.station.leaving
         if leaving is not None:  # the last packer's sign-out is still storing this desk's order
             await leaving.wait()
         target = await self.backend.resume(packer)
@@ -337,7 +338,7 @@ class PackingScreen(
     async def open_order(self, scan: DecodedScan) -> None:
         try:
             target = await self.backend.open_order(
-                scan.code, self.station_app.packer_name, scan.alternates
+                scan.code, self.station.packer_name, scan.alternates
             )
         except ClaimedElsewhere as exc:  # left at another desk: a supervisor may take it over
             self.mode = "idle"
@@ -434,7 +435,7 @@ class PackingScreen(
             report = await self.backend.complete(
                 target.order_id,
                 packages,
-                self.station_app.packer_name,
+                self.station.packer_name,
                 partial=partial,
                 weights_g=weights_g,
             )
@@ -525,7 +526,7 @@ class PackingScreen(
 
     def action_partial(self) -> None:
         if not self._in_window() and self._need_order():
-            self.station_app.with_supervisor(lambda _sup: self.confirm_partial())
+            self.with_supervisor(lambda _sup: self.confirm_partial())
 
     def confirm_partial(self) -> None:
         """Show what ships now and what stays; ship only once that is confirmed (F5)."""
@@ -560,7 +561,7 @@ class PackingScreen(
     @work(group="order", exit_on_error=False)
     async def put_back(self, target: PackTarget, stopped: bool = False) -> None:
         try:
-            await self.backend.release(target.order_id, self.station_app.packer_name)
+            await self.backend.release(target.order_id, self.station.packer_name)
         finally:
             if self.target is target:
                 self.session, self.target = None, None
@@ -579,4 +580,4 @@ class PackingScreen(
             else (self.last_shipped.order_id if self.last_shipped else None)
         )
         if order_id is not None:
-            self.station_app.show_order(order_id)
+            self.post_message(ShowOrder(order_id))

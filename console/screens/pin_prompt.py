@@ -7,6 +7,7 @@ a password field, never shown, never logged, and cleared after every try.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -17,12 +18,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from console.i18n import _
+from console.messages import SupervisorEntered
 from console.screens.base import describe
 from console.widgets.plain import PlainLabel
 from core.services.desk.views import PackerInfo
 
 if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
     from console.backend import Backend
+    from console.station import Station
 
 
 class PinPrompt(ModalScreen[PackerInfo | None]):
@@ -67,3 +72,24 @@ class PinPrompt(ModalScreen[PackerInfo | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def with_supervisor(
+    asker: MessagePump, station: Station, then: Callable[[PackerInfo], object]
+) -> None:
+    """Run `then` once a supervisor is known: their PIN entered in this sign-in, or entered now.
+
+    The dialog is pushed right here, while the key that asked is still being handled: the keys
+    typed after it are kept for the dialog's field (console/keys.py), never for the screen below.
+    The App learns who entered the PIN from a message the asker posts.
+    """
+    if station.supervisor is not None:
+        then(station.supervisor)
+        return
+
+    def entered(supervisor: PackerInfo | None) -> None:
+        if supervisor is not None:
+            asker.post_message(SupervisorEntered(supervisor))
+            then(supervisor)
+
+    asker.app.push_screen(PinPrompt(station.backend, station.packer_name), entered)

@@ -81,6 +81,6 @@ class PrintQueueScreen(SecondaryScreen):
 
     @work(group="reprint", exit_on_error=False)
     async def reprint(self, job_id: int) -> None:
-        new_id = await self.backend.reprint(job_id, self.station_app.packer_name)
+        new_id = await self.backend.reprint(job_id, self.station.packer_name)
         self.notify(_("Reprint queued as job {id}.").format(id=new_id))
         self.load()

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 
 from console.i18n import _
-from console.messages import PackOrder, ShowOrder
+from console.messages import PackOrder, ScanForDesk, ShowOrder
 from console.scanning import ScanKind, too_long_answer
 from console.screens.base import SecondaryScreen
 from console.widgets.desk_footer import DeskFooter
@@ -84,8 +84,11 @@ class QueueScreen(SecondaryScreen):
         self.choices: dict[str, list[str]] = {"account": [], "market": [], "status": [*STATUSES]}
 
     def compose(self) -> ComposeResult:
+        # ends_screen: an order scanned here goes to the desk, and the keys after it with it.
         yield ScanField(
-            _("Scan or type an order, article, title words, buyer or desk"), id="search"
+            _("Scan or type an order, article, title words, buyer or desk"),
+            id="search",
+            ends_screen=True,
         )
         with Horizontal(id="filters"):
             yield Select[str](
@@ -140,7 +143,7 @@ class QueueScreen(SecondaryScreen):
         table = self.query_one("#orders", DataTable)
         cursor = table.cursor_row
         table.clear()
-        now = self.station_app.wall_clock()
+        now = self.station.wall_clock()
         for o in rows:
             table.add_row(*_row(o, now), key=str(o.id))
         if rows:
@@ -211,18 +214,17 @@ class QueueScreen(SecondaryScreen):
     @on(ScanField.Scanned, "#search")
     def searched(self, message: ScanField.Scanned) -> None:
         message.stop()
+        if message.scan.kind is ScanKind.ORDER:
+            self.answer = ""
+            self.post_message(ScanForDesk(message.scan))  # the App releases the kept keys then
+            return
+        self.station.keys.release()  # a search stays here: so do the keys typed after it
         if message.scan.kind is ScanKind.TOO_LONG:
             # kept: a page still loading must not write its count over the answer
             self.answer = too_long_answer(message.scan)
             self.query_one("#page-info", Static).update(self.answer)
             return
         self.answer = ""
-        if message.scan.kind is ScanKind.ORDER:
-            self.app.pop_screen()  # an order scanned here goes straight onto the desk
-            packing = self.station_app.packing_screen
-            if packing is not None:
-                packing.handle(message.scan)
-            return
         self.filters.search = message.scan.code
         self._reload()
         self.query_one("#page-info", Static).update(
@@ -232,6 +234,7 @@ class QueueScreen(SecondaryScreen):
     @on(ScanField.Blank, "#search")
     def blank_scan(self, message: ScanField.Blank) -> None:
         message.stop()
+        self.station.keys.release()
         self.action_clear_search()
 
     def action_clear_search(self) -> None:

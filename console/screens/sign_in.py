@@ -26,7 +26,7 @@ class SignInScreen(StationScreen):
     AUTO_FOCUS = "#badge"
 
     def compose(self) -> ComposeResult:
-        app = self.station_app
+        app = self.station
         with Vertical(id="card"):
             yield Plain(
                 _("Packdesk · station {station}").format(station=self.backend.station), id="title"
@@ -56,7 +56,7 @@ class SignInScreen(StationScreen):
 
     @work(group="packers", exclusive=True, exit_on_error=False)
     async def load_packers(self) -> None:
-        fixed = self.station_app.fixed_packer
+        fixed = self.station.fixed_packer
         packers = await self.backend.packers()
         if fixed:
             packers = [p for p in packers if p.name == fixed]
@@ -96,7 +96,7 @@ class SignInScreen(StationScreen):
         self._signed_in(await self.backend.packer_by_name(name))
 
     def _signed_in(self, packer: PackerInfo) -> None:
-        fixed = self.station_app.fixed_packer
+        fixed = self.station.fixed_packer
         if fixed and packer.name != fixed:
             self._fail(
                 _("This connection belongs to {name} — scan {name}'s badge.").format(name=fixed)
@@ -105,7 +105,7 @@ class SignInScreen(StationScreen):
         self.post_message(SignedIn(packer))  # the badge keeps the keys held until then
 
     def _fail(self, text: str) -> None:
-        self.station_app.keys.release()  # no desk to go to: what was scanned stays here
+        self.station.keys.release()  # no desk to go to: what was scanned stays here
         self.app.bell()
         message = self.query_one("#message", Static)
         message.update(text)

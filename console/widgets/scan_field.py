@@ -65,7 +65,8 @@ class ScanField(Input):
         self, placeholder: str = "", *, id: str | None = None, ends_screen: bool = False
     ) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
-        # A scan here changes the screen (the badge): the App keeps the keys after it for the next.
+        # A scan here may change the screen (the badge; an order in the queue's search): the App
+        # keeps the keys after it until the screen answers (console/keys.py).
         self.ends_screen = ends_screen
         self._overflow = 0  # characters dropped beyond MAX_SCAN_LENGTH in the current scan
         self._run = 0  # printable keys in a row that arrived at the App for this field

@@ -40,7 +40,8 @@ class TakeoverAtDesk:
             where = _("{order} is at {desk} ({who} is packing it, nothing scanned yet).").format(
                 **names
             )
-        self.say(where + " " + _("Supervisor PIN to take it over — Esc leaves it there."), "warn")
+        asked = where + " " + _("Supervisor PIN to take it over — Esc leaves it there.")
+        self.say(asked, "warn")
 
         def entered(supervisor: PackerInfo | None) -> None:
             if supervisor is None:
@@ -50,7 +51,7 @@ class TakeoverAtDesk:
             else:
                 self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
 
-        self.app.push_screen(PinPrompt(self.backend, self.station.packer_name), entered)
+        self.app.push_screen(PinPrompt(self.backend, self.station.packer_name, asked), entered)
 
     @work(group="order", exit_on_error=False)
     async def take_over(self: PackingScreen, held: HeldElsewhere, supervisor: PackerInfo) -> None:

@@ -40,14 +40,16 @@ class PinPrompt(ModalScreen[PackerInfo | None]):
         Binding("escape", "cancel", _("Cancel"), id="pin.cancel")
     ]
 
-    def __init__(self, backend: Backend, packer: str = "") -> None:
+    def __init__(self, backend: Backend, packer: str = "", why: str = "") -> None:
         super().__init__()
         self.backend = backend
         self.packer = packer  # who asked, for the lockout and the audit
+        self.why = why  # what the PIN allows, when the dialog hides the desk's own answer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield PlainLabel(_("Supervisor PIN"), id="question")
+            question = _("Supervisor PIN")
+            yield PlainLabel(f"{self.why}\n{question}" if self.why else question, id="question")
             yield Input(placeholder=_("PIN"), password=True, id="answer")
             yield PlainLabel("", id="pin-error")
             yield PlainLabel(_("Enter: confirm · Esc: cancel"), id="keys")

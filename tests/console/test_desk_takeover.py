@@ -35,6 +35,8 @@ async def test_a_supervisor_takes_over_an_order_left_at_another_desk(desk, box):
         said = str(screen.query_one("#feedback").render())
         assert f"{THREE} is at desk-2 (anna had packed 2 of 3)" in said, said
         assert "Supervisor PIN to take it over" in said
+        question = str(app.screen.query_one("#question").render())  # the dialog covers the desk
+        assert f"{THREE} is at desk-2 (anna had packed 2 of 3)" in question, question
         await pilot.press(*"1234", "enter")
         await until(pilot, lambda: screen.target is not None and app.screen is screen)
         # The goods lie at desk-2: nothing of anna's counts travels; every item is scanned again.

@@ -102,3 +102,24 @@ def test_cjk_and_emoji_are_never_silently_dropped(company: CompanySettings) -> N
     text = pdf_text(render_pdf(build_content(o, DocumentKind.INVOICE, "RE-1", ISSUED, company)))
     assert "Teetasse" in text
     assert "茶杯" in text or "\ufffd" in text or "[?]" in text
+
+
+@pytest.mark.parametrize(
+    "sample", ["Bio-Kaffee 250 g", "Łukasz Wójcik", "Ωμέγα Жук", "Kabel ǅ", ""]
+)
+def test_measured_widths_are_fpdf2s_own(company: CompanySettings, sample: str) -> None:
+    """Line wrapping measures text without fpdf2's fragments, and gets the very same widths."""
+    from core.documents.layout import Sheet, text_width
+
+    content = build_content(order(), DocumentKind.INVOICE, "RE-2026-00042", ISSUED, company)
+    content["lines"][0]["title"] = sample  # 'ǅ' puts the document in the complete face
+    pdf = Sheet(content)
+    pdf.add_page()
+    for size, bold in ((8.5, False), (12, True), (6.5, False)):
+        pdf.font(size, bold=bold)
+        for text in (
+            sample,
+            f"{sample} 1.234,56 €",
+            f"Seite {pdf.str_alias_nb_pages}",
+        ):
+            assert text_width(pdf, text) == pdf.get_string_width(text), (text, size, bold)

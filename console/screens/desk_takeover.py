@@ -40,8 +40,8 @@ class TakeoverAtDesk:
             where = _("{order} is at {desk} ({who} is packing it, nothing scanned yet).").format(
                 **names
             )
-        asked = where + " " + _("Supervisor PIN to take it over — Esc leaves it there.")
-        self.say(asked, "warn")
+        asked = _("Supervisor PIN to take it over — Esc leaves it there.")
+        self.say(f"{where} {asked}", "warn")
 
         def entered(supervisor: PackerInfo | None) -> None:
             if supervisor is None:
@@ -51,7 +51,9 @@ class TakeoverAtDesk:
             else:
                 self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
 
-        self.app.push_screen(PinPrompt(self.backend, self.station.packer_name, asked), entered)
+        self.app.push_screen(
+            PinPrompt(self.backend, self.station.packer_name, f"{where}\n{asked}"), entered
+        )
 
     @work(group="order", exit_on_error=False)
     async def take_over(self: PackingScreen, held: HeldElsewhere, supervisor: PackerInfo) -> None:

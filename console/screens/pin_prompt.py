@@ -34,7 +34,10 @@ class PinPrompt(ModalScreen[PackerInfo | None]):
     """Returns the supervisor whose PIN was entered, or None when Escape is pressed."""
 
     CSS_PATH = "reason_prompt.tcss"
-    DEFAULT_CSS = "PinPrompt { align: center middle; } #pin-error { color: $error; }"
+    DEFAULT_CSS = (
+        "PinPrompt { align: center middle; } #pin-error { color: $error; } "
+        "PinPrompt #question { width: 100%; }"  # a long question wraps instead of being cut
+    )
     AUTO_FOCUS = "#answer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="pin.cancel")
@@ -44,12 +47,11 @@ class PinPrompt(ModalScreen[PackerInfo | None]):
         super().__init__()
         self.backend = backend
         self.packer = packer  # who asked, for the lockout and the audit
-        self.why = why  # what the PIN allows, when the dialog hides the desk's own answer
+        self.why = why  # asked instead of "Supervisor PIN" when the dialog hides the desk's answer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            question = _("Supervisor PIN")
-            yield PlainLabel(f"{self.why}\n{question}" if self.why else question, id="question")
+            yield PlainLabel(self.why or _("Supervisor PIN"), id="question")
             yield Input(placeholder=_("PIN"), password=True, id="answer")
             yield PlainLabel("", id="pin-error")
             yield PlainLabel(_("Enter: confirm · Esc: cancel"), id="keys")

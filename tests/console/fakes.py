@@ -18,7 +18,7 @@ from core.services.queries import OrderSummary
 from core.services.queries.articles import ArticleStock
 from core.services.queries.dashboard import Dashboard
 from core.services.queries.queue import QueueFilter
-from core.services.queries.rejections import SkuRejection
+from core.services.queries.rejections import InvoiceRejection, SkuRejection
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 ANNA = PackerInfo(1, "anna", "P-ANNA", "packer")
@@ -260,6 +260,13 @@ class FakeBackend:
             SkuRejection("amazon-de", "MUG-01", ("DE", "FR"), "8541",
                          "[b]Quantity[/b] is invalid for this listing", 12, True),
             SkuRejection("amazon-de", "TEA-02", ("DE",), "90220", "Product type not valid", 3, False),
+        ]  # fmt: skip
+
+    async def invoice_rejections(self) -> list[InvoiceRejection]:
+        return [
+            InvoiceRejection("amazon-de", "RE-2026-00007", "invoice", "302-1234567-7654321", "DE",
+                             "InvoiceUploadFailed", "[red]Rechnungsnummer[/red] bereits verwendet",
+                             "report", T0),
         ]  # fmt: skip
 
     async def retry_job(self, job_id: int, supervisor: str) -> None:

@@ -35,6 +35,7 @@ def text_of(app: PackdeskApp) -> str:
         ("holds", "Orders on hold"),
         ("outbox", "dead: 1"),
         ("rejections", "2 SKU(s) refused by Amazon; 1 go out again"),
+        ("rejections", "1 invoice(s) Amazon did not accept"),
         ("articles", "Scan an article"),
         ("printers", ""),
         ("dashboard", "anna"),
@@ -189,3 +190,22 @@ async def test_rejections_show_what_amazon_refused_per_sku_as_plain_text():
         await until(pilot, lambda: "Quantity" in str(app.screen.query_one("#message").render()))
         # Amazon's text is data, never markup: the brackets are shown as they came
         assert "[b]Quantity[/b] is invalid" in str(app.screen.query_one("#message").render())
+
+
+async def test_rejections_show_the_invoices_amazon_did_not_accept_in_its_words():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "rejections")
+        table = app.screen.query_one("#invoices")
+        rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        # Amazon's status is shown as it came (its values are undocumented), never interpreted
+        assert [r[1:4] for r in rows] == [
+            ("RE-2026-00007", "302-1234567-7654321", "InvoiceUploadFailed")
+        ]
+        table.focus()
+        table.move_cursor(row=0)
+        await until(
+            pilot, lambda: "Rechnungsnummer" in str(app.screen.query_one("#message").render())
+        )
+        # Amazon's text is data, never markup
+        assert "[red]Rechnungsnummer[/red]" in str(app.screen.query_one("#message").render())

@@ -11,7 +11,12 @@ from core.services.queries.dashboard import Dashboard, dashboard
 from core.services.queries.monitors import OutboxJobView, PrinterState, PrintJobView
 from core.services.queries.orders import OrderSummary
 from core.services.queries.queue import QueueFilter
-from core.services.queries.rejections import SkuRejection, sku_rejections
+from core.services.queries.rejections import (
+    InvoiceRejection,
+    SkuRejection,
+    invoice_rejections,
+    sku_rejections,
+)
 from core.services.queue_keys import QueueKey
 from core.services.station_scope import StationScope
 
@@ -56,6 +61,10 @@ class StationQueries(StationScope):
     async def rejections(self) -> list[SkuRejection]:
         """SKUs whose stock push Amazon refused, with Amazon's code and message."""
         return await sku_rejections()
+
+    async def invoice_rejections(self) -> list[InvoiceRejection]:
+        """Uploaded invoices Amazon did not accept, with its status and description."""
+        return await invoice_rejections()
 
     async def articles(self, search: str = "", limit: int = 100) -> list[ArticleStock]:
         return await articles.article_stock(search, limit)

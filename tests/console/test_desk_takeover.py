@@ -31,7 +31,9 @@ async def test_a_supervisor_takes_over_an_order_left_at_another_desk(desk, box):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _signed_in(app, pilot)
         burst(app, f"{THREE}\r")
-        await until(pilot, lambda: isinstance(app.screen, PinPrompt))
+        # a pushed screen composes after the push: wait for its question, not for the push alone
+        await until(pilot, lambda: isinstance(app.screen, PinPrompt) and app.screen.is_mounted)
+        await until(pilot, lambda: bool(app.screen.query("#question")))
         said = str(screen.query_one("#feedback").render())
         assert f"{THREE} is at desk-2 (anna had packed 2 of 3)" in said, said
         assert "Supervisor PIN to take it over" in said

@@ -138,6 +138,8 @@ async def _add_sync(rt: Runtime, services: StationServices, time_scale: float) -
         connectors,
         runner,
         poll_interval_s=rt.settings.sync.poll_interval_s,
+        fba_report_every_s=rt.settings.sync.fba_report_interval_s,
+        vat_report_every_s=rt.settings.sync.vat_report_interval_s,
         leases=SyncLeases(
             holder_name("console", rt.settings.station), lease_s=rt.settings.sync.lease_s
         ),

@@ -142,6 +142,8 @@ class SyncSettings(_Section):
     overlap_s: float = Field(default=300, ge=0)
     listings_pull_interval_s: float = Field(default=3600, gt=0)
     fba_report_interval_s: float = Field(default=3600, gt=0)  # FBA shipments report, per account
+    # VAT invoice data report (which uploaded invoices Amazon did not accept); Amazon: twice a day
+    vat_report_interval_s: float = Field(default=43200, gt=0)
     orders_api: Literal["2026-01-01", "v0"] = "2026-01-01"  # v0 until Amazon retires it
     lease_s: float = Field(default=20, ge=1)  # one syncer per account; others take over after
     notifications: bool = False  # Amazon's ORDER_CHANGE notifications through the [aws] queue

@@ -91,6 +91,7 @@ async def run_sync(args: argparse.Namespace) -> int:
             if args.no_listings
             else rt.settings.sync.listings_pull_interval_s,
             fba_report_every_s=rt.settings.sync.fba_report_interval_s,
+            vat_report_every_s=rt.settings.sync.vat_report_interval_s,
             leases=SyncLeases(holder_name("sync"), lease_s=rt.settings.sync.lease_s),
         )
         worker.safety_poll_interval_s = rt.settings.sync.safety_poll_interval_s

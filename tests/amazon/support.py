@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from core.channels.amazon import connector_for, make_amazon_handlers
@@ -18,7 +22,9 @@ from core.ports import PrintRequest
 from core.security import SecretBox
 from core.services.outbox import OutboxRunner
 from core.sync import SyncWorker
+from tests.support.processes import finished
 
+ROOT = Path(__file__).resolve().parents[2]
 SCALE = 600.0  # emulated seconds per real second: usage plans stay real, tests stay short
 FAST_RETRY = RetryPolicy(max_retries=5, base_s=0.5, max_s=5)
 
@@ -97,3 +103,30 @@ def importable(emu: Any, seller_id: str | None = None) -> set[str]:
         if (seller_id is None or o.seller_id == seller_id)
         and should_import(Channel(o.channel), o.status)
     }
+
+
+async def run_cli(db: str, key: bytes, tmp, *args: str) -> str:  # type: ignore[no-untyped-def]
+    """`packdesk ARGS` in a process of its own against `db`; its stdout (exit code 0 asserted)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACKDESK_")}
+    env.update(
+        PACKDESK_DATABASE_URL=db,
+        PACKDESK_SECRET_KEY=key.decode(),
+        PACKDESK_DATA_DIR=str(tmp),
+        PACKDESK_CONFIG=str(tmp / "config.toml"),
+        PACKDESK_AMAZON_TIME_SCALE=str(SCALE),
+        PYTHONPATH=str(ROOT),
+    )
+    (tmp / "config.toml").touch()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "console.cli",
+        *args,
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await finished(proc, 90)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    return out.decode()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -28,12 +24,10 @@ from core.security import SecretBox
 from core.services.outbox import OutboxRunner
 from core.services.queries.rejections import sku_rejections
 from core.services.setup import ensure_basics
-from tests.amazon.support import SCALE, wired
+from tests.amazon.support import run_cli, wired
 from tests.documents.support import settings, shipped_fba_order
-from tests.support.processes import finished
 
 pytestmark = pytest.mark.network
-ROOT = Path(__file__).resolve().parents[2]
 CODE, MESSAGE = "18027", "The listing is restricted: approval is required for this brand."
 
 
@@ -148,51 +142,27 @@ async def test_an_invoice_amazon_does_not_accept_is_shown(db, box, emu):
     assert refused.subject.startswith("document:")
 
 
-async def _cli(db: str, key: bytes, tmp, *args: str) -> str:  # type: ignore[no-untyped-def]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PACKDESK_")}
-    env.update(
-        PACKDESK_DATABASE_URL=db,
-        PACKDESK_SECRET_KEY=key.decode(),
-        PACKDESK_DATA_DIR=str(tmp),
-        PACKDESK_CONFIG=str(tmp / "config.toml"),
-        PACKDESK_AMAZON_TIME_SCALE=str(SCALE),
-        PYTHONPATH=str(ROOT),
-    )
-    (tmp / "config.toml").touch()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "console.cli",
-        *args,
-        env=env,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await finished(proc, 90)
-    assert proc.returncode == 0, err.decode()[-2000:]
-    return out.decode()
-
-
 async def test_sync_counts_rejections_and_listings_list_shows_them(db, emu, tmp_path):
     key = SecretBox.generate_key()
     box = SecretBox(key)
     async with wired(emu, box) as w:
         row = w.accounts[0]
         mfn = (await _dirty_mfn(w, row))[:2]
-    await _cli(db, key, tmp_path, "sync", "--once", "--json", "--no-listings")  # orders in
+    await run_cli(db, key, tmp_path, "sync", "--once", "--json", "--no-listings")  # orders in
     emu.advance(3600)  # the emulator's clock is frozen: usage plans refill only when moved
     await ListingRow.all().update(stock_dirty=False)
     await ListingRow.filter(id__in=[m.id for m in mfn]).update(stock_dirty=True)
     await _reject(emu, row.seller_id, mfn[0].seller_sku)
-    out = await _cli(db, key, tmp_path, "sync", "--once", "--json", "--no-listings")
+    out = await run_cli(db, key, tmp_path, "sync", "--once", "--json", "--no-listings")
     counted = sum(c["stock_rejected"] for c in json.loads(out)["accounts"])
     same_sku = [m for m in mfn if m.seller_sku == mfn[0].seller_sku]  # in each marketplace
     assert counted == await ListingRow.filter(push_state="rejected").count() == len(same_sku)
-    listed = json.loads(await _cli(db, key, tmp_path, "listings", "list", "--json", "--rejected"))
+    listed = json.loads(
+        await run_cli(db, key, tmp_path, "listings", "list", "--json", "--rejected")
+    )
     assert sorted((x["sku"], x["marketplace_id"], x["code"], x["message"]) for x in listed) == [
         (m.seller_sku, m.marketplace_id, CODE, MESSAGE)
         for m in sorted(same_sku, key=lambda m: m.marketplace_id)
     ]
-    table = await _cli(db, key, tmp_path, "listings", "list")
+    table = await run_cli(db, key, tmp_path, "listings", "list")
     assert f"[{CODE}]" in table and "rejected" in table  # a narrow table wraps the message

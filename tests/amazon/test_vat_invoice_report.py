@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -18,7 +19,7 @@ from core.services.outbox import OutboxRunner
 from core.services.queries.rejections import invoice_rejections, rejected_invoice_counts
 from core.services.setup import ensure_basics
 from core.sync.vat_invoices import check_vat_invoices
-from tests.amazon.support import Wired, wired
+from tests.amazon.support import Wired, run_cli, wired
 from tests.documents.support import AMAZON_SHIPPED_AT, settings
 from tests.support.factories import make_order
 
@@ -129,3 +130,34 @@ async def test_without_the_tax_invoicing_role_the_cycle_goes_on_and_says_what_is
     assert await invoice_rejections() == []
     asked = [r for r in emu.state.reports.values() if "VAT" in r.report_type]
     assert asked == []  # Amazon refused every ask
+
+
+async def test_sync_counts_the_invoices_amazon_did_not_accept_and_documents_rejected_lists_them(
+    db, emu, tmp_path
+):
+    key = SecretBox.generate_key()
+    box = SecretBox(key)
+    async with wired(emu, box) as w:
+        row = w.accounts[0]
+        refused, _ = await _uploaded_invoices(emu, w, box)
+    # the sync's own intake issues invoices for the orders it imports: they are not uploaded here
+    await FulfilmentProfileRow.all().update(upload_invoice=False)
+    await _emulator(
+        emu,
+        "/_emulator/vat-invoice-issues",
+        {"seller_id": row.seller_id, "invoice_number": refused.number, "description": REASON},
+    )
+    first = json.loads(
+        await run_cli(db, key, tmp_path, "sync", "--once", "--json", "--no-listings")
+    )
+    assert first["invoices_rejected"] == 0  # the report is asked for; Amazon makes it meanwhile
+    emu.advance(3600)
+    out = json.loads(await run_cli(db, key, tmp_path, "sync", "--once", "--json", "--no-listings"))
+    assert out["invoices_rejected"] == 1
+    assert [a["invoices_rejected"] for a in out["accounts"] if a["account"] == row.name] == [1]
+    listed = json.loads(await run_cli(db, key, tmp_path, "documents", "rejected", "--json"))
+    assert [(x["number"], x["status"], x["description"]) for x in listed] == [
+        (refused.number, "InvoiceRejected", REASON)
+    ]
+    table = await run_cli(db, key, tmp_path, "documents", "rejected")
+    assert refused.number[:8] in table and "Amazon says" in table  # a narrow table wraps cells

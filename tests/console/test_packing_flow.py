@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from console.screens.packing import PackingScreen
+from console.screens.pin_prompt import PinPrompt
 from console.screens.sign_in import SignInScreen
 from console.widgets.scan_field import ScanField
 from core.persistence.models import DocumentRow, OrderRow, OutboxJobRow
@@ -97,5 +98,10 @@ async def test_another_desk_has_the_order(desk):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _signed_in(app, pilot)
         burst(app, "302-0000003-0000003\r")
-        await until(pilot, lambda: "desk-2" in _feedback(app))
+        # where it is, and a supervisor's takeover offered (test_desk_takeover.py); Esc leaves it
+        await until(pilot, lambda: isinstance(app.screen, PinPrompt) and app.screen.is_mounted)
+        said = str(screen.query_one("#feedback").render())
+        assert "302-0000003-0000003 is at desk-2 (bob is packing it, nothing scanned yet)" in said
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and "stays at desk-2" in _feedback(app))
         assert screen.session is None and screen.mode == "idle"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -104,6 +105,28 @@ async def test_an_invoice_amazon_rejects_is_shown_with_its_status_and_descriptio
     assert await rejected_invoice_counts() == {row.id: 1}
     report = next(r for r in emu.state.reports.values() if "VAT" in r.report_type)
     assert report.options == {"ReportOption=pendingInvoices": "true"}
+
+
+async def test_an_accepted_invoice_the_pending_view_names_later_is_shown_again(db, box, emu):
+    async with wired(emu, box) as w:
+        row = w.accounts[0]
+        _, second = await _uploaded_invoices(emu, w, box)
+        connector = w.connectors[row.id]
+        await check_vat_invoices(connector)
+        emu.advance(3600)
+        assert (await check_vat_invoices(connector)).accepted == 2
+        await _emulator(
+            emu,
+            "/_emulator/vat-invoice-issues",
+            {"seller_id": row.seller_id, "invoice_number": second.number, "description": REASON},
+        )
+        await check_vat_invoices(connector, every=timedelta(0))  # the next scheduled ask
+        emu.advance(3600)
+        judged = await check_vat_invoices(connector, every=timedelta(hours=12))
+    assert judged.not_accepted == [second.number]
+    assert [(r.number, r.description) for r in await invoice_rejections()] == [
+        (second.number, REASON)
+    ]
 
 
 async def test_without_the_tax_invoicing_role_the_cycle_goes_on_and_says_what_is_missing(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from core.channels.amazon.invoice_report import PendingInvoice
 from core.domain.documents import DocumentKind
 from core.persistence.models import AuditEventRow, DocumentRow, InvoiceVerdictRow, OrderRow
@@ -67,7 +69,8 @@ async def judge_uploads(
     asked for: still in the pending view → not accepted (Amazon's words kept); gone → accepted.
 
     An invoice whose upload was still being processed is left for the next report. A refusal
-    the upload's own result gave stays as it is (the report cannot know more about it).
+    the upload's own result gave stays as it is (the report cannot know more about it); an
+    accepted invoice is judged again only if a later pending view names it.
     """
     processed = await AuditEventRow.filter(action=UPLOAD_ACCEPTED, at__lt=requested_at).values_list(
         "subject", flat=True
@@ -75,19 +78,24 @@ async def judge_uploads(
     ids = _document_ids(processed)
     if not ids:
         return Judged()
-    refused_at_upload = set(
-        await InvoiceVerdictRow.filter(document_id__in=ids, source="upload").values_list(
-            "document_id", flat=True
-        )
+    # A refusal the upload's own result gave is settled; an invoice a report once accepted is
+    # looked at again only when the pending view names it: each report judges the rest.
+    verdicts = await InvoiceVerdictRow.filter(document_id__in=ids).only(
+        "id", "document_id", "source", "accepted"
     )
-    docs = await DocumentRow.filter(id__in=ids).exclude(id__in=list(refused_at_upload))
+    upload_refused = {v.document_id for v in verdicts if v.source == "upload"}
+    accepted = {v.document_id for v in verdicts if v.source != "upload" and v.accepted}
+    by_number = {p.invoice_number: p for p in pending if p.invoice_number}
+    open_ids = [i for i in ids if i not in upload_refused and i not in accepted]
+    docs = await DocumentRow.filter(
+        Q(id__in=open_ids) | Q(id__in=list(accepted), number__in=list(by_number))
+    )
     orders = {
         o.id: o.external_id
         for o in await OrderRow.filter(
             id__in=[d.order_id for d in docs], account_id=account_id
         ).only("id", "external_id")
     }
-    by_number = {p.invoice_number: p for p in pending if p.invoice_number}
     unnumbered = {(p.order_id, p.is_credit): p for p in pending if not p.invoice_number}
     judged = Judged()
     for doc in docs:

@@ -6,29 +6,25 @@ only asks and answers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import work
 
 from console.i18n import _
+from console.screens.desk_base import DeskScreen
 from console.screens.hold_prompt import HoldPrompt
 from console.widgets.plain import shown
 from console.widgets.ship_countdown import ShipCountdown
 from core.services.desk.views import PackTarget
 from core.services.holds import HoldReason, reasons, scanned_reason
 
-if TYPE_CHECKING:
-    from console.screens.packing import PackingScreen
 
+class HoldsAtDesk(DeskScreen):
+    """A part of PackingScreen (console/screens/desk_base.py)."""
 
-class HoldsAtDesk:
-    """Mixed into PackingScreen."""
-
-    def hold_reasons(self: PackingScreen) -> list[HoldReason]:
+    def hold_reasons(self) -> list[HoldReason]:
         desk = self.backend.settings.desk
         return reasons(desk.hold_reasons, desk.hold_code_prefix)
 
-    def scanned_hold(self: PackingScreen, code: str) -> bool:
+    def scanned_hold(self, code: str) -> bool:
         """True when `code` was a reason barcode from the desk sheet (and was answered)."""
         reason = scanned_reason(code, self.hold_reasons())
         if reason is None:
@@ -42,7 +38,7 @@ class HoldsAtDesk:
             self.hold_order(self.target, reason)
         return True
 
-    def action_hold(self: PackingScreen) -> None:
+    def action_hold(self) -> None:
         if self.mode == "confirming":  # a hold stops the shipment first
             self.query_one("#countdown", ShipCountdown).close()
             self.mode = "idle"
@@ -57,7 +53,7 @@ class HoldsAtDesk:
             self.app.push_screen(HoldPrompt(question, self.hold_reasons()), held)
 
     @work(group="order", exit_on_error=False)
-    async def hold_order(self: PackingScreen, target: PackTarget, reason: HoldReason) -> None:
+    async def hold_order(self, target: PackTarget, reason: HoldReason) -> None:
         await self.backend.hold_for(target.order_id, reason, self.station.packer_name)
         if self.target is target:
             self.session, self.target = None, None

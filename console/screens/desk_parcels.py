@@ -6,19 +6,15 @@ and goes to the carrier and onto the label instead of the computed one (core/dom
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import work
 
 from console.i18n import _
+from console.screens.desk_base import DeskScreen
 from console.widgets.plain import Plain, shown
 from console.widgets.scan_field import ScanField
 from core.domain.errors import DomainError
 from core.domain.parcels import DeskParcels, parse_grams
 from core.services.desk.views import PackTarget
-
-if TYPE_CHECKING:
-    from console.screens.packing import PackingScreen
 
 
 def parcels_text(parcels: DeskParcels | None, boxes: list[dict[int, int]]) -> str:
@@ -45,22 +41,22 @@ def parcels_text(parcels: DeskParcels | None, boxes: list[dict[int, int]]) -> st
     return " · ".join(out)
 
 
-class ParcelsAtDesk:
-    """Mixed into PackingScreen (which owns `parcels`, `session`, `target`)."""
+class ParcelsAtDesk(DeskScreen):
+    """A part of PackingScreen (console/screens/desk_base.py)."""
 
     @work(group="parcels", exclusive=True, exit_on_error=False)
-    async def load_parcels(self: PackingScreen, target: PackTarget) -> None:
+    async def load_parcels(self, target: PackTarget) -> None:
         parcels = await self.backend.desk_parcels([ln.line_id for ln in target.lines])
         if self.target is target:
             parcels.weighed.update(target.weighed)  # what the scale said before a sign-out
             self.parcels = parcels
             self.show_parcels()
 
-    def show_parcels(self: PackingScreen) -> None:
+    def show_parcels(self) -> None:
         boxes = self.session.progress() if self.session is not None else []
         self.query_one("#parcels", Plain).update(parcels_text(self.parcels, boxes))
 
-    def action_weight(self: PackingScreen) -> None:
+    def action_weight(self) -> None:
         if self._in_window() or not self._need_order() or self.session is None:
             return
         field = self.query_one("#scan", ScanField)

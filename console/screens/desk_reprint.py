@@ -10,32 +10,28 @@ packer and, where the setting wants it, a supervisor's PIN.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import work
 
 from console.i18n import _
 from console.scanning import DecodedScan
 from console.screens.base import describe
+from console.screens.desk_base import DeskScreen
 from console.screens.reprint_prompt import ReprintPrompt
 from console.widgets.plain import shown
 from core.services.desk.opening import Beside
 from core.services.reprint import Reprint, ReprintOffer, needs_supervisor
 
-if TYPE_CHECKING:
-    from console.screens.packing import PackingScreen
 
+class ReprintAtDesk(DeskScreen):
+    """A part of PackingScreen (console/screens/desk_base.py)."""
 
-class ReprintAtDesk:
-    """Mixed into PackingScreen."""
-
-    async def reprint_offer(self: PackingScreen, code: str) -> ReprintOffer | None:
+    async def reprint_offer(self, code: str) -> ReprintOffer | None:
         try:
             return await self.backend.reprint_offer(code)
         except Exception:
             return None  # the scan's own answer (not found …) is what the packer needs then
 
-    def offer_reprint(self: PackingScreen, offer: ReprintOffer) -> None:
+    def offer_reprint(self, offer: ReprintOffer) -> None:
         if not offer.choices():
             self.say(
                 _("{order} has left the desk; it has no label or papers to print yet.").format(
@@ -62,7 +58,7 @@ class ReprintAtDesk:
 
         self.app.push_screen(ReprintPrompt(offer, self.open_order_stays().strip()), chosen)
 
-    def open_order_stays(self: PackingScreen) -> str:
+    def open_order_stays(self) -> str:
         """What an offer adds while an order is open ("302-… stays on the desk (1/3).")."""
         if self.target is None or self.session is None:
             return ""
@@ -72,7 +68,7 @@ class ReprintAtDesk:
             n=self.session.items_expected,
         )
 
-    def look_beside(self: PackingScreen, scan: DecodedScan) -> None:
+    def look_beside(self, scan: DecodedScan) -> None:
         """A scan that is none of the open order's articles: ask what it names (scans wait)."""
         assert self.target is not None
         self.mode = "opening"
@@ -80,7 +76,7 @@ class ReprintAtDesk:
         self._look_beside(scan, self.target.order_id)
 
     @work(group="order", exit_on_error=False)
-    async def _look_beside(self: PackingScreen, scan: DecodedScan, on_desk: int) -> None:
+    async def _look_beside(self, scan: DecodedScan, on_desk: int) -> None:
         try:
             found = await self.backend.beside(scan.code, on_desk, scan.alternates)
         except Exception as exc:
@@ -109,7 +105,7 @@ class ReprintAtDesk:
             )
 
     @work(group="reprint", exit_on_error=False)
-    async def reprint(self: PackingScreen, offer: ReprintOffer, what: Reprint, actor: str) -> None:
+    async def reprint(self, offer: ReprintOffer, what: Reprint, actor: str) -> None:
         jobs = await self.backend.reprint_shipment(offer, what, actor)
         self.say(
             _("{n} copy/copies of {order} sent to the printer.").format(

@@ -9,24 +9,20 @@ counts stay behind with the goods (core's `StationDesk.take_over`), and the pack
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import work
 
 from console.i18n import _
 from console.screens.base import describe
+from console.screens.desk_base import DeskScreen
 from console.screens.pin_prompt import PinPrompt
 from console.widgets.plain import shown
 from core.services.desk.views import HeldElsewhere, PackerInfo
 
-if TYPE_CHECKING:
-    from console.screens.packing import PackingScreen
 
+class TakeoverAtDesk(DeskScreen):
+    """A part of PackingScreen (console/screens/desk_base.py)."""
 
-class TakeoverAtDesk:
-    """Mixed into PackingScreen."""
-
-    def offer_takeover(self: PackingScreen, held: HeldElsewhere) -> None:
+    def offer_takeover(self, held: HeldElsewhere) -> None:
         names = {
             "order": shown(held.external_id, 40),
             "desk": shown(held.station, 30),
@@ -56,7 +52,7 @@ class TakeoverAtDesk:
         )
 
     @work(group="order", exit_on_error=False)
-    async def take_over(self: PackingScreen, held: HeldElsewhere, supervisor: PackerInfo) -> None:
+    async def take_over(self, held: HeldElsewhere, supervisor: PackerInfo) -> None:
         self.mode = "opening"  # scans wait until the order is on this desk
         try:
             target = await self.backend.take_over(

@@ -6,35 +6,29 @@ What a scan or a stop means is `core/domain/undo_window.py`'s; the countdown is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from console.i18n import _
 from console.scanning import DecodedScan
+from console.screens.desk_base import DeskScreen
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import shown
 from console.widgets.ship_countdown import ShipCountdown
 from core.domain.undo_window import NextScan, Stop
 
-if TYPE_CHECKING:
-    from console.screens.packing import PackingScreen
 
+class UndoWindowAtDesk(DeskScreen):
+    """A part of PackingScreen (console/screens/desk_base.py)."""
 
-class UndoWindowAtDesk:
-    """Mixed into PackingScreen."""
-
-    def check_action(
-        self: PackingScreen, action: str, parameters: tuple[object, ...]
-    ) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_shipment":
             return self.mode == "confirming"
         return True
 
-    def on_ship_countdown_due(self: PackingScreen, message: ShipCountdown.Due) -> None:
+    def on_ship_countdown_due(self, message: ShipCountdown.Due) -> None:
         message.stop()
         if self.mode == "confirming" and self.session is not None:
             self._ship(partial=False)
 
-    def scan_in_window(self: PackingScreen, scan: DecodedScan) -> None:
+    def scan_in_window(self, scan: DecodedScan) -> None:
         """A scan while a shipment waits: the cancel code stops it, anything else ships it now."""
         window = self.query_one("#countdown", ShipCountdown).window
         cancel = frozenset({self.backend.settings.desk.cancel_code})  # on the desk sheet
@@ -44,12 +38,12 @@ class UndoWindowAtDesk:
         self._pending.append(scan)  # answered once this order has shipped
         self.ship_now()
 
-    def ship_now(self: PackingScreen) -> None:
+    def ship_now(self) -> None:
         self.query_one("#countdown", ShipCountdown).close()
         if self.mode == "confirming" and self.session is not None:
             self._ship(partial=False)
 
-    def action_stop_shipment(self: PackingScreen) -> None:
+    def action_stop_shipment(self) -> None:
         window = self.query_one("#countdown", ShipCountdown).close()
         if self.mode != "confirming" or window is None or self.target is None:
             return
@@ -72,7 +66,7 @@ class UndoWindowAtDesk:
             "warn",
         )
 
-    def _in_window(self: PackingScreen) -> bool:
+    def _in_window(self) -> bool:
         """While a shipment waits, only stop, ship now, hold and put back make sense."""
         if self.mode == "confirming":
             self.say(_("Esc stops the shipment; F5 ships it now."), "warn")

@@ -1,9 +1,9 @@
 """Packing: the heart of the desk. Scan an order (or just the article), scan its items, ship.
 
-The flow is a small state machine (`mode`), never driven by focus: the scan field keeps focus and
-every scan is answered at once from the in-memory `PackingSession`. Only opening and completing an
-order reach the database, in workers; scans that arrive meanwhile wait in `_pending` and are
-replayed in order, so none is lost.
+The flow is a small state machine (`mode`, declared with the desk's state in desk_base.py), never
+driven by focus: the scan field keeps focus and every scan is answered at once from the in-memory
+`PackingSession`. Only opening and completing an order reach the database, in workers; scans that
+arrive meanwhile wait in `_pending` and are replayed in order, so none is lost.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.reactive import var
 from textual.widgets import Static
 
 from console.i18n import _
 from console.messages import ShowOrder
 from console.scanning import DecodedScan, ScanKind, too_long_answer
-from console.screens.base import StationScreen, describe
+from console.screens.base import describe
 from console.screens.desk_holds import HoldsAtDesk
 from console.screens.desk_parcels import ParcelsAtDesk
 from console.screens.desk_reprint import ReprintAtDesk
@@ -51,9 +50,7 @@ LAYOUT_HINT = _(
 )
 
 
-class PackingScreen(
-    UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk, TakeoverAtDesk, StationScreen
-):
+class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk, TakeoverAtDesk):
     """Scan, check, pack, ship; then straight on to the next order."""
 
     CSS_PATH = "packing.tcss"
@@ -72,8 +69,6 @@ class PackingScreen(
         Binding("escape", "stop_shipment", _("Stop"), id="packing.stop", priority=True),
         Binding("backspace", "stop_shipment", _("Stop"), show=False, priority=True),
     ]
-
-    mode: var[str] = var("idle")  # idle | opening | confirming (undo window) | closing
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,0 +1,66 @@
+"""What the packing desk's parts share: the order on the desk, the desk's mode, how it answers.
+
+The desk is one screen (`PackingScreen`) made of parts by concern: holds, parcels, reprint,
+takeover, the undo window (desk_*.py). Each part is a subclass of `DeskScreen`, so mypy checks it
+against the state and the answers declared here, not against the whole screen it is mixed into.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import TYPE_CHECKING
+
+from textual.reactive import var
+
+from console.screens.base import StationScreen
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from console.scanning import DecodedScan
+    from core.domain.packing import PackingSession
+    from core.domain.parcels import DeskParcels
+    from core.services.desk.views import PackTarget
+
+
+class DeskScreen(StationScreen):
+    """The packing desk's state and the steps its parts call on one another."""
+
+    mode: var[str] = var("idle")  # idle | opening | confirming (undo window) | closing
+
+    session: PackingSession | None  # the order being packed, answered from memory
+    target: PackTarget | None  # the claimed order it came from
+    parcels: DeskParcels | None  # the boxes' weights (desk_parcels.py)
+    _pending: list[DecodedScan]  # scans that wait while an order opens or closes
+
+    @abstractmethod
+    def say(self, text: str, state: str = "info") -> None:
+        """Answer the packer on the feedback line (state: info, ok, warn, error, done)."""
+
+    @abstractmethod
+    def _show_order(self) -> None:
+        """Redraw the order bar: which order, how far packed, how many boxes."""
+
+    @abstractmethod
+    def _need_order(self) -> bool:
+        """True when an order is on the desk; otherwise say so."""
+
+    @abstractmethod
+    def _in_window(self) -> bool:
+        """True (and said) while a shipment waits in its undo window."""
+
+    @abstractmethod
+    def progress_changed(self) -> None:
+        """Store the scanned progress with the claim."""
+
+    @abstractmethod
+    def _start(self, target: PackTarget) -> None:
+        """Put a claimed order on the desk."""
+
+    @abstractmethod
+    def _ship(self, partial: bool) -> None:
+        """Complete what is packed (one transaction, in a worker)."""
+
+    @abstractmethod
+    def put_back(self, target: PackTarget, stopped: bool = False) -> Worker[None]:
+        """Release the order to the queue (a worker)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from console.i18n import _
 from console.widgets.plain import PlainTable
@@ -46,12 +49,30 @@ class OrderLines(PlainTable):
             for line in session.lines.values():
                 done = session.packed(line.line_id)
                 if self._shown.get(line.line_id) != done:
-                    key = str(line.line_id)
-                    self.update_cell(key, "packed", _count(done, line.quantity))
-                    self.update_cell(key, "bar", _bar(done, line.quantity))
+                    self._show_count(str(line.line_id), done, line.quantity)
                     self._shown[line.line_id] = done
         if session is not None and last_line is not None:
             self.move_cursor(row=self.get_row_index(str(last_line)))
+
+    def _show_count(self, key: str, done: int, total: int) -> None:
+        """New cells for one row, repainting only that row.
+
+        `update_cell` repaints the whole table (every line of it, after every scan); this sets the
+        same cells and bumps the same render counter, then refreshes the one row (textual is pinned
+        in pyproject.toml, so these internals of DataTable 8.2.8 hold).
+        """
+        cells = self._data[RowKey(key)]
+        cells[ColumnKey("packed")] = _count(done, total)
+        cells[ColumnKey("bar")] = _bar(done, total)
+        self._update_count += 1
+        self.refresh_row(self.get_row_index(key))
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # DataTable measures new rows when idle, after their first frame was drawn at the width
+        # of the header ("Tea, gr" instead of "Tea, green 100 g"), and does not draw them again.
+        super()._update_dimensions(new_rows)
+        self._update_count += 1  # the cached lines were drawn at the old widths
+        self.refresh()
 
     def _rebuild(self, session: PackingSession | None) -> None:
         self.clear()

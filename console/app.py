@@ -143,17 +143,15 @@ class PackdeskApp(App[None]):
     async def on_folded_keys(self, message: FoldedKeys) -> None:
         """Route folded keys as each would have been routed (console/bursts.py)."""
         message.taken = True
-        keys = message.keys
         target = self._focused_widget()
         if isinstance(target, ScanField) and not self.keys.holding:
             self.keys.flush()
-            room = target.room_in_run()
-            keys, beyond = keys[:room], len(keys) - room
-            for key in keys:
-                await self.on_event(key)
-            target.count_beyond(beyond)
+            # Printable keys bind nothing here (commands are F-keys and ctrl combos): they go
+            # straight to the field, and those past the longest barcode are only counted.
+            for key in message.keys[: target.take_run(len(message.keys))]:
+                target._forward_event(key)
             return
-        for key in keys:
+        for key in message.keys:
             await self.on_event(key)
 
     async def on_event(self, event: events.Event) -> None:

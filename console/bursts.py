@@ -1,13 +1,14 @@
-"""Absurdly long key runs are folded as they are posted, so they never queue key by key.
+"""Long key runs are folded as they are posted, so they never queue and route key by key.
 
 Every key from the terminal becomes one message on the App's queue, and each costs the App tens of
-microseconds to take off the queue and route, even when it is only counted (`ScanField.arriving`):
-a 20,000-character "scan" kept the desk busy for 0.4 s (2 s on a loaded machine) before it could
-answer. No barcode is longer than MAX_SCAN_LENGTH, so past that many printable keys in a row the
-App appends the rest to one `FoldedKeys` message, queued where the first of them would have been.
-When the App takes it off the queue it routes the keys as it would have routed each one
-(`PackdeskApp.on_folded_keys`): a scan field counts those beyond its longest barcode at once, any
-other widget gets every key, so nothing is lost and nothing is reordered.
+microseconds to take off the queue and route (bindings, focus, the keeper), even when the scan
+field only counts it (`ScanField.arriving`): a 20,000-character "scan" kept the desk busy for
+0.4 s (2 s on a loaded machine) before it could answer. Past FOLD_AFTER printable keys in a row,
+the App appends the rest to one `FoldedKeys` message, queued where the first of them would have
+been. When the App takes it off the queue (`PackdeskApp.on_folded_keys`), a scan field gets the
+keys straight (printable keys bind nothing at the desk) and only a count of those beyond the
+longest barcode (MAX_SCAN_LENGTH); any other widget gets every key the ordinary way. Nothing is
+lost and nothing is reordered.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass, field
 from textual import events
 from textual.message import Message
 
-from core.domain.desk import MAX_SCAN_LENGTH
+# Longer than the codes scanned all day (EAN-13, order ids), far shorter than any run worth folding.
+FOLD_AFTER = 24
 
 
 @dataclass
 class FoldedKeys(Message):
-    """Printable keys that arrived in a row past MAX_SCAN_LENGTH, in arrival order."""
+    """Printable keys that arrived in a row past FOLD_AFTER, in arrival order."""
 
     keys: list[events.Key] = field(default_factory=list)
     taken: bool = False  # the App routes it now: later keys start a new fold
@@ -31,7 +33,7 @@ class FoldedKeys(Message):
 class KeyRuns:
     """Counts printable keys in a row as they are posted and folds those past the limit."""
 
-    def __init__(self, limit: int = MAX_SCAN_LENGTH) -> None:
+    def __init__(self, limit: int = FOLD_AFTER) -> None:
         self.limit = limit
         self._run = 0
         self._fold: FoldedKeys | None = None

@@ -143,6 +143,13 @@ class ScanField(Input):
         """How many more printable keys in a row `arriving` would let through to the field."""
         return max(0, MAX_SCAN_LENGTH - self._run)
 
+    def take_run(self, n: int) -> int:
+        """`n` printable keys in a row arrive at once: how many to type; the rest are counted."""
+        typed = min(n, self.room_in_run())
+        self._run += typed
+        self.count_beyond(n - typed)
+        return typed
+
     def count_beyond(self, n: int) -> None:
         """`n` printable keys past the limit at once, as `arriving` would have counted each."""
         if n <= 0:

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from console.app import PackdeskApp
-from console.bursts import FoldedKeys, KeyRuns
+from console.bursts import FOLD_AFTER, FoldedKeys, KeyRuns
 from console.screens.packing import PackingScreen
 from console.screens.pin_prompt import PinPrompt
 from console.widgets.scan_field import ScanField
@@ -53,9 +53,28 @@ async def test_a_20000_character_scan_is_not_routed_key_by_key(desk):
         routed = counting_keys(app)
         burst(app, "7" * 20_000 + "\r" + "302-0000002-0000002\r")
         await until(pilot, lambda: screen.session is not None, 60)
-        assert len(routed) <= MAX_SCAN_LENGTH + len("\r302-0000002-0000002\r"), len(routed)
+        assert len(routed) <= FOLD_AFTER + len("\r302-0000002-0000002\r"), len(routed)
         assert screen.target is not None and screen.target.external_id == "302-0000002-0000002"
         assert screen.query_one(ScanField).value == ""
+
+
+async def test_a_long_code_and_the_next_arrive_whole_and_in_order(desk):
+    # Past FOLD_AFTER keys a scan's keys go straight to the field: every one of them, in order.
+    app = desk.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _at_desk(app, pilot)
+        raws: list[str] = []
+        real_handle = screen.handle
+
+        def handle(scan) -> None:  # type: ignore[no-untyped-def]
+            raws.append(scan.raw)
+            real_handle(scan)
+
+        screen.handle = handle  # type: ignore[method-assign]
+        long_code = "".join(chr(ord("A") + i % 26) for i in range(FOLD_AFTER * 3 + 5))
+        burst(app, long_code + "\r" + long_code[: FOLD_AFTER + 1] + "\r" + desk.mug + "\r")
+        await until(pilot, lambda: len(raws) == 3)
+        assert raws == [long_code, long_code[: FOLD_AFTER + 1], desk.mug]
 
 
 async def test_the_answer_names_every_character_of_a_folded_scan(desk):

@@ -21,13 +21,13 @@ from textual.widgets import Static
 from console.i18n import _
 from console.messages import ShowOrder
 from console.scanning import DecodedScan, ScanKind, too_long_answer
-from console.screens.base import describe
 from console.screens.desk_holds import HoldsAtDesk
+from console.screens.desk_opening import OpeningAtDesk
 from console.screens.desk_parcels import ParcelsAtDesk
 from console.screens.desk_reprint import ReprintAtDesk
+from console.screens.desk_shipping import ShippingAtDesk
 from console.screens.desk_takeover import TakeoverAtDesk
 from console.screens.desk_window import UndoWindowAtDesk
-from console.screens.partial_prompt import PartialPrompt
 from console.widgets.desk_footer import DeskFooter
 from console.widgets.order_lines import OrderLines
 from console.widgets.plain import Plain, shown
@@ -39,10 +39,7 @@ from core.domain.desk import FirstScanGuard
 from core.domain.errors import DomainError
 from core.domain.packing import PackingSession, ScanOutcome
 from core.domain.parcels import DeskParcels
-from core.domain.ship_summary import ShipmentSummary
-from core.domain.undo_window import opens
-from core.errors import NotFound
-from core.services.desk.views import ClaimedElsewhere, CompletionReport, PackTarget
+from core.services.desk.views import CompletionReport, PackTarget
 
 LAYOUT_HINT = _(
     "Your scanner types as a US keyboard on this German one — I corrected it. "
@@ -50,7 +47,15 @@ LAYOUT_HINT = _(
 )
 
 
-class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk, TakeoverAtDesk):
+class PackingScreen(
+    UndoWindowAtDesk,
+    ParcelsAtDesk,
+    HoldsAtDesk,
+    ReprintAtDesk,
+    TakeoverAtDesk,
+    OpeningAtDesk,
+    ShippingAtDesk,
+):
     """Scan, check, pack, ship; then straight on to the next order."""
 
     CSS_PATH = "packing.tcss"
@@ -295,181 +300,6 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
     async def load_known_codes(self) -> None:
         self.known = await self.backend.known_codes()
 
-    @work(group="order", exit_on_error=False)
-    async def resume_claim(self) -> None:
-        packer = self.station.packer_name
-        leaving = self.station.leaving
-        if leaving is not None:  # the last packer's sign-out is still storing this desk's order
-            await leaving.wait()
-        target = await self.backend.resume(packer)
-        if target is not None and self.session is None and self.mode == "idle":
-            self._start(target)
-            if self.session is None:
-                return
-            if target.resumed_from:
-                self.say(
-                    _("Resumed {order} ({who} had packed {done} of {n})").format(
-                        order=shown(target.external_id, 40),
-                        who=shown(target.resumed_from, 30),
-                        done=self.session.items_packed,
-                        n=self.session.items_expected,
-                    ),
-                    "warn",
-                )
-                return
-            self.say(
-                _(
-                    "Order {order} was still on this desk — {done} of {n} item(s) already "
-                    "scanned; carry on scanning."
-                ).format(
-                    order=shown(target.external_id, 40),
-                    done=self.session.items_packed,
-                    n=self.session.items_expected,
-                ),
-                "warn",
-            )
-
-    @work(group="order", exit_on_error=False)
-    async def open_order(self, scan: DecodedScan) -> None:
-        try:
-            target = await self.backend.open_order(
-                scan.code, self.station.packer_name, scan.alternates
-            )
-        except ClaimedElsewhere as exc:  # left at another desk: a supervisor may take it over
-            self.mode = "idle"
-            self.offer_takeover(exc.held)
-            return
-        except Exception as exc:
-            offer = await self.reprint_offer(scan.code)  # a shipment that left: offer a reprint
-            if offer is not None:
-                self.mode = "idle"
-                self.offer_reprint(offer)
-                return
-            if isinstance(exc, NotFound):
-                self.first_scan.not_found(scan.code)
-            self.mode = "idle"
-            self.say(describe(exc), "error")
-            return
-        self.mode = "idle"
-        self._start(target)
-
-    def open_target(self, target: PackTarget) -> None:
-        """An order claimed elsewhere on this desk (the queue)."""
-        if self.session is not None and self.target and self.target.order_id != target.order_id:
-            self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
-            return
-        self._start(target)
-
-    def _start(self, target: PackTarget) -> None:
-        try:
-            self.session = PackingSession(target.external_id, target.lines, self.known)
-        except DomainError as exc:
-            self.say(str(exc), "error")
-            return
-        self.target = target
-        self.quantity = 1
-        self.parcels = None
-        self.load_parcels(target)
-        restored = bool(target.progress) and self.session.restore(target.progress or [])
-        self._show_order()
-        self.query_one("#lines", OrderLines).show(self.session)
-        note = _("Order {order}: scan its {n} item(s).").format(
-            order=shown(target.external_id, 40), n=self.session.items_expected
-        )
-        if restored:
-            note = _(
-                "Order {order}: {done} of {n} item(s) were already scanned — carry on."
-            ).format(
-                order=shown(target.external_id, 40),
-                done=self.session.items_packed,
-                n=self.session.items_expected,
-            )
-        self.say(note, "info")
-        if target.first_scan:
-            self._first_scan_claims = True
-            try:
-                self.pack(DecodedScan(target.first_scan, target.first_scan, ScanKind.TEXT))
-            finally:
-                self._first_scan_claims = False
-
-    def finish(self, partial: bool, *, after_last_scan: bool = False) -> None:
-        """Ship what is packed; after the last scan, only once the undo window has passed."""
-        assert self.session is not None and self.target is not None
-        try:
-            self.session.finish(partial=partial)
-        except DomainError as exc:
-            self.say(str(exc), "error")
-            return
-        seconds = self.backend.settings.desk.undo_seconds
-        if after_last_scan and opens(seconds):
-            self.mode = "confirming"
-            self.query_one("#countdown", ShipCountdown).open(
-                ShipmentSummary.of(self.session), seconds, self._first_scan_claims
-            )
-            self.say(_("All items packed — shipping in a moment."), "ok")
-            return
-        self._ship(partial)
-
-    def _ship(self, partial: bool) -> None:
-        assert self.session is not None and self.target is not None
-        packages = self.session.finish(partial=partial)
-        weights = self.parcels.for_completion(self.session.progress()) if self.parcels else None
-        self.mode = "closing"
-        self.complete_order(self.target, self.session, packages, partial, weights)
-
-    @work(group="complete", exit_on_error=False)
-    async def complete_order(
-        self,
-        target: PackTarget,
-        session: PackingSession,
-        packages: list[dict[int, int]],
-        partial: bool,
-        weights_g: list[int] | None = None,
-    ) -> None:
-        try:
-            report = await self.backend.complete(
-                target.order_id,
-                packages,
-                self.station.packer_name,
-                partial=partial,
-                weights_g=weights_g,
-            )
-        except Exception as exc:
-            self.say(
-                _("Order {order} was not shipped: {reason}").format(
-                    order=shown(target.external_id, 40), reason=describe(exc)
-                ),
-                "error",
-            )
-            self.mode = "idle"
-            return
-        self.session, self.target = None, None
-        self.last_shipped = report
-        self._show_order()
-        self.say(
-            _(
-                "✓ {order} {status} — papers and label are on their way. Scan the next order."
-            ).format(order=shown(report.external_id, 40), status=_(report.status)),
-            "done",
-        )
-        self.mode = "idle"
-        self._progress_done = False
-        self.refresh_progress()
-
-    @work(group="progress", exclusive=True, exit_on_error=False)
-    async def refresh_progress(self) -> None:
-        if self.last_shipped is None:
-            return
-        jobs = await self.backend.progress(self.last_shipped.order_id)
-        report = self.last_shipped
-        self._progress_done = self.query_one("#progress", ShipmentProgress).show(
-            report.external_id, report.status, jobs
-        )
-
-    def refresh_data(self) -> None:
-        if not self._progress_done:
-            self.refresh_progress()
-
     # -- actions ------------------------------------------------------------------------------
     def _need_order(self) -> bool:
         if self.session is None:
@@ -512,39 +342,6 @@ class PackingScreen(UndoWindowAtDesk, ParcelsAtDesk, HoldsAtDesk, ReprintAtDesk,
             self._show_order()
             self.progress_changed()
             self.say(_("Box {n} started — scan what goes into it.").format(n=n), "info")
-
-    def action_complete(self) -> None:
-        if self.mode == "confirming":
-            self.ship_now()
-        elif self._need_order():
-            self.finish(partial=False)
-
-    def action_partial(self) -> None:
-        if not self._in_window() and self._need_order():
-            self.with_supervisor(lambda _sup: self.confirm_partial())
-
-    def confirm_partial(self) -> None:
-        """Show what ships now and what stays; ship only once that is confirmed (F5)."""
-        if self.session is None:
-            return
-        try:
-            self.session.finish(partial=True)
-        except DomainError as exc:
-            self.say(str(exc), "error")
-            return
-        summary = ShipmentSummary.of(self.session)
-        if not summary.partial:  # everything is packed: an ordinary shipment
-            self.finish(partial=False)
-            return
-        session = self.session
-
-        def confirmed(ship: bool | None) -> None:
-            if ship and self.session is session:
-                self.finish(partial=True)
-            elif not ship:
-                self.say(_("Nothing shipped — carry on packing."), "info")
-
-        self.app.push_screen(PartialPrompt(summary), confirmed)
 
     def action_put_back(self) -> None:
         if self.mode == "confirming":

@@ -58,16 +58,16 @@ async def claim_order(
         mine_or_free |= Q(
             status=OrderStatus.PACKING.value, claimed_at__lt=stale, pack_progress__isnull=True
         )
+    claimable = OrderRow.filter(Q(id=order_id), mine_or_free, process=Process.SHIP.value)
     async with in_transaction() as conn:
-        won = (
-            await OrderRow.filter(Q(id=order_id), mine_or_free, process=Process.SHIP.value)
-            .using_db(conn)
-            .update(
-                status=OrderStatus.PACKING.value,
-                claimed_by=station,
-                claimed_at=now,
-                claimed_packer=packer,
-            )
+        # Counts stored by another desk describe goods lying there: a claim that moves the order
+        # drops them in the same transaction (the row stays locked until it commits).
+        await claimable.exclude(claimed_by=station).using_db(conn).update(pack_progress=None)
+        won = await claimable.using_db(conn).update(
+            status=OrderStatus.PACKING.value,
+            claimed_by=station,
+            claimed_at=now,
+            claimed_packer=packer,
         )
         if won:
             await audit.record(

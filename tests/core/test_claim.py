@@ -12,6 +12,7 @@ from core.domain.errors import IllegalTransition
 from core.errors import ConflictError
 from core.persistence.models import AuditEventRow, OrderRow
 from core.services.claim import claim_order, put_on_hold, release_claim, release_hold
+from core.services.desk.progress import save_progress
 from core.services.intake import upsert_orders
 from tests.support.factories import make_account, make_order
 
@@ -103,3 +104,18 @@ async def test_eight_processes_on_one_sqlite_file(sqlite_db, box):
     outputs = [(await p.communicate()) for p in procs]
     results = [out.decode().strip() for out, _ in outputs]
     assert sorted(results) == ["lost"] * 7 + ["won"], [err.decode()[-500:] for _, err in outputs]
+
+
+async def test_a_claim_that_moves_the_order_leaves_the_other_desks_counts_behind(db, box):
+    # The counts belong to the desk whose goods they describe: a takeover (or an expired claim)
+    # that gives the order to another desk drops them in the same write that claims it. Before,
+    # the desk cleared them in a second write; a crash between the two left desk-2 holding
+    # desk-1's counts, and a claim with progress never expires.
+    order_id = await _order(box)
+    await claim_order(order_id, "desk-1", "anna")
+    assert await save_progress(order_id, "desk-1", [{1: 1}])
+    await claim_order(order_id, "desk-1", "anna")  # the same desk resumes: its counts stay
+    assert (await OrderRow.get(id=order_id)).pack_progress is not None
+    await claim_order(order_id, "desk-2", "sue", takeover=True)
+    row = await OrderRow.get(id=order_id)
+    assert (row.claimed_by, row.pack_progress) == ("desk-2", None)

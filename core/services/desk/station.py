@@ -148,10 +148,8 @@ class StationDesk(StationScope):
                 raise ClaimedElsewhere(held) from None
             raise
         target = await targets.pack_target(order_id, first_scan, resumed)
-        if resumed:
+        if resumed:  # a claim that moved here starts empty (claim_order dropped the counts)
             await self._restore(target, packer, before)
-        else:  # a fresh claim starts empty, whatever another desk had scanned
-            await progress.clear_progress(order_id)
         if target.lines:
             station_cfg = self.settings.stations.get(self.station)
             setting = station_cfg.pick_slip if station_cfg else "never"

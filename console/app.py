@@ -30,6 +30,7 @@ from console.i18n import _
 from console.keys import CommandKeyDone, KeyKeeper
 from console.messages import (
     DataChanged,
+    OpenScreen,
     PackOrder,
     ScanForDesk,
     ShowOrder,
@@ -310,6 +311,9 @@ class PackdeskApp(App[None]):
 
     def on_pack_order(self, message: PackOrder) -> None:
         self.pack_order(message.order_id)
+
+    def on_open_screen(self, message: OpenScreen) -> None:
+        self.action_open(message.name)
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -42,6 +42,14 @@ class PackOrder(Message):
         self.order_id = order_id
 
 
+class OpenScreen(Message):
+    """Open one of the console's screens by name (the command palette's choice)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
 class SupervisorEntered(Message):
     """A supervisor's PIN was entered: the App remembers them until the packer signs out."""
 

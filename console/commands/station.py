@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.i18n import _
+from console.messages import OpenScreen
 
 
 def _commands() -> list[tuple[str, str, str]]:
@@ -27,7 +28,7 @@ class StationCommands(Provider):
     """Screens of the console."""
 
     def _run(self, name: str) -> None:
-        self.app.action_open(name)  # type: ignore[attr-defined]
+        self.app.post_message(OpenScreen(name))
 
     async def discover(self) -> Hits:
         for title, name, help_text in _commands():

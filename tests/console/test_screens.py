@@ -75,13 +75,24 @@ async def test_queue_f5_puts_the_highlighted_order_on_the_desk():
         assert app.screen.target.external_id == "302-0000001-0000001"
 
 
+def _palette_hits(app) -> str:
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found:
+        return ""
+    hits = found.first()
+    return " ".join(str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count))
+
+
 async def test_palette_lists_the_screens():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot, "packing")
         await pilot.press("ctrl+p")
         await pilot.press(*"holds")
-        await pilot.pause(0.3)
+        # the palette searches in a worker: wait for its hit, not for a moment
+        await until(pilot, lambda: "Holds" in _palette_hits(app))
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "HoldsScreen")
 

@@ -33,9 +33,9 @@ async def _emulator(emu: Any, path: str, body: dict[str, Any]) -> None:
         assert resp.status == 200, await resp.text()
 
 
-async def _uploaded_invoices(emu: Any, w: Wired, box: SecretBox) -> list[DocumentRow]:
-    """Two shipped FBA orders of the emulator's first seller, invoiced and uploaded; Amazon has
-    processed both uploads (their feed results read)."""
+async def invoiced_orders(emu: Any, w: Wired, box: SecretBox) -> OutboxRunner:
+    """Two shipped FBA orders of the emulator's first seller, invoiced; their uploads are queued
+    (the runner returned runs them)."""
     row = w.accounts[0]
     await ensure_basics("desk-1")
     await FulfilmentProfileRow.filter(channel="AFN").update(
@@ -64,6 +64,12 @@ async def _uploaded_invoices(emu: Any, w: Wired, box: SecretBox) -> list[Documen
     handlers.update(w.runner.handlers)
     runner = OutboxRunner(handlers, base_delay_s=0.01, max_delay_s=0.05)
     await runner.drain(kinds=[JobKind.ISSUE_INVOICE, JobKind.RENDER_DOCUMENT])
+    return runner
+
+
+async def uploaded_invoices(emu: Any, w: Wired, box: SecretBox) -> list[DocumentRow]:
+    """`invoiced_orders`, both uploaded; Amazon has processed both uploads (feed results read)."""
+    runner = await invoiced_orders(emu, w, box)
     await runner.drain(kinds=[JobKind.UPLOAD_INVOICE])
     emu.advance(3600)  # Amazon processes the uploads
     checks = await OutboxJobRow.filter(kind=JobKind.CHECK_INVOICE_UPLOAD)
@@ -80,7 +86,7 @@ async def _uploaded_invoices(emu: Any, w: Wired, box: SecretBox) -> list[Documen
 async def test_an_invoice_amazon_rejects_is_shown_with_its_status_and_description(db, box, emu):
     async with wired(emu, box) as w:
         row = w.accounts[0]
-        refused, accepted = await _uploaded_invoices(emu, w, box)
+        refused, accepted = await uploaded_invoices(emu, w, box)
         await _emulator(
             emu,
             "/_emulator/vat-invoice-issues",
@@ -110,7 +116,7 @@ async def test_an_invoice_amazon_rejects_is_shown_with_its_status_and_descriptio
 async def test_an_accepted_invoice_the_pending_view_names_later_is_shown_again(db, box, emu):
     async with wired(emu, box) as w:
         row = w.accounts[0]
-        _, second = await _uploaded_invoices(emu, w, box)
+        _, second = await uploaded_invoices(emu, w, box)
         connector = w.connectors[row.id]
         await check_vat_invoices(connector)
         emu.advance(3600)
@@ -134,7 +140,7 @@ async def test_without_the_tax_invoicing_role_the_cycle_goes_on_and_says_what_is
 ):
     async with wired(emu, box) as w:
         row = w.accounts[0]
-        await _uploaded_invoices(emu, w, box)
+        await uploaded_invoices(emu, w, box)
         await _emulator(
             emu, "/_emulator/roles", {"seller_id": row.seller_id, "revoke": ["Tax Invoicing"]}
         )
@@ -162,7 +168,7 @@ async def test_sync_counts_the_invoices_amazon_did_not_accept_and_documents_reje
     box = SecretBox(key)
     async with wired(emu, box) as w:
         row = w.accounts[0]
-        refused, _ = await _uploaded_invoices(emu, w, box)
+        refused, _ = await uploaded_invoices(emu, w, box)
     # the sync's own intake issues invoices for the orders it imports: they are not uploaded here
     await FulfilmentProfileRow.all().update(upload_invoice=False)
     await _emulator(

@@ -17,6 +17,7 @@ from core.channels.amazon.client import (
 )
 from core.channels.amazon.connector import AmazonConnector
 from core.channels.amazon.marketplaces import marketplace_problems
+from core.channels.amazon.roles import MissingRole, token_expired
 from core.errors import UserInputError
 from core.persistence.models import AccountRow
 from core.security import SecretBox
@@ -184,7 +185,9 @@ def explain(exc: BaseException, connector: AmazonConnector) -> Diagnosis:
             f"The Login with Amazon service refused the token request ({exc.error}).",
             "Check the network and try again.",
         )
-    if isinstance(exc, AuthorizationError) and "expired" in f"{exc.message} {exc.details}".lower():
+    if isinstance(exc, MissingRole):  # a 403 on an operation whose role Packdesk knows
+        return Diagnosis(False, str(exc), exc.advice, exc.request_id)
+    if isinstance(exc, AuthorizationError) and token_expired(exc):
         offset = connector.client.clock_offset or timedelta()
         return Diagnosis(
             False,

@@ -19,7 +19,7 @@ from core.channels.amazon.client import (
     documents,
     orders,
 )
-from core.channels.amazon.client.errors import list_in
+from core.channels.amazon.client.errors import AuthorizationError, list_in
 from core.channels.amazon.client.limits import TokenBucket
 from core.channels.amazon.client.report_files import report_text
 from core.channels.amazon.fba_shipments import (
@@ -35,6 +35,7 @@ from core.channels.amazon.normalize import (
     parse_time,
     should_import,
 )
+from core.channels.amazon.roles import TAX_INVOICING, MissingRole, token_expired
 from core.domain.accounts import Account
 from core.domain.orders import Channel, Order
 from core.ports import FetchResult, ShipmentConfirmation, StockAnswer
@@ -370,21 +371,34 @@ class AmazonConnector:
         """UPLOAD_VAT_INVOICE: the PDF as the feed document, the facts as `metadata:` options.
 
         Returns the feed id; `invoice_outcome` later says whether Amazon accepted the invoice.
+        The feed needs the restricted Tax Invoicing role: without it Amazon refuses `createFeed`
+        (403, nothing is created) and this raises `MissingRole`, so the upload waits for the
+        role instead of using up its attempts.
         """
-        feed_id = await documents.submit_feed(
-            self.client,
-            "UPLOAD_VAT_INVOICE",
-            [marketplace_id],
-            pdf,
-            "application/pdf",
-            options={
-                "metadata:OrderId": order_external_id,
-                "metadata:InvoiceNumber": number,
-                "metadata:DocumentType": "Invoice",
-                "metadata:TotalAmount": total,
-                **{f"metadata:{key}": value for key, value in (facts or {}).items()},
-            },
-        )
+        try:
+            feed_id = await documents.submit_feed(
+                self.client,
+                "UPLOAD_VAT_INVOICE",
+                [marketplace_id],
+                pdf,
+                "application/pdf",
+                options={
+                    "metadata:OrderId": order_external_id,
+                    "metadata:InvoiceNumber": number,
+                    "metadata:DocumentType": "Invoice",
+                    "metadata:TotalAmount": total,
+                    **{f"metadata:{key}": value for key, value in (facts or {}).items()},
+                },
+            )
+        except AuthorizationError as exc:
+            if token_expired(exc):
+                raise
+            raise MissingRole(
+                TAX_INVOICING,
+                f"the upload of invoice {number}",
+                "the invoice stays queued until the role is granted (nothing was sent)",
+                exc.request_id,
+            ) from None
         log.info("account %s: invoice %s uploaded as feed %s", self.account.name, number, feed_id)
         return feed_id
 

@@ -19,29 +19,18 @@ from typing import IO
 from core.channels.amazon.client import AuthorizationError, SpApiClient, SpApiError, documents
 from core.channels.amazon.client.report_files import report_text
 from core.channels.amazon.marketplaces import MARKETPLACES
+from core.channels.amazon.roles import TAX_INVOICING, MissingRole, token_expired
 
 REPORT_TYPE = "GET_FLAT_FILE_VAT_INVOICE_DATA_REPORT"
-ROLE = "Tax Invoicing"
-# Amazon's own example writes the option this way: "reportOptions": {"ReportOption=pendingInvoices": "true"}
+ROLE = TAX_INVOICING
+# The key as Amazon's example writes it (Invoice Data Reports: "reportOptions":
+# {"ReportOption=pendingInvoices": "true"}); it is also the report's documented default, so the
+# view is the same whether Amazon reads the key or not (docs/amazon-account.md §7).
 PENDING_VIEW = {"ReportOption=pendingInvoices": "true"}
 # where Amazon offers the report (Invoice Data Reports, marketplace availability)
 COUNTRIES = frozenset({"IE", "ES", "UK", "FR", "BE", "NL", "DE", "IT", "SE", "PL"})
 # transaction-type words for a credit note's row (Amazon writes Shipment / Refund / Return)
 CREDIT_TYPES = frozenset({"refund", "return"})
-
-
-class MissingRole(Exception):
-    """Amazon denied a report that needs a restricted role the app does not have."""
-
-    def __init__(self, role: str, request_id: str = "") -> None:
-        self.role = role
-        self.request_id = request_id
-        super().__init__(
-            f"Amazon denied the VAT invoice data report: the app lacks the restricted "
-            f"'{role}' role, so Packdesk cannot see which invoices Amazon did not accept. "
-            f"Request the {role} role for the app in Seller Central's Developer Central, "
-            "then authorize it again" + (f" (request id {request_id})." if request_id else ".")
-        )
 
 
 @dataclass(frozen=True)
@@ -101,7 +90,14 @@ async def request_pending_view(client: SpApiClient, marketplace_ids: list[str]) 
             client, REPORT_TYPE, offered_in(marketplace_ids), options=dict(PENDING_VIEW)
         )
     except AuthorizationError as exc:
-        raise MissingRole(ROLE, exc.request_id) from None
+        if token_expired(exc):
+            raise
+        raise MissingRole(
+            ROLE,
+            "the VAT invoice data report",
+            "Packdesk cannot see which invoices Amazon did not accept",
+            exc.request_id,
+        ) from None
 
 
 async def read_pending_view(client: SpApiClient, report_id: str) -> list[PendingInvoice] | None:

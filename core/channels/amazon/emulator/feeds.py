@@ -22,6 +22,7 @@ from core.channels.amazon.emulator.model import Document, Feed
 from core.channels.amazon.emulator.paging import page
 from core.channels.amazon.emulator.runtime import RUNTIME, Runtime
 from core.channels.amazon.emulator.usage import LISTINGS_FEED_PLAN
+from core.channels.amazon.emulator.vat_invoices import ROLE_OF_FEED, require_role
 
 BASE = "/feeds/2021-06-30"
 STATUSES = ("IN_QUEUE", "IN_PROGRESS", "DONE", "CANCELLED", "FATAL")
@@ -91,6 +92,7 @@ async def create_feed(request: web.Request) -> web.Response:
     options = body.get("feedOptions") or {}
     if not isinstance(options, dict):
         raise _bad("feedOptions must be an object of strings.")
+    require_role(rt.state, seller, feed_type, ROLE_OF_FEED)
     if feed_type == "JSON_LISTINGS_FEED" and not rt.usage.allow(
         seller, "feeds.JSON_LISTINGS_FEED", LISTINGS_FEED_PLAN
     ):

@@ -5,7 +5,9 @@ the seller's orders with the state of its invoice. Amazon documents that an uplo
 the column `invoice-status-description` and that a shipment whose invoice failed stays in the
 `pendingInvoices` view; it does not document the values of `invoice-status`. The emulator's
 values (`InvoicePending`, `InvoiceUploaded`, `InvoiceRejected`) are its own words, so a client
-that depends on them is caught by a test that changes them.
+that depends on them is caught by a test that changes them. The report's options are read as
+Amazon writes them (`ReportOption=pendingInvoices`, `ReportOption=All`); the pending view is the
+default. The UPLOAD_VAT_INVOICE feed needs the same role (403 at createFeed without it).
 
 Tests and the demo make Amazon refuse an invoice with ``POST /_emulator/vat-invoice-issues``
 ``{"seller_id", "invoice_number", "description"}`` and take a role away with
@@ -39,19 +41,32 @@ HEADER = (
 ).split()
 
 
-def require_role(state: SellerState, seller_id: str, report_type: str) -> None:
-    """A restricted report needs its role; without it Amazon answers 403 and names nothing."""
-    role = ROLE_OF_REPORT.get(report_type)
+# UPLOAD_VAT_INVOICE: "role Tax Invoicing" (Amazon's invoice feeds attributes)
+ROLE_OF_FEED = {"UPLOAD_VAT_INVOICE": TAX_INVOICING}
+# The report's options exactly as Amazon's report type values write them in reportOptions
+# ("ReportOption=pendingInvoices": "true", "ReportOption=All": "true"); Amazon documents no
+# refusal of other keys, so they are ignored and the report is the documented default.
+PENDING_OPTION, ALL_OPTION = "ReportOption=pendingInvoices", "ReportOption=All"
+
+
+def require_role(
+    state: SellerState, seller_id: str, report_type: str, roles: dict[str, str] = ROLE_OF_REPORT
+) -> None:
+    """A restricted report (or feed) needs its role; without it Amazon answers 403, naming
+    nothing."""
+    role = roles.get(report_type)
     if role is not None and (seller_id, role) in state.revoked_roles:
         raise ApiError(403, "Unauthorized", "Access to requested resource is denied.", "")
 
 
-def _flag(options: dict[str, str], name: str) -> bool:
-    """`pendingInvoices` / `all`, also as Amazon's example writes them (`ReportOption=all`)."""
-    for key, value in options.items():
-        if key.split("=", 1)[-1].lower() == name.lower():
-            return value.strip().lower() == "true"
-    return False
+def pending_only(options: dict[str, str]) -> bool:
+    """Whether the report is the pending view: Amazon's default ("pendingInvoices": "true"),
+    unless `ReportOption=All` is true and `ReportOption=pendingInvoices` is not."""
+
+    def true(key: str) -> bool:
+        return options.get(key, "").strip().lower() == "true"
+
+    return true(PENDING_OPTION) or not true(ALL_OPTION)
 
 
 def _shipping_id(order: Order) -> str:
@@ -80,7 +95,7 @@ def vat_invoice_data(state: SellerState, report: Report) -> bytes:
     """One row per shipped item (and per credit note uploaded), with its invoice's state."""
     from core.channels.amazon.emulator.report_tsv import tsv
 
-    pending_only = _flag(report.options, "pendingInvoices")
+    pending_view = pending_only(report.options)
     rows: list[dict[str, str]] = []
     for order in sorted(state.orders.values(), key=lambda o: o.last_update):
         if (
@@ -101,7 +116,7 @@ def vat_invoice_data(state: SellerState, report: Report) -> bytes:
         ]
         for kind, transaction_id, upload in transactions:
             status, description = _verdict(state, upload)
-            if pending_only and status == UPLOADED:
+            if pending_view and status == UPLOADED:
                 continue  # the pending view leaves out invoices uploaded successfully
             for item in order.items:
                 gross = item.unit_price * item.quantity

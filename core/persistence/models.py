@@ -444,12 +444,16 @@ class InvoiceVerdictRow(Model):
     accepted = fields.BooleanField()
     status = fields.CharField(max_length=64, default="")  # Amazon's invoice-status or error code
     description = fields.CharField(max_length=1000, default="")
-    source = fields.CharField(max_length=16)  # "upload" (feed result) | "report" (VIDR)
+    # "upload" (the feed's result refused it) | "feed" (processed, the report's word awaited;
+    # the one index of processed uploads) | "report" (VIDR)
+    source = fields.CharField(max_length=16)
     report_id = fields.CharField(max_length=64, default="")
     checked_at = fields.DatetimeField()
 
     class Meta:
         table = "invoice_verdict"
+        # the open verdicts each report judges (uploads processed, invoices not accepted)
+        indexes = (Index(fields=("source", "accepted")),)
 
 
 class OutboxJobRow(Timestamped):

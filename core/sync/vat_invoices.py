@@ -21,8 +21,8 @@ from core.channels.amazon.invoice_report import (
     read_pending_view,
     request_pending_view,
 )
-from core.channels.amazon.invoice_verdicts import Judged, judge_uploads, processed_uploads
-from core.persistence.models import DocumentRow, OrderRow, SyncCheckpointRow
+from core.channels.amazon.invoice_verdicts import Judged, has_processed_uploads, judge_uploads
+from core.persistence.models import SyncCheckpointRow
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,7 @@ async def _save(account_id: int, state: VatReportState) -> None:
 
 async def _has_uploads(account_id: int) -> bool:
     """Whether Amazon has processed any invoice upload of this account (else: nothing to ask)."""
-    ids = await processed_uploads()
-    orders = await DocumentRow.filter(id__in=ids).values_list("order_id", flat=True)
-    return await OrderRow.filter(id__in=list(orders), account_id=account_id).exists()
+    return await has_processed_uploads(account_id)
 
 
 async def check_vat_invoices(connector: AmazonConnector, every: timedelta = EVERY) -> Judged:

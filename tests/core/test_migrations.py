@@ -8,7 +8,7 @@ from tortoise import Tortoise
 from tortoise.migrations.api import migrate
 
 from core.persistence.database import is_postgres, open_database, tortoise_config
-from core.persistence.models import OrderRow
+from core.persistence.models import InvoiceVerdictRow, OrderRow
 from tests.support.db import postgres_url, run_apart
 
 OLD_ORDER = (
@@ -57,3 +57,54 @@ def test_upgrade_keeps_existing_orders_on_postgres():
     base = postgres_url()
     url = run_apart(_fresh_postgres, base, base.rsplit("/", 1)[1] + "_migrations")
     assert run_apart(_upgrade_over_old_rows, url) == ["302-1|"]
+
+
+async def _upgrade_over_processed_uploads(url: str) -> list[tuple[str, str, bool]]:
+    """0017: uploads found by their audit event before get their verdict row (source feed)."""
+    await migrate(config=tortoise_config(url), target="core.0016_invoice_verdict")
+    await Tortoise.close_connections()
+    await Tortoise.init(config=tortoise_config(url))
+    conn = Tortoise.get_connection("postgres" if is_postgres(url) else "sqlite")
+    await conn.execute_script(OLD_ACCOUNT)
+    await conn.execute_script(OLD_ORDER)
+    for number in ("RE-1", "RE-2", "RE-3"):
+        await conn.execute_script(
+            "INSERT INTO document (kind, number, order_id, issued_at, content) VALUES "
+            f"('invoice', '{number}', 1, CURRENT_TIMESTAMP, '{{}}')"
+        )
+    for action, subject in (
+        ("document.upload_accepted", "document:1"),
+        ("document.upload_accepted", "document:1"),  # a rerun's second event: one row
+        ("document.upload_accepted", "document:2"),  # refused later by the report: kept as is
+        ("document.uploaded", "document:3"),  # not processed yet
+    ):
+        await conn.execute_script(
+            "INSERT INTO audit_event (actor, action, subject, station, detail, at) VALUES "
+            f"('system', '{action}', '{subject}', '', '{{}}', CURRENT_TIMESTAMP)"
+        )
+    await conn.execute_script(
+        "INSERT INTO invoice_verdict (document_id, accepted, status, description, source, "
+        "report_id, checked_at) VALUES (2, false, 'InvoiceRejected', 'x', 'report', 'R', "
+        "CURRENT_TIMESTAMP)"
+    )
+    await Tortoise.close_connections()
+    async with open_database(url):
+        return [
+            (v.document.number, v.source, v.accepted)
+            for v in await InvoiceVerdictRow.all().prefetch_related("document").order_by("id")
+        ]
+
+
+PROCESSED = [("RE-2", "report", False), ("RE-1", "feed", True)]
+
+
+def test_processed_uploads_get_their_verdict_row_on_sqlite(tmp_path):
+    url = f"sqlite://{tmp_path / 'old.sqlite3'}"
+    assert run_apart(_upgrade_over_processed_uploads, url) == PROCESSED
+
+
+@pytest.mark.postgres
+def test_processed_uploads_get_their_verdict_row_on_postgres():
+    base = postgres_url()
+    url = run_apart(_fresh_postgres, base, base.rsplit("/", 1)[1] + "_migrations")
+    assert run_apart(_upgrade_over_processed_uploads, url) == PROCESSED

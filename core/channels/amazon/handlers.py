@@ -13,7 +13,13 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from core.channels.amazon.connector import AmazonConnector
 from core.channels.amazon.feed_results import invoice_refusal
-from core.channels.amazon.invoice_verdicts import UPLOAD_ACCEPTED, UPLOAD_REJECTED, record_verdict
+from core.channels.amazon.invoice_verdicts import (
+    FEED_PROCESSED,
+    REFUSED_BY_UPLOAD,
+    UPLOAD_ACCEPTED,
+    UPLOAD_REJECTED,
+    record_verdict,
+)
 from core.domain.outbox import OutboxJob
 from core.persistence.models import OrderLineRow, OrderRow, PackageLineRow, PackageRow, ShipmentRow
 from core.ports import ShipmentConfirmation
@@ -91,7 +97,14 @@ def invoice_result_handler(connectors: Mapping[int, AmazonConnector]) -> Handler
         if outcome is None:
             raise RetryLater(f"Amazon is still processing invoice {number}", VERDICT_POLL_S)
         refusal = invoice_refusal(outcome)
-        if refusal is None:
+        if refusal is None:  # the verdict row first: a rerun after a crash writes it again
+            await record_verdict(
+                int(job.payload["document_id"]),
+                accepted=True,
+                status="",
+                description="",
+                source=FEED_PROCESSED,
+            )
             await audit.record(audit.SYSTEM, UPLOAD_ACCEPTED, document, number=number)
             return
         code, message = refusal
@@ -103,7 +116,7 @@ def invoice_result_handler(connectors: Mapping[int, AmazonConnector]) -> Handler
             accepted=False,
             status=code,
             description=message,
-            source="upload",
+            source=REFUSED_BY_UPLOAD,
         )
         raise PermanentFailure(
             f"Amazon did not accept invoice {number}: [{code}] {message} "

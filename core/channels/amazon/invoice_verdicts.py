@@ -14,10 +14,13 @@ from tortoise.expressions import Q
 
 from core.channels.amazon.invoice_report import PendingInvoice
 from core.domain.documents import DocumentKind
-from core.persistence.models import AuditEventRow, DocumentRow, InvoiceVerdictRow, OrderRow
+from core.persistence.models import DocumentRow, InvoiceVerdictRow, OrderRow
 
 UPLOAD_ACCEPTED = "document.upload_accepted"  # the feed was processed without an error
 UPLOAD_REJECTED = "document.upload_rejected"
+# `source`: the upload's own result refused it ("upload"); its feed was processed without an
+# error and the report's word is awaited ("feed", accepted so far); the report judged it ("report")
+REFUSED_BY_UPLOAD, FEED_PROCESSED, BY_REPORT = "upload", "feed", "report"
 
 
 async def record_verdict(
@@ -50,16 +53,10 @@ class Judged:
     not_accepted: list[str] = field(default_factory=list)  # invoice numbers
 
 
-def _document_ids(subjects: Any) -> list[int]:
-    """Document ids of audit subjects like `document:42`."""
-    return [int(str(s).split(":", 1)[1]) for s in subjects if str(s).startswith("document:")]
-
-
-async def processed_uploads() -> list[int]:
-    """Documents whose upload Amazon processed without an error in the feed itself."""
-    return _document_ids(
-        await AuditEventRow.filter(action=UPLOAD_ACCEPTED).values_list("subject", flat=True)
-    )
+async def has_processed_uploads(account_id: int) -> bool:
+    """Whether Amazon processed any invoice upload of the account: its verdict rows are the index
+    of processed uploads (the audit trail keeps the history, but is no index of it)."""
+    return await InvoiceVerdictRow.filter(document__order__account_id=account_id).exists()
 
 
 async def judge_uploads(
@@ -72,24 +69,21 @@ async def judge_uploads(
     the upload's own result gave stays as it is (the report cannot know more about it); an
     accepted invoice is judged again only if a later pending view names it.
     """
-    processed = await AuditEventRow.filter(action=UPLOAD_ACCEPTED, at__lt=requested_at).values_list(
-        "subject", flat=True
-    )
-    ids = _document_ids(processed)
-    if not ids:
-        return Judged()
     # A refusal the upload's own result gave is settled; an invoice a report once accepted is
-    # looked at again only when the pending view names it: each report judges the rest.
-    verdicts = await InvoiceVerdictRow.filter(document_id__in=ids).only(
-        "id", "document_id", "source", "accepted"
-    )
-    upload_refused = {v.document_id for v in verdicts if v.source == "upload"}
-    accepted = {v.document_id for v in verdicts if v.source != "upload" and v.accepted}
+    # looked at again only when the pending view names it: each report judges the rest (the
+    # uploads whose feed Amazon had processed before the report was asked for).
     by_number = {p.invoice_number: p for p in pending if p.invoice_number}
-    open_ids = [i for i in ids if i not in upload_refused and i not in accepted]
-    docs = await DocumentRow.filter(
-        Q(id__in=open_ids) | Q(id__in=list(accepted), number__in=list(by_number))
-    )
+    # Two lookups, each on its own index: the open verdicts (few) and the named documents.
+    open_ids = await InvoiceVerdictRow.filter(
+        Q(source=FEED_PROCESSED, checked_at__lt=requested_at)
+        | Q(source=BY_REPORT, accepted=False),  # still not accepted, or accepted since
+    ).values_list("document_id", flat=True)
+    named = await InvoiceVerdictRow.filter(
+        source=BY_REPORT, accepted=True, document__number__in=list(by_number)
+    ).values_list("document_id", flat=True)
+    if not open_ids and not named:
+        return Judged()
+    docs = await DocumentRow.filter(id__in=[*open_ids, *named])
     orders = {
         o.id: o.external_id
         for o in await OrderRow.filter(
@@ -112,17 +106,20 @@ async def judge_uploads(
             accepted=found is None,
             status=found.status if found else "",
             description=found.description if found else "",
-            source="report",
+            source=BY_REPORT,
             report_id=report_id,
         )
     return judged
 
 
 __all__ = [
+    "BY_REPORT",
+    "FEED_PROCESSED",
+    "REFUSED_BY_UPLOAD",
     "UPLOAD_ACCEPTED",
     "UPLOAD_REJECTED",
     "Judged",
+    "has_processed_uploads",
     "judge_uploads",
-    "processed_uploads",
     "record_verdict",
 ]

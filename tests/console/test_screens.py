@@ -140,6 +140,27 @@ async def test_german_catalog_translates():
         use_language("en")
 
 
+def test_the_rejections_screen_speaks_german():
+    """Every text of the rejections screen has its German entry (the catalog's convention)."""
+    import ast
+    from pathlib import Path
+
+    from console.i18n import HERE, parse_po
+    from console.screens import rejections
+
+    source = Path(rejections.__file__).read_text(encoding="utf-8")
+    texts = {
+        node.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "_"
+        and isinstance(node.args[0], ast.Constant)
+    }
+    german = parse_po((HERE / "de" / "LC_MESSAGES" / "packdesk.po").read_text(encoding="utf-8"))
+    assert len(texts) > 5
+    assert sorted(texts - set(german)) == []
+
+
 async def test_an_ended_session_signs_the_packer_out():
     """Deactivation ends the session row; the desk notices on its next poll (issue 15)."""
     app = make_app()

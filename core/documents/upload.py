@@ -15,6 +15,11 @@ from typing import Any
 from core.domain.documents import DocumentKind
 
 
+def transaction_reference(content: dict[str, Any]) -> str:
+    """The `TransactionId` a credit note is uploaded with ("" if it names none)."""
+    return str(content.get("transaction_id") or content.get("refers_to") or "")
+
+
 def upload_facts(content: dict[str, Any]) -> dict[str, str]:
     """The `metadata:` keys (without the prefix) for the document whose snapshot is `content`."""
     credit = content["kind"] == DocumentKind.CREDIT_NOTE.value
@@ -24,7 +29,7 @@ def upload_facts(content: dict[str, Any]) -> dict[str, str]:
         "TotalVATAmount": str(content["totals"]["tax"]),
     }
     if credit:
-        reference = content.get("transaction_id") or content.get("refers_to")
+        reference = transaction_reference(content)
         if not reference:
             raise ValueError(f"Credit note {content['number']} names no invoice it corrects.")
         facts["TransactionId"] = str(reference)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
-from core.channels.amazon.invoice_report import MissingRole
+from core.channels.amazon.invoice_report import MissingRole, PendingInvoice
+from core.channels.amazon.invoice_verdicts import FEED_PROCESSED, judge_uploads, record_verdict
 from core.documents.handlers import make_document_handlers
+from core.domain.documents import DocumentKind
 from core.domain.orders import Channel
 from core.domain.outbox import JobKind
-from core.persistence.models import DocumentRow, FulfilmentProfileRow, OutboxJobRow
+from core.persistence.models import DocumentRow, FulfilmentProfileRow, OrderRow, OutboxJobRow
 from core.security import SecretBox
 from core.services.intake import upsert_orders
 from core.services.outbox import OutboxRunner
@@ -25,6 +27,7 @@ from tests.documents.support import AMAZON_SHIPPED_AT, settings
 from tests.support.factories import make_order
 
 pytestmark = pytest.mark.network
+PDF = b"%PDF-1.4\n%%EOF\n"
 REASON = "Die Rechnungsnummer RE-… wurde bereits für eine andere Sendung verwendet."
 
 
@@ -190,3 +193,86 @@ async def test_sync_counts_the_invoices_amazon_did_not_accept_and_documents_reje
     ]
     table = await run_cli(db, key, tmp_path, "documents", "rejected")
     assert refused.number[:8] in table and "Amazon says" in table  # a narrow table wraps cells
+
+
+async def test_an_order_shipped_in_two_parcels_has_only_the_rejected_parcels_invoice_shown(
+    db, box, emu
+):
+    """Each parcel has its own invoice and its own shipment in the report (shipping-id): the
+    one Amazon refused is shown, the other parcel's invoice is accepted."""
+    async with wired(emu, box) as w:
+        row = w.accounts[0]
+        connector = w.connectors[row.id]
+        o = next(
+            o
+            for o in sorted(emu.state.orders.values(), key=lambda o: o.order_id)
+            if o.seller_id == row.seller_id
+            and o.marketplace_id == "A1PA6795UKMFR9"
+            and all(i.quantity_shipped for i in o.items)
+        )
+        order = make_order(o.order_id, account_id=row.id, channel_status="Shipped")
+        await upsert_orders(row.id, [order], box)
+        order_row = await OrderRow.get(external_id=o.order_id)
+        parcels = []
+        for number in ("RE-PARCEL-1", "RE-PARCEL-2"):
+            doc = await DocumentRow.create(
+                kind="invoice",
+                number=number,
+                order_id=order_row.id,
+                issued_at=AMAZON_SHIPPED_AT,
+                content={},
+            )
+            await connector.upload_invoice(o.order_id, "A1PA6795UKMFR9", number, PDF, "10.00")
+            parcels.append(doc)
+        emu.advance(3600)  # Amazon processes both uploads; their feeds went through
+        for doc in parcels:
+            await record_verdict(
+                doc.id, accepted=True, status="", description="", source=FEED_PROCESSED
+            )
+        await _emulator(
+            emu,
+            "/_emulator/vat-invoice-issues",
+            {"seller_id": row.seller_id, "invoice_number": "RE-PARCEL-1", "description": REASON},
+        )
+        await check_vat_invoices(connector)
+        emu.advance(3600)
+        judged = await check_vat_invoices(connector)
+    assert judged.not_accepted == ["RE-PARCEL-1"]
+    assert judged.accepted == 1
+    assert [r.number for r in await invoice_rejections()] == ["RE-PARCEL-1"]
+
+
+async def test_a_refund_row_without_a_number_names_only_the_credit_note_of_its_transaction(
+    db, box, emu
+):
+    """Amazon's row for a refund whose credit note it lacks carries the refund's transaction-id:
+    of an order's two credit notes only the one uploaded with that TransactionId is shown."""
+    async with wired(emu, box) as w:
+        row = w.accounts[0]
+        await upsert_orders(row.id, [make_order("302-7777777-0000001", account_id=row.id)], box)
+        order_row = await OrderRow.get(external_id="302-7777777-0000001")
+        notes = []
+        for number, transaction in (("GS-1", "amzn-refund-1"), ("GS-2", "amzn-refund-2")):
+            doc = await DocumentRow.create(
+                kind=DocumentKind.CREDIT_NOTE.value,
+                number=number,
+                order_id=order_row.id,
+                issued_at=AMAZON_SHIPPED_AT,
+                content={"kind": DocumentKind.CREDIT_NOTE.value, "transaction_id": transaction},
+            )
+            await record_verdict(
+                doc.id, accepted=True, status="", description="", source=FEED_PROCESSED
+            )
+            notes.append(doc)
+        refund = PendingInvoice(
+            order_id="302-7777777-0000001",
+            shipping_id="D777000001",
+            transaction_type="Refund",
+            transaction_id="amzn-refund-2",
+            invoice_number="",  # Amazon has no credit note for this refund
+            status="InvoicePending",
+            description=REASON,
+        )
+        judged = await judge_uploads(row.id, [refund], datetime.now(UTC), "R-1")
+    assert judged.not_accepted == ["GS-2"]
+    assert judged.accepted == 1

@@ -13,6 +13,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from core.channels.amazon.invoice_report import PendingInvoice
+from core.documents.upload import transaction_reference
 from core.domain.documents import DocumentKind
 from core.persistence.models import DocumentRow, InvoiceVerdictRow, OrderRow
 
@@ -90,13 +91,38 @@ async def judge_uploads(
             id__in=[d.order_id for d in docs], account_id=account_id
         ).only("id", "external_id")
     }
-    unnumbered = {(p.order_id, p.is_credit): p for p in pending if not p.invoice_number}
+    # A row without an invoice number is matched by the id it carries where Packdesk sent that
+    # id: a refund's transaction-id is the credit note's uploaded TransactionId. A shipment's
+    # shipping-id is Amazon's own (the upload sends none), so such a row can only name the order.
+    # A row whose id names none of these credit notes can only name its order.
+    references = {
+        (orders[d.order_id], transaction_reference(d.content))
+        for d in docs
+        if d.order_id in orders and d.kind == DocumentKind.CREDIT_NOTE
+    }
+    unnumbered = [p for p in pending if not p.invoice_number]
+    by_transaction = {
+        (p.order_id, p.transaction_id): p
+        for p in unnumbered
+        if p.is_credit and (p.order_id, p.transaction_id) in references
+    }
+    by_order = {
+        (p.order_id, p.is_credit): p
+        for p in unnumbered
+        if (p.order_id, p.transaction_id) not in by_transaction
+    }
     judged = Judged()
     for doc in docs:
         if doc.order_id not in orders:
             continue  # another account's invoice
         credit = doc.kind == DocumentKind.CREDIT_NOTE
-        found = by_number.get(doc.number) or unnumbered.get((orders[doc.order_id], credit))
+        order_id = orders[doc.order_id]
+        reference = transaction_reference(doc.content) if credit else ""
+        found = (
+            by_number.get(doc.number)
+            or by_transaction.get((order_id, reference))
+            or by_order.get((order_id, credit))
+        )
         if found is None:
             judged.accepted += 1
         else:

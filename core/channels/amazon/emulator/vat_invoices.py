@@ -69,8 +69,10 @@ def pending_only(options: dict[str, str]) -> bool:
     return true(PENDING_OPTION) or not true(ALL_OPTION)
 
 
-def _shipping_id(order: Order) -> str:
-    return "D" + order.order_id.replace("-", "")[-9:]
+def _shipping_id(order: Order, n: int, upload: InvoiceUpload | None) -> str:
+    """Amazon's id of the order's n-th shipment (the one the upload names, if it names one)."""
+    given = upload.metadata.get("ShippingId", "") if upload else ""
+    return given or "D" + order.order_id.replace("-", "")[-9:] + (f"-{n + 1}" if n else "")
 
 
 def _uploads_of(state: SellerState, seller_id: str, order_id: str) -> list[InvoiceUpload]:
@@ -106,15 +108,18 @@ def vat_invoice_data(state: SellerState, report: Report) -> bytes:
             continue
         uploads = _uploads_of(state, order.seller_id, order.order_id)
         invoices = [u for u in uploads if u.metadata.get("DocumentType", "Invoice") == "Invoice"]
-        transactions: list[tuple[str, str, InvoiceUpload | None]] = [
-            ("Shipment", "", invoices[-1] if invoices else None)
+        # one Shipment transaction per shipment: each parcel invoiced on its own has its own
+        # shipping-id (the upload's ShippingId where it sent one); none uploaded: one, pending
+        shipments: list[InvoiceUpload | None] = list(invoices) or [None]
+        transactions: list[tuple[str, str, str, InvoiceUpload | None]] = [
+            ("Shipment", _shipping_id(order, n, u), "", u) for n, u in enumerate(shipments)
         ]
         transactions += [
-            ("Refund", u.metadata.get("TransactionId", ""), u)
+            ("Refund", _shipping_id(order, 0, None), u.metadata.get("TransactionId", ""), u)
             for u in uploads
             if u.metadata.get("DocumentType") == "CreditNote"
         ]
-        for kind, transaction_id, upload in transactions:
+        for kind, shipping_id, transaction_id, upload in transactions:
             status, description = _verdict(state, upload)
             if pending_view and status == UPLOADED:
                 continue  # the pending view leaves out invoices uploaded successfully
@@ -125,7 +130,7 @@ def vat_invoice_data(state: SellerState, report: Report) -> bytes:
                     {
                         "order-id": order.order_id,
                         "order-item-id": item.item_id,
-                        "shipping-id": _shipping_id(order),
+                        "shipping-id": shipping_id,
                         "transaction-id": transaction_id,
                         "transaction-type": kind,
                         "order-date": iso(order.purchase_date),

@@ -86,7 +86,8 @@ def invoice_result_handler(connectors: Mapping[int, AmazonConnector]) -> Handler
     Until the feed is processed the job waits (no attempt used). An invoice Amazon did not accept
     is recorded with Amazon's reason (with the other invoices Amazon did not accept, see
     `invoice_verdicts`) and the job ends dead with that reason, so it also stands in the outbox
-    monitor. An accepted upload waits for the VAT invoice data report's word (`sync.vat_invoices`).
+    monitor. An upload processed without an error gets its verdict row (source "feed": the index
+    of processed uploads) and waits for the VAT invoice data report's word (`sync.vat_invoices`).
     """
 
     async def handle(job: OutboxJob) -> None:

@@ -55,7 +55,6 @@ class ArticlesScreen(SecondaryScreen):
             (_("Codes"), 16),
         ):
             table.add_column(label, width=width)
-        super().on_mount()
 
     def refresh_data(self) -> None:
         self.load()

@@ -89,6 +89,8 @@ class SecondaryScreen(StationScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Back"), id="screen.back")]
 
     def on_mount(self) -> None:
+        # Textual calls on_mount of every class in the MRO, subclass first: a screen's own
+        # on_mount (its columns) runs before this one, and must not call it again.
         self.refresh_data()
 
     def action_back(self) -> None:

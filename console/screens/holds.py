@@ -42,7 +42,6 @@ class HoldsScreen(SecondaryScreen):
         table.add_column(_("Order"), width=19)
         table.add_column(_("Account"), width=10)
         table.add_column(_("Reason"))
-        super().on_mount()
 
     def refresh_data(self) -> None:
         self.load()

@@ -70,7 +70,6 @@ class OutboxScreen(SecondaryScreen):
             (_("Due"), 11),
         ):
             jobs.add_column(label, width=width)
-        super().on_mount()
 
     def refresh_data(self) -> None:
         self.load()

@@ -46,7 +46,6 @@ class PrintQueueScreen(SecondaryScreen):
             (_("Status"), 8),
         ):
             jobs.add_column(label, width=width)
-        super().on_mount()
 
     def refresh_data(self) -> None:
         self.load()

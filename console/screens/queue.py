@@ -121,7 +121,6 @@ class QueueScreen(SecondaryScreen):
         ):
             table.add_column(label, width=width)
         self.load_choices()
-        super().on_mount()
 
     @work(group="choices", exit_on_error=False)
     async def load_choices(self) -> None:

@@ -47,7 +47,6 @@ class RejectionsScreen(SecondaryScreen):
             (_("Amazon says"), 8),
         ):
             invoices.add_column(label, width=width)
-        super().on_mount()
 
     def refresh_data(self) -> None:
         self.load()

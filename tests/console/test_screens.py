@@ -51,6 +51,40 @@ async def test_each_screen_opens_and_loads(name, expected):
         assert type(app.screen).__name__ == "PackingScreen"
 
 
+@pytest.mark.parametrize(
+    "name", ["queue", "holds", "outbox", "rejections", "articles", "printers", "dashboard"]
+)
+async def test_each_screen_reads_its_data_once_when_it_opens(name, monkeypatch):
+    # Textual calls on_mount of every class in a screen's MRO; screens that also called
+    # super().on_mount() loaded twice (the queue read 100,000 orders twice for one F2).
+    import importlib
+    import pkgutil
+
+    import console.screens
+    from console.screens import base
+
+    for module in pkgutil.iter_modules(console.screens.__path__):  # screens load lazily
+        importlib.import_module(f"console.screens.{module.name}")
+
+    def every(cls: type) -> list[type]:
+        return [cls, *(c for sub in cls.__subclasses__() for c in every(sub))]
+
+    reads: list[type] = []
+    for cls in every(base.StationScreen):
+        if "refresh_data" in cls.__dict__:
+            real = cls.__dict__["refresh_data"]
+            monkeypatch.setattr(
+                cls, "refresh_data", lambda self, _r=real: (reads.append(type(self)), _r(self))
+            )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, name)
+        shown = type(app.screen)
+        assert shown.__name__ != "PackingScreen"
+        times = reads.count(shown)
+        assert times == 1, f"{shown.__name__} read its data {times} times"
+
+
 async def test_settings_need_the_supervisor_pin():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

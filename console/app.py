@@ -41,7 +41,7 @@ from console.screens.base import describe
 from console.station import Station
 from console.widgets.plain import shown
 from console.widgets.scan_field import ScanField
-from core.services.desk.views import PackerInfo
+from core.services.desk.views import ClaimedElsewhere, PackerInfo
 
 SUPERVISOR_SCREENS = {"settings"}
 
@@ -279,6 +279,12 @@ class PackdeskApp(App[None]):
     async def _claim_and_pack(self, order_id: int) -> None:
         try:
             target = await self.backend.open_by_id(order_id, self.packer_name)
+        except ClaimedElsewhere as exc:  # the desk offers the takeover, as for a scan there
+            self._back_to_packing()
+            packing = self.packing_screen
+            if packing is not None:
+                packing.open_held_elsewhere(exc.held)
+            return
         except Exception as exc:
             self.bell()
             self.notify(describe(exc), severity="error", timeout=8)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from core.domain.desk import FirstScanGuard
     from core.domain.packing import PackingSession
     from core.domain.parcels import DeskParcels
-    from core.services.desk.views import CompletionReport, HeldElsewhere, PackTarget
+    from core.services.desk.views import ClaimGone, CompletionReport, HeldElsewhere, PackTarget
     from core.services.reprint import ReprintOffer
 
 
@@ -100,3 +100,7 @@ class DeskScreen(StationScreen):
     @abstractmethod
     def offer_takeover(self, held: HeldElsewhere) -> None:
         """An order left at another desk: say where, offer a supervisor's takeover."""
+
+    @abstractmethod
+    def claim_gone(self, gone: ClaimGone) -> None:
+        """The order on the desk was taken over elsewhere (or closed): clear it, say where it went."""

@@ -13,7 +13,7 @@ from console.screens.desk_base import DeskScreen
 from console.screens.hold_prompt import HoldPrompt
 from console.widgets.plain import shown
 from console.widgets.ship_countdown import ShipCountdown
-from core.services.desk.views import PackTarget
+from core.services.desk.views import ClaimGone, PackTarget
 from core.services.holds import HoldReason, reasons, scanned_reason
 
 
@@ -54,7 +54,11 @@ class HoldsAtDesk(DeskScreen):
 
     @work(group="order", exit_on_error=False)
     async def hold_order(self, target: PackTarget, reason: HoldReason) -> None:
-        await self.backend.hold_for(target.order_id, reason, self.station.packer_name)
+        try:
+            await self.backend.hold_for(target.order_id, reason, self.station.packer_name)
+        except ClaimGone as gone:  # taken over at another desk: not this desk's to hold
+            self.claim_gone(gone)
+            return
         if self.target is target:
             self.session, self.target = None, None
             self._show_order()

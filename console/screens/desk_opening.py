@@ -18,7 +18,7 @@ from console.widgets.plain import shown
 from core.domain.errors import DomainError
 from core.domain.packing import PackingSession
 from core.errors import NotFound
-from core.services.desk.views import ClaimedElsewhere, PackTarget
+from core.services.desk.views import ClaimedElsewhere, HeldElsewhere, PackTarget
 
 
 class OpeningAtDesk(DeskScreen):
@@ -64,9 +64,9 @@ class OpeningAtDesk(DeskScreen):
             target = await self.backend.open_order(
                 scan.code, self.station.packer_name, scan.alternates
             )
-        except ClaimedElsewhere as exc:  # left at another desk: a supervisor may take it over
+        except ClaimedElsewhere as exc:
             self.mode = "idle"
-            self.offer_takeover(exc.held)
+            self.open_held_elsewhere(exc.held)
             return
         except Exception as exc:
             offer = await self.reprint_offer(scan.code)  # a shipment that left: offer a reprint
@@ -81,6 +81,14 @@ class OpeningAtDesk(DeskScreen):
             return
         self.mode = "idle"
         self._start(target)
+
+    def open_held_elsewhere(self, held: HeldElsewhere) -> None:
+        """An order left at another desk, scanned here or picked in the queue: a supervisor may
+        take it over (desk_takeover.py) — once this desk's own order is done."""
+        if self.session is not None:
+            self.say(_("Finish this order first: F5 ship, F7 hold or F8 put back."), "error")
+            return
+        self.offer_takeover(held)
 
     def open_target(self, target: PackTarget) -> None:
         """An order claimed elsewhere on this desk (the queue)."""

@@ -20,7 +20,7 @@ from core.domain.errors import DomainError
 from core.domain.packing import PackingSession
 from core.domain.ship_summary import ShipmentSummary
 from core.domain.undo_window import opens
-from core.services.desk.views import PackTarget
+from core.services.desk.views import ClaimGone, PackTarget
 
 
 class ShippingAtDesk(DeskScreen):
@@ -68,6 +68,10 @@ class ShippingAtDesk(DeskScreen):
                 partial=partial,
                 weights_g=weights_g,
             )
+        except ClaimGone as gone:  # taken over at another desk: nothing ships from here
+            self.claim_gone(gone)
+            self.mode = "idle"
+            return
         except Exception as exc:
             self.say(
                 _("Order {order} was not shipped: {reason}").format(

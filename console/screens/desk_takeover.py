@@ -5,6 +5,10 @@ lie packed there. Scanning it at this desk says where it is and what was packed,
 takeover. The PIN is asked every time, even when a supervisor unlocked this sign-in before
 (`with_supervisor` would reuse that): one scan alone must never move another desk's order. The
 counts stay behind with the goods (core's `StationDesk.take_over`), and the packer is told so.
+
+The desk that lost the order learns it from the next thing it tries with it (a scan's save,
+completion, put-back, hold: core raises `ClaimGone`). It clears the order at once and tells its
+packer where the goods they packed must go; nothing of it is saved or shipped there.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from console.screens.base import describe
 from console.screens.desk_base import DeskScreen
 from console.screens.pin_prompt import PinPrompt
 from console.widgets.plain import shown
-from core.services.desk.views import HeldElsewhere, PackerInfo
+from console.widgets.ship_countdown import ShipCountdown
+from core.services.desk.views import ClaimGone, HeldElsewhere, PackerInfo
 
 
 class TakeoverAtDesk(DeskScreen):
@@ -80,3 +85,35 @@ class TakeoverAtDesk(DeskScreen):
                 "{who}'s {done} packed item(s) are at {desk}: bring them over and scan all {n} here."
             ).format(**names)
         self.say(text, "warn")
+
+    def claim_gone(self, gone: ClaimGone) -> None:
+        if self.target is None or self.target.order_id != gone.order_id:
+            return  # already cleared: a save and a completion can both find it gone
+        packed = self.session.items_packed if self.session is not None else 0
+        if self.mode == "confirming":  # nothing ships from a desk that lost its order
+            self.query_one("#countdown", ShipCountdown).close()
+            self.mode = "idle"
+        # "closing" is ended by the completion worker, which finds the claim gone as well
+        self.session, self.target, self.parcels = None, None, None
+        self._show_order()
+        names = {
+            "order": shown(gone.external_id, 40),
+            "desk": shown(gone.now_at, 30),
+            "status": gone.status.replace("_", " "),
+            "n": packed,
+        }
+        if gone.now_at:
+            text = _("{order} was taken over by {desk}").format(**names) + " — "
+            if packed:
+                text += _("put the {n} item(s) you packed aside for {desk}.").format(**names)
+            else:
+                text += _("nothing of it was packed here.")
+        else:
+            text = _("{order} is no longer on this desk ({status})").format(**names) + " — "
+            if packed:
+                text += _("put the {n} item(s) you packed aside and tell a supervisor.").format(
+                    **names
+                )
+            else:
+                text += _("nothing of it was packed here.")
+        self.say(text + " " + _("Scan the next order."), "error")

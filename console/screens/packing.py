@@ -39,7 +39,7 @@ from core.domain.desk import FirstScanGuard
 from core.domain.errors import DomainError
 from core.domain.packing import PackingSession, ScanOutcome
 from core.domain.parcels import DeskParcels
-from core.services.desk.views import CompletionReport, PackTarget
+from core.services.desk.views import ClaimGone, CompletionReport, PackTarget
 
 LAYOUT_HINT = _(
     "Your scanner types as a US keyboard on this German one — I corrected it. "
@@ -272,6 +272,9 @@ class PackingScreen(
                 await self.backend.save_progress(
                     self.target.order_id, self.session.progress(), self.weighed()
                 )
+        except ClaimGone as gone:  # taken over at another desk: this one stops packing it
+            self._progress_dirty = False
+            self.claim_gone(gone)
         finally:
             self._saving = False
 
@@ -354,6 +357,11 @@ class PackingScreen(
     async def put_back(self, target: PackTarget, stopped: bool = False) -> None:
         try:
             await self.backend.release(target.order_id, self.station.packer_name)
+        except ClaimGone as gone:
+            self.claim_gone(gone)
+            if stopped:
+                self.mode = "idle"
+            return
         finally:
             if self.target is target:
                 self.session, self.target = None, None

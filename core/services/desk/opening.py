@@ -24,7 +24,7 @@ from core.persistence.models import (
 )
 from core.services import claim, reprint
 from core.services.desk.progress import decode_progress
-from core.services.desk.views import HeldElsewhere
+from core.services.desk.views import ClaimGone, HeldElsewhere
 from core.services.queries import QUEUE_ORDER
 from core.services.reprint import ReprintOffer
 
@@ -92,6 +92,18 @@ async def held_elsewhere(order_id: int, station: str) -> HeldElsewhere | None:
         stored.items_packed if stored else 0,
         sum(int(q) - int(s) for q, s in lines),
     )
+
+
+async def claim_gone(order_id: int, station: str) -> ClaimGone | None:
+    """Why `station` no longer claims the order (who does now), or None while it still does."""
+    row = await OrderRow.get_or_none(id=order_id).only("id", "external_id", "status", "claimed_by")
+    if row is None:
+        return ClaimGone(order_id, str(order_id), "", "deleted")
+    if row.status == OrderStatus.PACKING.value:
+        if row.claimed_by == station:
+            return None
+        return ClaimGone(order_id, row.external_id, row.claimed_by, row.status)
+    return ClaimGone(order_id, row.external_id, "", row.status)
 
 
 async def claimed_by(order_id: int) -> tuple[str, str, str, str]:

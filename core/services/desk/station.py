@@ -205,7 +205,17 @@ class StationDesk(StationScope):
         packages: list[dict[int, int]],
         weighed: Mapping[int, int] | None = None,
     ) -> bool:
-        return await progress.save_progress(order_id, self.station, packages, weighed)
+        """Store what is scanned; raises ClaimGone when this desk no longer claims the order."""
+        if await progress.save_progress(order_id, self.station, packages, weighed):
+            return True
+        await self._still_claimed(order_id)
+        return False  # claimed here again by now (never by another desk's counts)
+
+    async def _still_claimed(self, order_id: int) -> None:
+        """Raise ClaimGone when another desk (or nobody) claims the order now."""
+        gone = await opening.claim_gone(order_id, self.station)
+        if gone is not None:
+            raise gone
 
     async def leave_on_desk(
         self,
@@ -228,17 +238,22 @@ class StationDesk(StationScope):
         return kept
 
     async def release(self, order_id: int, packer: str) -> bool:
+        """Back to the queue; raises ClaimGone when another desk took it over meanwhile."""
         released = await claim.release_claim(order_id, self.station, packer)
         if released:
             await progress.clear_progress(order_id)
+        else:
+            await self._still_claimed(order_id)
         return released
 
     async def hold(self, order_id: int, reason: str, packer: str) -> None:
+        await self._still_claimed(order_id)  # never hold what another desk packs now
         await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
         await progress.clear_progress(order_id)
 
     async def hold_for(self, order_id: int, reason: HoldReason, packer: str) -> None:
         """On hold for one of the desk's reasons (its code goes into the history)."""
+        await self._still_claimed(order_id)  # never hold what another desk packs now
         await holds.hold(order_id, reason, packer, self.station)
         await progress.clear_progress(order_id)
 
@@ -280,15 +295,22 @@ class StationDesk(StationScope):
         from core.services.completion import PackedBox, complete_packing
 
         weights = list(weights_g or []) + [0] * len(packages)
-        result = await complete_packing(
-            order_id,
-            [PackedBox(lines=dict(p), weight_g=w) for p, w in zip(packages, weights, strict=False)],
-            station=self.station,
-            packer=packer,
-            company=self.settings.company,
-            box=self.box,
-            partial=partial,
-        )
+        try:
+            result = await complete_packing(
+                order_id,
+                [
+                    PackedBox(lines=dict(p), weight_g=w)
+                    for p, w in zip(packages, weights, strict=False)
+                ],
+                station=self.station,
+                packer=packer,
+                company=self.settings.company,
+                box=self.box,
+                partial=partial,
+            )
+        except ConflictError:
+            await self._still_claimed(order_id)  # taken over: say where it went
+            raise
         # shipped: the next claim (a remainder) starts empty
         await progress.clear_progress(order_id)
         return await follow_up.completion_report(

@@ -85,3 +85,24 @@ class ClaimedElsewhere(ConflictError):
             "take the next order."
         )
         self.held = held
+
+
+class ClaimGone(ConflictError):
+    """This desk's order is no longer claimed here: taken over by another desk, or closed.
+
+    Raised by whatever the desk tries next with it (a save, completion, put-back, hold), so the
+    desk clears the order and tells the packer where it went: the goods they packed belong there.
+    """
+
+    def __init__(self, order_id: int, external_id: str, now_at: str, status: str) -> None:
+        self.order_id, self.external_id = order_id, external_id
+        self.now_at = now_at  # the desk that claims it now; "" when no desk does
+        self.status = status
+        if now_at:
+            text = f"{external_id} was taken over by {now_at} — nothing was saved or shipped here."
+        else:
+            text = (
+                f"{external_id} is no longer on this desk (it is {status.replace('_', ' ')}) — "
+                "nothing was saved or shipped here."
+            )
+        super().__init__(text)

@@ -32,3 +32,8 @@ class Station:
     name: str
     warehouse_id: int | None = None
     id: int | None = None
+
+
+def possible_pin(text: str) -> bool:
+    """A PIN is 4 to 12 digits: what `packdesk packers set-pin` accepts, and all a PIN may be."""
+    return text.isdigit() and 4 <= len(text) <= 12

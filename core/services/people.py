@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core.domain.people import Packer, Role
+from core.domain.people import Packer, Role, possible_pin
 from core.errors import ConflictError, NotFound, UserInputError
 from core.persistence.models import PackerRow
 from core.services import audit, claim, sessions
@@ -34,7 +34,7 @@ def check_pin(pin: str, stored: str) -> bool:
 
 
 def _valid_pin(pin: str) -> str:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+    if not possible_pin(pin):
         raise UserInputError("A PIN is 4 to 12 digits.")
     return pin
 

@@ -78,7 +78,7 @@ class PinPrompt(ModalScreen[PackerInfo | None]):
     CSS_PATH = "reason_prompt.tcss"
     DEFAULT_CSS = (
         "PinPrompt { align: center middle; } #pin-error { color: $error; } "
-        "PinPrompt #question { width: 100%; }"  # a long question wraps instead of being cut
+        "PinPrompt #question, PinPrompt #pin-error { width: 100%; }"  # long lines wrap, never cut
     )
     AUTO_FOCUS = "#answer"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -9,7 +9,7 @@ import pytest
 from core.channels.amazon.accounts import import_credentials
 from core.persistence.models import ArticleRow, ListingRow
 from core.security import SecretBox
-from tests.amazon.test_feed_results import _cli
+from tests.amazon.support import run_cli
 
 pytestmark = pytest.mark.network
 
@@ -19,7 +19,7 @@ async def test_one_sku_is_pulled_into_an_article_with_its_product_type(db, emu, 
     await import_credentials(emu.credentials, SecretBox(key))
     seller = emu.state.accounts[0].seller_id
     sku, market = next((k[1], k[2]) for k in emu.state.listings if k[0] == seller)
-    out = await _cli(db, key, tmp_path, "articles", "pull", sku, "--json")
+    out = await run_cli(db, key, tmp_path, "articles", "pull", sku, "--json")
     pulled = json.loads(out)
     assert {p["sku"] for p in pulled} == {sku} and market in {p["marketplace_id"] for p in pulled}
     assert await ArticleRow.filter(sku=sku).exists()

@@ -131,6 +131,11 @@ async def put_on_hold(
         row = await OrderRow.filter(id=order_id).select_for_update().using_db(conn).first()
         if row is None:
             raise NotFound(f"No order with id {order_id}.")
+        if station and row.status == OrderStatus.PACKING.value and row.claimed_by != station:
+            # checked under the lock: a takeover just before must not let this desk hold it
+            raise ConflictError(
+                f"Order {row.external_id} is being packed at {row.claimed_by} — it stays there."
+            )
         check_transition(
             Process(row.process),
             OrderStatus(row.status),
@@ -140,12 +145,7 @@ async def put_on_hold(
         await (
             OrderRow.filter(id=order_id)
             .using_db(conn)
-            .update(
-                status=OrderStatus.ON_HOLD.value,
-                hold_reason=reason.strip(),
-                claimed_by="",
-                claimed_at=None,
-            )
+            .update(status=OrderStatus.ON_HOLD.value, hold_reason=reason.strip(), **UNCLAIMED)
         )
         await audit.record(
             packer,

@@ -119,3 +119,21 @@ async def test_a_claim_that_moves_the_order_leaves_the_other_desks_counts_behind
     await claim_order(order_id, "desk-2", "sue", takeover=True)
     row = await OrderRow.get(id=order_id)
     assert (row.claimed_by, row.pack_progress) == ("desk-2", None)
+
+
+async def test_a_desk_never_holds_an_order_another_desk_packs(db, box):
+    # The desk checked its claim before holding, outside the hold's transaction: a takeover in
+    # between put desk-2's order on hold from desk-1. The hold itself now checks, under its lock.
+    order_id = await _order(box)
+    await claim_order(order_id, "desk-2", "ben")
+    assert await save_progress(order_id, "desk-2", [{1: 1}])
+    with pytest.raises(ConflictError, match="desk-2"):
+        await put_on_hold(order_id, "box damaged", "anna", "desk-1")
+    row = await OrderRow.get(id=order_id)
+    assert (row.status, row.claimed_by, row.pack_progress is None) == ("packing", "desk-2", False)
+    # the desk that packs it may hold it; the hold ends the claim and its counts in one write
+    await put_on_hold(order_id, "box damaged", "ben", "desk-2")
+    row = await OrderRow.get(id=order_id)
+    assert (row.status, row.claimed_by, row.claimed_packer, row.pack_progress) == (
+        "on_hold", "", "", None,
+    )  # fmt: skip

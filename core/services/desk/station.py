@@ -247,15 +247,22 @@ class StationDesk(StationScope):
         return released
 
     async def hold(self, order_id: int, reason: str, packer: str) -> None:
-        await self._still_claimed(order_id)  # never hold what another desk packs now
-        await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
-        await progress.clear_progress(order_id)
+        """On hold (ends the claim and its counts); ClaimGone when another desk packs it now."""
+        await self._still_claimed(order_id)  # released or closed meanwhile: not ours to hold
+        try:  # and a takeover in the meantime is caught under the hold's lock
+            await claim.put_on_hold(order_id, clean_code(reason), packer, self.station)
+        except ConflictError:
+            await self._still_claimed(order_id)
+            raise
 
     async def hold_for(self, order_id: int, reason: HoldReason, packer: str) -> None:
         """On hold for one of the desk's reasons (its code goes into the history)."""
-        await self._still_claimed(order_id)  # never hold what another desk packs now
-        await holds.hold(order_id, reason, packer, self.station)
-        await progress.clear_progress(order_id)
+        await self._still_claimed(order_id)  # released or closed meanwhile: not ours to hold
+        try:  # and a takeover in the meantime is caught under the hold's lock
+            await holds.hold(order_id, reason, packer, self.station)
+        except ConflictError:
+            await self._still_claimed(order_id)
+            raise
 
     async def beside(
         self, code: str, on_desk: int, alternates: Iterable[str] = ()

@@ -10,6 +10,7 @@ from core.config import CompanySettings, Settings
 from core.errors import NotFound
 from core.persistence.models import OrderRow
 from core.services.desk.station import StationDesk
+from core.services.desk.views import ClaimGone
 from core.services.intake import upsert_orders
 from core.services.invoicing import issue_delivery_note
 from core.services.setup import ensure_basics
@@ -64,7 +65,9 @@ async def test_order_id_and_delivery_note_open_their_order_and_resume_keeps_prog
     again = await one.resume("anna")  # the console restarted: the desk takes up its claim
     assert again is not None and again.resumed
     assert again.progress == [{target.lines[0].line_id: 1}]
-    assert not await two.save_progress(target.order_id, [])  # not desk-2's claim
+    with pytest.raises(ClaimGone, match="desk-1"):  # not desk-2's claim: it says whose it is
+        await two.save_progress(target.order_id, [])
+    assert (await one.resume("anna")).progress == [{target.lines[0].line_id: 1}]  # untouched
 
 
 async def test_an_unknown_code_names_what_to_scan(desks):

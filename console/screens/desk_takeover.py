@@ -95,6 +95,7 @@ class TakeoverAtDesk(DeskScreen):
             self.mode = "idle"
         # "closing" is ended by the completion worker, which finds the claim gone as well
         self.session, self.target, self.parcels = None, None, None
+        self.first_scan.lost(gone.external_id)  # the next article scan was meant for it
         self._show_order()
         names = {
             "order": shown(gone.external_id, 40),

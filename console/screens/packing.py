@@ -185,13 +185,23 @@ class PackingScreen(
             )
             return
         if self.session is None:
+            left = self.first_scan.left
             if not self.first_scan.may_open(scan.code, names_an_order=scan.kind is ScanKind.ORDER):
-                self.say(
-                    _(
+                if left:
+                    text = _(
+                        "{code} was not packed: {suspect} is no longer on this desk. To take "
+                        "the most urgent order for this article, scan the article once more."
+                    )
+                else:
+                    text = _(
                         "{suspect} looked like an order number and is not known — scan the "
                         "order again. To take the most urgent order for this article instead, "
                         "scan the article once more."
-                    ).format(suspect=shown(self.first_scan.suspect, 40)),
+                    )
+                self.say(
+                    text.format(
+                        suspect=shown(self.first_scan.suspect, 40), code=shown(scan.code, 40)
+                    ),
                     "error",
                 )
                 return

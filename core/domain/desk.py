@@ -30,20 +30,32 @@ class FirstScanGuard:
     """Remembers an unknown order-like scan and asks for an article scan to be repeated."""
 
     def __init__(self) -> None:
-        self.suspect: str | None = None  # the order-like code that was not found
+        self.suspect: str | None = None  # the order-like code that was not found (or left)
+        self.left = False  # the suspect is the desk's own order, taken away from it
         self._article: str | None = None  # the article scanned once since
 
     def not_found(self, code: str) -> None:
         if looks_like_order(code):
-            self.suspect, self._article = code, None
+            self.suspect, self._article, self.left = code, None, False
+
+    def lost(self, order: str) -> None:
+        """The desk's order was taken away (another desk took it over, or it was closed).
+
+        The packer's next article scan was most likely meant for it: it claims nothing until it
+        is scanned again, or the one-scan rule would claim, and ship, some other order.
+        """
+        self.suspect, self._article, self.left = order, None, True
 
     def may_open(self, code: str, *, names_an_order: bool) -> bool:
         """True when this scan may claim an order; False asks for the article once more."""
-        if self.suspect is None or names_an_order or looks_like_order(code):
+        if (
+            self.suspect is None
+            or names_an_order
+            or looks_like_order(code)
+            or self._article == code
+        ):
             self.suspect = self._article = None
-            return True
-        if self._article == code:
-            self.suspect = self._article = None
+            self.left = False
             return True
         self._article = code
         return False

@@ -101,8 +101,16 @@ async def test_a_scan_at_the_desk_that_lost_its_order_clears_it_and_says_where_i
         assert f"{THREE} was taken over by desk-2" in said, said
         assert "put the 2 item(s) you packed aside for desk-2" in said, said
         assert screen.mode == "idle" and screen.session is None
-        burst(app, f"{desk.tea}\r")  # what she scans next is answered as a fresh scan, not packed
+        # The tea in her hand was meant for THREE. By the one-scan rule it claimed (and, with no
+        # undo window, shipped) order 2, the single-item tea order: now it claims nothing
+        # until it is scanned again, as after a damaged order number.
+        burst(app, f"{desk.tea}\r")
         await until(pilot, lambda: "taken over" not in _feedback(app))
+        said = _feedback(app)
+        assert f"{THREE} is no longer on this desk" in said and "once more" in said, said
+        assert screen.session is None
+        burst(app, f"{desk.tea}\r")  # on purpose, a second time: the most urgent tea order
+        await until(pilot, lambda: screen.target is not None or screen.last_shipped is not None)
     row = await OrderRow.get(id=order_id)
     assert (row.status, row.claimed_by, row.pack_progress) == ("packing", "desk-2", None)
 

@@ -9,18 +9,17 @@ shipment reported late is still seen, and recording is idempotent.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import ClassVar
 
 from core.channels.amazon.client import NotFoundError, SpApiError
 from core.channels.amazon.connector import AmazonConnector
 from core.channels.amazon.fba_shipments import FbaIntake, record_fba_shipments
 from core.channels.amazon.normalize import parse_time
-from core.persistence.models import SyncCheckpointRow
 from core.security import SecretBox
+from core.sync.checkpoints import ReportCheckpoint
 
 log = logging.getLogger(__name__)
 
@@ -28,38 +27,16 @@ STREAM = "fba_shipments"
 
 
 @dataclass
-class FbaReportState:
+class FbaReportState(ReportCheckpoint):
     """The `fba_shipments` checkpoint: pending report, its window, last window recorded."""
+
+    STREAM: ClassVar[str] = STREAM
 
     until: str = ""  # end of the last window recorded
     requested_at: str = ""
     report_id: str = ""
     start: str = ""
     end: str = ""
-
-    @classmethod
-    def parse(cls, value: str | None) -> FbaReportState:
-        try:
-            data: Any = json.loads(value or "{}")
-        except ValueError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
-        return cls(**{k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__})
-
-    def dump(self) -> str:
-        return json.dumps({k: v for k, v in self.__dict__.items() if v}, separators=(",", ":"))
-
-
-async def _load(account_id: int) -> FbaReportState:
-    row = await SyncCheckpointRow.get_or_none(account_id=account_id, stream=STREAM)
-    return FbaReportState.parse(row.value if row else None)
-
-
-async def _save(account_id: int, state: FbaReportState) -> None:
-    value = state.dump()
-    if not await SyncCheckpointRow.filter(account_id=account_id, stream=STREAM).update(value=value):
-        await SyncCheckpointRow.create(account_id=account_id, stream=STREAM, value=value)
 
 
 def _iso(value: datetime) -> str:
@@ -74,7 +51,7 @@ async def pull_fba_shipments(
 ) -> FbaIntake:
     """Record a finished report if one is pending; request the next one when it is due."""
     account_id = connector.account_id
-    state = await _load(account_id)
+    state = await FbaReportState.load(account_id)
     result = FbaIntake()
     if state.report_id:
         try:
@@ -87,7 +64,7 @@ async def pull_fba_shipments(
             items = []
         except SpApiError:
             # A failed report is dropped, so the same window is asked for again next time.
-            await _save(account_id, FbaReportState(until=state.until))
+            await FbaReportState(until=state.until).save(account_id)
             raise
         if items is None:
             return result  # Amazon is still making it: look again next cycle
@@ -102,7 +79,7 @@ async def pull_fba_shipments(
                 result.updated,
             )
             state = FbaReportState(until=state.end, requested_at=state.requested_at)
-            await _save(account_id, state)
+            await state.save(account_id)
     now = connector.client.server_now()
     last = parse_time(state.requested_at)
     if last is not None and now - last < every:
@@ -111,7 +88,7 @@ async def pull_fba_shipments(
     start = until - connector.options.overlap if until else now - connector.options.initial_lookback
     state.report_id = await connector.request_fba_shipments(start, now)
     state.start, state.end, state.requested_at = _iso(start), _iso(now), _iso(now)
-    await _save(account_id, state)
+    await state.save(account_id)
     return result
 
 

@@ -8,11 +8,10 @@ which role is missing, and the report is asked for again only at the next schedu
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import ClassVar
 
 from core.channels.amazon.client import NotFoundError
 from core.channels.amazon.connector import AmazonConnector
@@ -22,7 +21,7 @@ from core.channels.amazon.invoice_report import (
     request_pending_view,
 )
 from core.channels.amazon.invoice_verdicts import Judged, has_processed_uploads, judge_uploads
-from core.persistence.models import SyncCheckpointRow
+from core.sync.checkpoints import ReportCheckpoint
 
 log = logging.getLogger(__name__)
 
@@ -31,24 +30,13 @@ EVERY = timedelta(hours=12)  # Amazon: "at least twice a day"
 
 
 @dataclass
-class VatReportState:
+class VatReportState(ReportCheckpoint):
     """The `vat_invoices` checkpoint: the pending report and when it was asked for."""
+
+    STREAM: ClassVar[str] = STREAM
 
     report_id: str = ""
     requested_at: str = ""
-
-    @classmethod
-    def parse(cls, value: str | None) -> VatReportState:
-        try:
-            data: Any = json.loads(value or "{}")
-        except ValueError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
-        return cls(**{k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__})
-
-    def dump(self) -> str:
-        return json.dumps({k: v for k, v in self.__dict__.items() if v}, separators=(",", ":"))
 
 
 def _time(value: str) -> datetime | None:
@@ -56,12 +44,6 @@ def _time(value: str) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-async def _save(account_id: int, state: VatReportState) -> None:
-    value = state.dump()
-    if not await SyncCheckpointRow.filter(account_id=account_id, stream=STREAM).update(value=value):
-        await SyncCheckpointRow.create(account_id=account_id, stream=STREAM, value=value)
 
 
 async def _has_uploads(account_id: int) -> bool:
@@ -75,8 +57,7 @@ async def check_vat_invoices(connector: AmazonConnector, every: timedelta = EVER
     Raises `MissingRole` (after noting the time, so the next ask waits for the schedule).
     """
     account_id = connector.account_id
-    row = await SyncCheckpointRow.get_or_none(account_id=account_id, stream=STREAM)
-    state = VatReportState.parse(row.value if row else None)
+    state = await VatReportState.load(account_id)
     judged = Judged()
     if state.report_id:
         try:
@@ -97,7 +78,7 @@ async def check_vat_invoices(connector: AmazonConnector, every: timedelta = EVER
                 len(judged.not_accepted),
             )
             state.report_id = ""
-            await _save(account_id, state)
+            await state.save(account_id)
     last = _time(state.requested_at)
     now = datetime.now(UTC)
     if last is not None and now - last < every:
@@ -107,9 +88,9 @@ async def check_vat_invoices(connector: AmazonConnector, every: timedelta = EVER
         return judged
     # noted before asking: a refusal (no role) waits for the schedule too
     state.requested_at = now.isoformat()  # to the microsecond: uploads are judged against it
-    await _save(account_id, state)
+    await state.save(account_id)
     state.report_id = await request_pending_view(connector.client, marketplaces)
-    await _save(account_id, state)
+    await state.save(account_id)
     return judged
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.channels.amazon.listing_states import listing_states
-from core.channels.amazon.marketplaces import MARKETPLACES
 from core.persistence.models import AccountRow, DocumentRow, InvoiceVerdictRow, OrderRow
+from core.services.queries.queue import market_label
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,13 @@ class SkuRejection:
     waiting_push: bool  # stock changed since: the next push tries again
 
 
-def _country(marketplace_id: str) -> str:
-    return MARKETPLACES.get(marketplace_id, (marketplace_id, ""))[0]
-
-
 async def sku_rejections(account: str | None = None) -> list[SkuRejection]:
     """Rejected listings grouped by account, SKU and Amazon's answer; by account and SKU."""
     groups: dict[tuple[str, str, str, str], list[tuple[str, int | None, bool]]] = {}
     for state in await listing_states(account=account, rejected_only=True):
         key = (state.account, state.sku, state.code, state.message)
         groups.setdefault(key, []).append(
-            (_country(state.marketplace_id), state.quantity_sent, state.waiting_push)
+            (market_label(state.marketplace_id), state.quantity_sent, state.waiting_push)
         )
     return [
         SkuRejection(
@@ -107,7 +103,7 @@ async def invoice_rejections(account: str | None = None) -> list[InvoiceRejectio
                 number=doc.number,
                 kind=doc.kind,
                 order=order.external_id,
-                marketplace=_country(order.marketplace_id),
+                marketplace=market_label(order.marketplace_id),
                 status=verdict.status,
                 description=verdict.description,
                 source=verdict.source,

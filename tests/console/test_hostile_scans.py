@@ -7,7 +7,9 @@ shown as it came (markup not interpreted), and nothing in the database changed.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+import contextlib
+
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from console.scanning import _LAYOUT_SIGNS, decode
@@ -17,6 +19,7 @@ from console.widgets.plain import shown
 from console.widgets.scan_field import ScanField
 from core.domain.desk import MAX_SCAN_LENGTH, clean_code
 from core.persistence.models import AuditEventRow, OrderRow, ShipmentRow
+from core.services.desk.views import ClaimGone
 from tests.console.conftest import until
 from tests.support.keys import burst
 
@@ -62,6 +65,9 @@ async def _state() -> tuple:
 @settings(
     max_examples=6,
     deadline=None,
+    # One example is a whole app session: shrinking one that fails took over five minutes, so the
+    # example is reported as found (it is short already: a markup sign and one kind of noise).
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(raw=hostile)
@@ -73,7 +79,8 @@ async def test_hostile_text_in_every_place_a_scan_lands(desk, raw):
     try:
         await _every_place(desk, raw, shows, before)
     finally:  # a failing example must not leave its claim to the next one
-        await desk.backend.release(desk.orders["302-0000001-0000001"], "anna")
+        with contextlib.suppress(ClaimGone):  # F8 put it back already: nothing is left to release
+            await desk.backend.release(desk.orders["302-0000001-0000001"], "anna")
     assert await _state() == before
     assert await AuditEventRow.all().count() >= audit_before
 

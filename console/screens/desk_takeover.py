@@ -100,7 +100,7 @@ class TakeoverAtDesk(DeskScreen):
         names = {
             "order": shown(gone.external_id, 40),
             "desk": shown(gone.now_at, 30),
-            "status": gone.status.replace("_", " "),
+            "status": _(gone.status).replace("_", " "),  # on_hold → on hold / gesperrt
             "n": packed,
         }
         if gone.now_at:

@@ -72,6 +72,7 @@ def tortoise_config(url: str, busy_timeout_ms: int = 5000) -> dict[str, Any]:
                     "Create the directory or correct the path; Packdesk does not make one up."
                 )
     elif connection["engine"] == "tortoise.backends.asyncpg":
+        connection["engine"] = "core.persistence.postgres_engine"
         connection["credentials"].setdefault("maxsize", 10)
     # One connection name per dialect: tortoise caches SQL per connection name, and tests switch.
     name = "postgres" if is_postgres(url) else "sqlite"

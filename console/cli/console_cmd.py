@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
 
 from console.i18n import use_language
@@ -40,6 +41,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo_cmd.register(sub)
 
 
+def hang_up_ends_the_console() -> None:
+    """A hang-up ends this console, even when it was started with hang-ups ignored (nohup, a
+    service manager): its terminal is gone, and Textual would read the dead terminal's EOF in a
+    loop while its screen writes wait forever. Every scan is stored with the claim when it is
+    made, so the next sign-in at this desk resumes the order."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 async def run_console(args: argparse.Namespace) -> int:
     """Open the console for this station until the packer quits."""
     settings = settings_from(args)
@@ -71,6 +80,7 @@ async def run_console(args: argparse.Namespace) -> int:
                 fixed_packer=getattr(args, "packer", None),
                 hint=os.environ.get("PACKDESK_CONSOLE_HINT", ""),
             )
+            hang_up_ends_the_console()
             async with services.running(after=app.shown):  # the sync once sign-in is drawn
                 await app.run_async()
     return 0

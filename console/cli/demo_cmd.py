@@ -69,6 +69,7 @@ def say(text: str) -> None:
 
 
 async def run_demo(args: argparse.Namespace) -> int:
+    from console.cli.console_cmd import hang_up_ends_the_console
     from console.demo.headless import pack_headless
     from console.demo.setup import (
         STATION,
@@ -145,6 +146,7 @@ async def run_demo(args: argparse.Namespace) -> int:
                 hint += "\n" + _("More in {sheet}").format(sheet=sheet)
                 app = PackdeskApp(services.backend, hint=hint)
                 os.environ.setdefault("PACKDESK_DEMO_DIR", str(data_dir))
+                hang_up_ends_the_console()
                 async with services.running():
                     await app.run_async()
     say(f"Demo data kept in {data_dir} (printouts/, DEMO-BARCODES.txt)")

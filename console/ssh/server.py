@@ -139,17 +139,24 @@ class ConsoleSession:
             for task in tasks:
                 task.cancel()
             loop.remove_reader(master)
-            if child.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.pid, signal.SIGHUP)  # a hang-up, as a real terminal would send
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(child.wait(), 5)
+            try:
+                await _hang_up(child)
+            finally:  # also when the server stops meanwhile: no console outlives its connection
                 if child.returncode is None:
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(child.pid, signal.SIGKILL)
-            os.close(master)
+                os.close(master)
             with contextlib.suppress(Exception):
                 process.exit(child.returncode or 0)
+
+
+async def _hang_up(child: asyncio.subprocess.Process) -> None:
+    """SIGHUP, as a real terminal sends when it goes; five seconds to end before SIGKILL."""
+    if child.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGHUP)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(child.wait(), 5)
 
 
 def ensure_host_key(path: Path) -> Path:

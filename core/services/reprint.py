@@ -18,6 +18,7 @@ from core.documents.store import reprint as reprint_document
 from core.domain.documents import DocumentKind
 from core.domain.orders import OrderStatus
 from core.errors import ConflictError, NotFound
+from core.persistence.columns import fits
 from core.persistence.models import DocumentRow, OrderRow, PackageRow, ShipmentRow
 from core.ports import PrintPort, PrintRequest
 from core.security import SecretBox
@@ -90,16 +91,19 @@ async def find_offer(code: str) -> ReprintOffer | None:
     code = code.strip()
     if not code:
         return None
-    order = await OrderRow.filter(external_id=code, status__in=LEFT).only("id").first()
-    if order is not None:
-        return await _offer(order.id, None, FoundBy.ORDER)
-    doc = await DocumentRow.filter(number=code, kind__in=PAPERS).only("order_id", "shipment_id")
-    if doc:
-        return await _offer(doc[0].order_id, doc[0].shipment_id, FoundBy.DOCUMENT)
-    package = await PackageRow.filter(tracking_number=code).only("id", "shipment_id").first()
-    if package is not None:
-        shipment = await ShipmentRow.get(id=package.shipment_id).only("id", "order_id")
-        return await _offer(shipment.order_id, shipment.id, FoundBy.TRACKING)
+    if fits(OrderRow, "external_id", code):
+        order = await OrderRow.filter(external_id=code, status__in=LEFT).only("id").first()
+        if order is not None:
+            return await _offer(order.id, None, FoundBy.ORDER)
+    if fits(DocumentRow, "number", code):
+        doc = await DocumentRow.filter(number=code, kind__in=PAPERS).only("order_id", "shipment_id")
+        if doc:
+            return await _offer(doc[0].order_id, doc[0].shipment_id, FoundBy.DOCUMENT)
+    if fits(PackageRow, "tracking_number", code):
+        package = await PackageRow.filter(tracking_number=code).only("id", "shipment_id").first()
+        if package is not None:
+            shipment = await ShipmentRow.get(id=package.shipment_id).only("id", "order_id")
+            return await _offer(shipment.order_id, shipment.id, FoundBy.TRACKING)
     return None
 
 

@@ -63,18 +63,18 @@ async def test_a_long_code_and_the_next_arrive_whole_and_in_order(desk):
     app = desk.app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _at_desk(app, pilot)
-        raws: list[str] = []
+        scans: dict[int, str] = {}  # a scan that waited while an order opened is handled again
         real_handle = screen.handle
 
         def handle(scan) -> None:  # type: ignore[no-untyped-def]
-            raws.append(scan.raw)
+            scans.setdefault(id(scan), scan.raw)
             real_handle(scan)
 
         screen.handle = handle  # type: ignore[method-assign]
         long_code = "".join(chr(ord("A") + i % 26) for i in range(FOLD_AFTER * 3 + 5))
         burst(app, long_code + "\r" + long_code[: FOLD_AFTER + 1] + "\r" + desk.mug + "\r")
-        await until(pilot, lambda: len(raws) == 3)
-        assert raws == [long_code, long_code[: FOLD_AFTER + 1], desk.mug]
+        await until(pilot, lambda: screen.session is not None)  # the mug opened its order
+        assert list(scans.values()) == [long_code, long_code[: FOLD_AFTER + 1], desk.mug]
 
 
 async def test_the_answer_names_every_character_of_a_folded_scan(desk):
@@ -188,3 +188,15 @@ async def test_keys_typed_one_by_one_show_as_they_come():
         for typed in ("4", "40", "400"):
             await pilot.press(typed[-1])
             assert field.value == typed
+
+
+async def test_a_code_longer_than_the_columns_is_answered_as_unknown(desk):
+    # 77 characters fit a scan (MAX_SCAN_LENGTH) but no order id, document number or badge:
+    # the lookup raised, and the packer read "Something went wrong".
+    app = desk.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _at_desk(app, pilot)
+        code = "".join(chr(ord("A") + i % 26) for i in range(77))
+        burst(app, code + "\r")
+        await until(pilot, lambda: "Nothing is known as" in _feedback(app))
+        assert code[:30] in _feedback(app)

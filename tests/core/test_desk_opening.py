@@ -74,3 +74,22 @@ async def test_an_unknown_code_names_what_to_scan(desks):
     one, _two, _ids = desks
     with pytest.raises(NotFound, match="Nothing is known as 999"):
         await one.open_order("999", "anna")
+
+
+# 77 characters: a run of the burst test under load answered it "Something went wrong" — tortoise
+# validates a compared value against the column (external_id, number, badge: 64) and raised.
+LONG = "".join(chr(ord("A") + i % 26) for i in range(77))
+
+
+@pytest.mark.parametrize("length", [65, 77, 129, 200])
+async def test_a_code_longer_than_any_column_names_nothing_and_is_no_error(desks, length):
+    one, _two, ids = desks
+    code = (LONG * 3)[:length]
+    with pytest.raises(NotFound, match="Nothing is known as"):
+        await one.open_order(code, "anna", alternates=[code.lower()])
+    with pytest.raises(NotFound, match="No packer has the badge"):
+        await one.sign_in(code)
+    on_desk = await one.open_order("302-0000001-0000001", "anna")
+    assert (await one.beside(code, on_desk.order_id)).kind.value == "nothing"
+    assert await one.reprint_offer(code) is None
+    assert ids  # the orders are there: only the code is too long to name one

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from core.domain.catalog import normalize_code
 from core.domain.orders import OrderStatus
+from core.persistence.columns import fits
 from core.persistence.models import (
     ArticleRow,
     BarcodeRow,
@@ -39,20 +40,30 @@ class ArticleOrders:
 
 async def order_named(code: str) -> int | None:
     """The order whose Amazon order id or document number this is."""
-    row = await OrderRow.filter(external_id=code).only("id").first()
-    if row is not None:
-        return row.id
+    if fits(OrderRow, "external_id", code):
+        row = await OrderRow.filter(external_id=code).only("id").first()
+        if row is not None:
+            return row.id
+    if not fits(DocumentRow, "number", code):
+        return None
     doc = await DocumentRow.filter(number=code).only("id", "order_id").first()
     return doc.order_id if doc is not None else None
 
 
 async def single_item_orders(code: str, limit: int = 5) -> ArticleOrders | None:
     """None when the code names no article (barcode, FNSKU or SKU, also by its seller SKUs)."""
-    barcode = await BarcodeRow.filter(code=normalize_code(code)).first()
+    normalized, sku = normalize_code(code), code.strip()
+    barcode = (
+        await BarcodeRow.filter(code=normalized).first()
+        if fits(BarcodeRow, "code", normalized)
+        else None
+    )
     article = (
         await ArticleRow.get_or_none(id=barcode.article_id)
         if barcode
-        else await ArticleRow.filter(sku=code.strip()).first()
+        else await ArticleRow.filter(sku=sku).first()
+        if fits(ArticleRow, "sku", sku)
+        else None
     )
     if article is None:
         return None
@@ -136,7 +147,11 @@ async def beside(codes: list[str], on_desk: int) -> ScanBeside:
     tracking number, or the id of an order that left, names the shipment to reprint.
     """
     for code in codes:
-        row = await OrderRow.filter(external_id=code).only("id", "external_id", "status").first()
+        row = (
+            await OrderRow.filter(external_id=code).only("id", "external_id", "status").first()
+            if fits(OrderRow, "external_id", code)
+            else None
+        )
         if (
             row is not None
             and row.id != on_desk

@@ -16,6 +16,7 @@ from core.config import Settings
 from core.domain.desk import clean_code
 from core.domain.parcels import DeskParcels
 from core.errors import ConflictError, NotFound
+from core.persistence.columns import fits
 from core.persistence.models import PackerRow
 from core.ports import PrintPort
 from core.security import SecretBox
@@ -53,7 +54,11 @@ class StationDesk(StationScope):
 
     async def sign_in(self, badge: str) -> PackerInfo:
         code = clean_code(badge).strip()
-        row = await PackerRow.filter(Q(badge=code) | Q(badge=code.upper()), active=True).first()
+        row = (
+            await PackerRow.filter(Q(badge=code) | Q(badge=code.upper()), active=True).first()
+            if fits(PackerRow, "badge", code)
+            else None
+        )
         if row is None:
             raise NotFound(f"No packer has the badge {code!r} — scan it again or pick your name.")
         await self.start_session(row.name)

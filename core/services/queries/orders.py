@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import Q
-from tortoise.models import Model
 
 from core.domain.catalog import normalize_code
 from core.domain.orders import OrderStatus
+from core.persistence.columns import fits
 from core.persistence.models import (
     AccountRow,
     BarcodeRow,
@@ -70,12 +70,6 @@ class OrderSummary:
             "items": self.items,
             "claimed_by": self.claimed_by,
         }
-
-
-def fits(model: type[Model], field: str, term: str) -> bool:
-    """Whether `term` fits the column: tortoise validates a compared value against its length."""
-    limit = getattr(model._meta.fields_map[field], "max_length", None)
-    return limit is None or len(term) <= limit
 
 
 def search_filter(term: str, box: SecretBox | None, skus: Iterable[str] = ()) -> Q:

@@ -10,13 +10,13 @@ from tortoise.expressions import Q
 
 from core.channels.amazon.marketplaces import country_of
 from core.domain.desk import clean_code
+from core.persistence.columns import fits
 from core.persistence.models import AccountRow, OrderRow
 from core.security import SecretBox
 from core.services import claim
 from core.services.queries.orders import (
     QUEUE_ORDER,
     OrderSummary,
-    fits,
     order_search,
     packing_queue,
     summaries,

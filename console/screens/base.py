@@ -7,7 +7,9 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -56,6 +58,14 @@ class StationScreen(Screen[None]):
         from console.screens.pin_prompt import with_supervisor  # it imports `describe` from here
 
         with_supervisor(self, self.station, then)
+
+    async def _on_message(self, message: Message) -> None:
+        # A screen taken away in the moment it opened (a sign-out right after the badge, the
+        # console quitting as the desk opens) loses its widgets before its Mount is handled: its
+        # handlers would find none of them and end the console. It never shows, so skip them.
+        if isinstance(message, events.Mount) and self._pruning:
+            return
+        await super()._on_message(message)
 
     def _update_auto_focus(self) -> None:
         # Textual skips AUTO_FOCUS while the app itself has no focus: a browser tab before anyone
